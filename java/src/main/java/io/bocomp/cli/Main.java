@@ -1,7 +1,102 @@
 package io.bocomp.cli;
 
+import io.bocomp.BocompException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code bocomp} command. Exit codes: 0 success; 2 bad input or usage (a
+ * {@link BocompException} or a picocli parameter error), printed as ONE line on stderr; 1 an internal
+ * error (a bug), printed as one line too unless {@code --verbose} asks for the stack trace.
+ */
 public final class Main {
+  /** Exit code for bad input and usage errors. */
+  public static final int EXIT_BAD_INPUT = 2;
+  /** Exit code for internal errors. */
+  public static final int EXIT_INTERNAL = 1;
+
+  private Main() {}
+
   public static void main(String[] args) {
-    System.out.println(io.bocomp.model.onnx.Onnx.ModelProto.getDefaultInstance().getIrVersion());
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  /** Runs the CLI with the given streams (tests capture them). */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    configureLogging(err, verbose);
+    CommandLine cl = commandLine(out, err, verbose);
+    return cl.execute(args);
+  }
+
+  /** The configured command tree (also used to render help in docs/tests). */
+  public static CommandLine commandLine(PrintStream out, PrintStream err, boolean verbose) {
+    CommandLine cl = new CommandLine(new BocompCommand());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      err.println("bocomp: " + ex.getMessage());
+      CommandLine c = ex.getCommandLine();
+      err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return EXIT_BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+      Throwable t = ex;
+      if (verbose) {
+        t.printStackTrace(err);
+      }
+      if (t instanceof BocompException) {
+        err.println("bocomp: error: " + oneLine(t.getMessage()));
+        return EXIT_BAD_INPUT;
+      }
+      if (t instanceof OutOfMemoryError) {
+        err.println("bocomp: error: out of memory (" + oneLine(t.getMessage())
+            + "); try BOCOMP_JAVA_OPTS=-Xmx<size> or fewer samples");
+        return EXIT_BAD_INPUT;
+      }
+      err.println("bocomp: internal error: " + t.getClass().getSimpleName() + ": "
+          + oneLine(String.valueOf(t.getMessage()))
+          + (verbose ? "" : " (run with --verbose for the stack trace)"));
+      return EXIT_INTERNAL;
+    });
+    return cl;
+  }
+
+  static String oneLine(String s) {
+    return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ').trim();
+  }
+
+  /** Library code logs through java.util.logging; the CLI prints WARN/INFO as one prefixed line. */
+  private static void configureLogging(PrintStream err, boolean verbose) {
+    Logger root = Logger.getLogger("");
+    for (var h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    ConsoleHandler h = new ConsoleHandler() {
+      {
+        setOutputStream(err);
+      }
+    };
+    h.setLevel(verbose ? Level.FINE : Level.INFO);
+    h.setFormatter(new Formatter() {
+      @Override
+      public String format(LogRecord r) {
+        String level = r.getLevel().intValue() >= Level.SEVERE.intValue() ? "ERROR"
+            : r.getLevel().intValue() >= Level.WARNING.intValue() ? "WARN"
+            : r.getLevel().intValue() >= Level.INFO.intValue() ? "INFO" : "DEBUG";
+        return "bocomp: " + level + ": " + oneLine(formatMessage(r)) + System.lineSeparator();
+      }
+    });
+    root.addHandler(h);
+    root.setLevel(verbose ? Level.FINE : Level.INFO);
+    Logger.getLogger("io.bocomp").setLevel(verbose ? Level.FINE : Level.INFO);
   }
 }

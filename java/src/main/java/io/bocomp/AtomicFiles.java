@@ -1,0 +1,61 @@
+package io.bocomp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files so that a reader never sees a partial one: the content goes to a temporary file in
+ * the same directory, is forced to disk, and is then moved over the target atomically. On any failure
+ * the temporary file is removed and the target is untouched.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Writes {@code content} to {@code target} atomically. */
+  public static void write(Path target, Content content) {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    Path tmp = null;
+    try {
+      if (dir != null && !Files.isDirectory(dir)) {
+        throw new BocompException(target + ": directory " + dir + " does not exist");
+      }
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        content.writeTo(out);
+      }
+      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (AccessDeniedException e) {
+      throw new BocompException(target + ": cannot write (permission denied)", e);
+    } catch (IOException e) {
+      throw new BocompException(target + ": cannot write (" + e.getMessage() + ")", e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: the target was not touched
+        }
+      }
+    }
+  }
+
+  /** Produces a file's content. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+}

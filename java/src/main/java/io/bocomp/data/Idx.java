@@ -1,0 +1,121 @@
+package io.bocomp.data;
+
+import io.bocomp.model.Tensor;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reader for the IDX format of MNIST/Fashion-MNIST (http://yann.lecun.com/exdb/mnist/): a big-endian
+ * magic number {@code 0x0000 TT DD} (TT = 0x08 unsigned byte data, DD = number of dimensions), DD
+ * big-endian int32 sizes, then the data. Files may be gzipped (detected by the gzip magic, not by the
+ * name). Only unsigned-byte data is accepted: image files have 3 dimensions (n, rows, cols), label
+ * files 1 (n).
+ */
+public final class Idx {
+  private static final int UBYTE = 0x08;
+
+  private Idx() {}
+
+  /** Images as float32 [n, 1, rows, cols] scaled to [0, 1]; at most {@code limit} (if > 0). */
+  public static Tensor readImages(Path file, int limit) {
+    try (DataInputStream in = open(file)) {
+      int[] dims = header(in, file, 3, "images");
+      int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
+      int rows = dims[1];
+      int cols = dims[2];
+      long total = (long) n * rows * cols;
+      if (total > Integer.MAX_VALUE) {
+        throw new DataFormatException(file + ": " + n + " images of " + rows + "x" + cols + " are too many");
+      }
+      byte[] pixels = new byte[(int) total];
+      readFully(in, pixels, file);
+      Tensor t = Tensor.zeros(n, 1, rows, cols);
+      FloatBuffer b = t.data();
+      for (int i = 0; i < pixels.length; i++) {
+        b.put(i, (pixels[i] & 0xff) / 255f);
+      }
+      return t;
+    } catch (IOException e) {
+      throw ioError(file, e);
+    }
+  }
+
+  /** Labels as ints; at most {@code limit} (if > 0). */
+  public static int[] readLabels(Path file, int limit) {
+    try (DataInputStream in = open(file)) {
+      int[] dims = header(in, file, 1, "labels");
+      int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
+      byte[] raw = new byte[n];
+      readFully(in, raw, file);
+      int[] labels = new int[n];
+      for (int i = 0; i < n; i++) {
+        labels[i] = raw[i] & 0xff;
+      }
+      return labels;
+    } catch (IOException e) {
+      throw ioError(file, e);
+    }
+  }
+
+  private static DataInputStream open(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new DataFormatException(file + ": no such file");
+    }
+    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    raw.mark(2);
+    int b0 = raw.read();
+    int b1 = raw.read();
+    raw.reset();
+    InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(raw, 1 << 16) : raw;
+    return new DataInputStream(new BufferedInputStream(in, 1 << 16));
+  }
+
+  private static int[] header(DataInputStream in, Path file, int rank, String what)
+      throws IOException {
+    int magic;
+    try {
+      magic = in.readInt();
+    } catch (EOFException e) {
+      throw new DataFormatException(file + ": empty or truncated IDX file");
+    }
+    int type = (magic >>> 8) & 0xff;
+    int dims = magic & 0xff;
+    if ((magic >>> 16) != 0 || type != UBYTE || dims != rank) {
+      throw new DataFormatException(String.format(
+          "%s: wrong IDX magic number 0x%08X for %s (expected 0x%08X: unsigned bytes, %d dimension%s)",
+          file, magic, what, (UBYTE << 8) | rank, rank, rank == 1 ? "" : "s"));
+    }
+    int[] sizes = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      sizes[i] = in.readInt();
+      if (sizes[i] <= 0) {
+        throw new DataFormatException(file + ": IDX dimension " + i + " is " + sizes[i]);
+      }
+    }
+    return sizes;
+  }
+
+  private static void readFully(DataInputStream in, byte[] buf, Path file) throws IOException {
+    try {
+      in.readFully(buf);
+    } catch (EOFException e) {
+      throw new DataFormatException(file + ": IDX file is truncated (expected " + buf.length
+          + " data bytes)");
+    }
+  }
+
+  private static DataFormatException ioError(Path file, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new DataFormatException(file + ": no such file");
+    }
+    return new DataFormatException(file + ": cannot read IDX file (" + e.getMessage() + ")", e);
+  }
+}
