@@ -26,7 +26,25 @@ public final class Idx {
 
   /** Images as float32 [n, 1, rows, cols] scaled to [0, 1]; at most {@code limit} (if > 0). */
   public static Tensor readImages(Path file, int limit) {
-    try (DataInputStream in = open(file)) {
+    try (InputStream in = open(file)) {
+      return readImages(in, file.toString(), limit);
+    } catch (IOException e) {
+      throw ioError(file.toString(), e);
+    }
+  }
+
+  /** Labels as ints; at most {@code limit} (if > 0). */
+  public static int[] readLabels(Path file, int limit) {
+    try (InputStream in = open(file)) {
+      return readLabels(in, file.toString(), limit);
+    } catch (IOException e) {
+      throw ioError(file.toString(), e);
+    }
+  }
+
+  /** Images from a stream (plain or gzipped); {@code file} names it in messages. */
+  public static Tensor readImages(InputStream stream, String file, int limit) {
+    try (DataInputStream in = decode(stream)) {
       int[] dims = header(in, file, 3, "images");
       int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
       int rows = dims[1];
@@ -48,9 +66,9 @@ public final class Idx {
     }
   }
 
-  /** Labels as ints; at most {@code limit} (if > 0). */
-  public static int[] readLabels(Path file, int limit) {
-    try (DataInputStream in = open(file)) {
+  /** Labels from a stream (plain or gzipped); {@code file} names it in messages. */
+  public static int[] readLabels(InputStream stream, String file, int limit) {
+    try (DataInputStream in = decode(stream)) {
       int[] dims = header(in, file, 1, "labels");
       int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
       byte[] raw = new byte[n];
@@ -65,11 +83,15 @@ public final class Idx {
     }
   }
 
-  private static DataInputStream open(Path file) throws IOException {
+  private static InputStream open(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new DataFormatException(file + ": no such file");
     }
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    return Files.newInputStream(file);
+  }
+
+  private static DataInputStream decode(InputStream stream) throws IOException {
+    InputStream raw = new BufferedInputStream(stream, 1 << 16);
     raw.mark(2);
     int b0 = raw.read();
     int b1 = raw.read();
@@ -78,7 +100,7 @@ public final class Idx {
     return new DataInputStream(new BufferedInputStream(in, 1 << 16));
   }
 
-  private static int[] header(DataInputStream in, Path file, int rank, String what)
+  private static int[] header(DataInputStream in, String file, int rank, String what)
       throws IOException {
     int magic;
     try {
@@ -103,7 +125,7 @@ public final class Idx {
     return sizes;
   }
 
-  private static void readFully(DataInputStream in, byte[] buf, Path file) throws IOException {
+  private static void readFully(DataInputStream in, byte[] buf, String file) throws IOException {
     try {
       in.readFully(buf);
     } catch (EOFException e) {
@@ -112,7 +134,7 @@ public final class Idx {
     }
   }
 
-  private static DataFormatException ioError(Path file, IOException e) {
+  private static DataFormatException ioError(String file, IOException e) {
     if (e instanceof NoSuchFileException) {
       return new DataFormatException(file + ": no such file");
     }
