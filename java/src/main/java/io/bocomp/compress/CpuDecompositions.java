@@ -243,7 +243,7 @@ public final class CpuDecompositions implements Decompositions {
    * descending eigenvalue, and writes the eigenvalues (clamped at 0: a Gram matrix is PSD, tiny
    * negative values are rounding) into {@code eig}.
    */
-  private static Tensor symmetricEigenDescending(FloatBuffer gram, int n, Tensor eig) {
+  static Tensor symmetricEigenDescending(FloatBuffer gram, int n, Tensor eig) {
     FloatBuffer w = Tensor.allocate(n);
     // Row-major upper == column-major lower.
     int info = openblas.LAPACKE_ssyevd(LAPACK_COL_MAJOR, JOB_V, LOWER, n, gram, n, w);
@@ -268,7 +268,7 @@ public final class CpuDecompositions implements Decompositions {
   }
 
   /** Copies a (d0 x d1 x k) row-major block to (d1 x d0 x k). */
-  private static FloatBuffer permute01(FloatBuffer src, int d0, int d1, int k) {
+  static FloatBuffer permute01(FloatBuffer src, int d0, int d1, int k) {
     float[] in = new float[d0 * d1 * k];
     src.get(0, in);
     float[] out = new float[in.length];
