@@ -136,6 +136,16 @@ public final class CompressionPlan {
   }
 
   /**
+   * Checks the plan against a model as far as possible without its factors (hash, layer names,
+   * methods, explicit ranks), so a bad plan fails before any decomposition runs.
+   *
+   * @throws InvalidPlanException naming the entry at fault
+   */
+  public void validate(CompressibleModel model) {
+    PlanResolver.validate(this, model);
+  }
+
+  /**
    * Checks the plan against a model and fixes every layer's final shape: ranks from energies,
    * rounding, kept filters, the dense-if-not-cheaper rule. Cheap (no graph is built), so a tuner may
    * resolve thousands of candidate plans to cost them.

@@ -21,14 +21,16 @@ final class PlanResolver {
 
   private PlanResolver() {}
 
-  static ResolvedPlan resolve(CompressionPlan plan, ModelFactors factors, ApplyOptions options) {
-    CompressibleModel model = factors.model();
+  /**
+   * Checks what can be checked without the factors: the model hash, layer names, methods, and
+   * explicit ranks against the layer shapes. Returns the entries by layer name.
+   */
+  static Map<String, PlanEntry> validate(CompressionPlan plan, CompressibleModel model) {
     if (plan.modelHash() != null && !plan.modelHash().equalsIgnoreCase(model.hash())) {
       throw new InvalidPlanException(plan.source() + ": plan is for another model (its model hash "
           + abbreviate(plan.modelHash()) + ", this model " + abbreviate(model.hash()) + ")");
     }
     Map<String, PlanEntry> entries = new HashMap<>();
-    Map<String, Integer> index = new HashMap<>();
     List<PlanEntry> list = plan.entries();
     for (int i = 0; i < list.size(); i++) {
       PlanEntry e = list.get(i);
@@ -39,8 +41,28 @@ final class PlanResolver {
             + " does not apply to " + l.label() + whyNot(l, e.method()) + "; it takes "
             + methodNames(l));
       }
+      int full = Math.min(l.matrixShape()[0], l.matrixShape()[1]);
+      if (e.rank() != null && e.rank() > full) {
+        throw new InvalidPlanException(plan.where(i, e.name()) + ": rank " + e.rank()
+            + " outside [1, " + full + "]");
+      }
+      int[] r = e.ranks();
+      if (r != null && (r[0] > l.inputs() || r[1] > l.outputs())) {
+        throw new InvalidPlanException(plan.where(i, e.name()) + ": ranks " + Arrays.toString(r)
+            + " outside [1, " + l.inputs() + "] x [1, " + l.outputs() + "] ([r_in, r_out] for "
+            + l.inputs() + " input and " + l.outputs() + " output channels)");
+      }
       entries.put(e.name(), e);
-      index.put(e.name(), i);
+    }
+    return entries;
+  }
+
+  static ResolvedPlan resolve(CompressionPlan plan, ModelFactors factors, ApplyOptions options) {
+    CompressibleModel model = factors.model();
+    Map<String, PlanEntry> entries = validate(plan, model);
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < plan.entries().size(); i++) {
+      index.put(plan.entries().get(i).name(), i);
     }
     // Filter pruning first: it fixes the inputs of the layers downstream.
     Map<String, Integer> keptOut = new HashMap<>();
@@ -76,7 +98,7 @@ final class PlanResolver {
           choices.add(svd(l, e, in, factors.of(l.name()).orElseThrow(), options, at));
           break;
         case TUCKER2:
-          choices.add(tucker(l, e, in, factors.of(l.name()).orElseThrow(), options, at));
+          choices.add(tucker(l, e, in, factors.of(l.name()).orElseThrow(), options));
           break;
         case PRUNE: {
           long n = l.denseWeightElements(l.outputs(), in);
@@ -120,13 +142,8 @@ final class PlanResolver {
   }
 
   private static LayerChoice tucker(CompressibleLayer l, PlanEntry e, int in, LayerFactors f,
-      ApplyOptions o, String at) {
+      ApplyOptions o) {
     int[] r = e.energy() != null ? f.ranksForEnergy(e.energy()) : e.ranks();
-    if (r[0] > l.inputs() || r[1] > l.outputs()) {
-      throw new InvalidPlanException(at + ": ranks " + Arrays.toString(r) + " outside [1, "
-          + l.inputs() + "] x [1, " + l.outputs() + "] ([r_in, r_out] for " + l.inputs()
-          + " input and " + l.outputs() + " output channels)");
-    }
     int rin = roundUp(r[0], o.rankMultiple(), l.inputs());
     int rout = roundUp(r[1], o.rankMultiple(), l.outputs());
     String note = rin != r[0] || rout != r[1]

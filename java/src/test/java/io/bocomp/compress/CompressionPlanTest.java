@@ -109,6 +109,19 @@ class CompressionPlanTest {
   }
 
   @Test
+  void validationWithoutFactorsCatchesNamesMethodsAndRanksBeforeAnyDecomposition() {
+    CompressibleModel m = CompressibleModel.of(Nets.plain(1), 17);
+    assertThatThrownBy(() -> CompressionPlan.parse(
+        "{\"layers\": [{\"name\": \"fc1\", \"method\": \"svd\", \"rank\": 40}]}", "p.json").validate(m))
+        .hasMessage("p.json: entry 1 ('fc1'): rank 40 outside [1, 16]");
+    assertThatThrownBy(() -> CompressionPlan.parse(
+        "{\"layers\": [{\"name\": \"nope\", \"method\": \"prune\", \"fraction\": 0.1}]}", "p.json")
+        .validate(m)).hasMessageContaining("unknown layer 'nope'");
+    CompressionPlan.parse("{\"layers\": [{\"name\": \"conv2\", \"method\": \"tucker2\", "
+        + "\"ranks\": [8, 12]}]}", "p.json").validate(m);
+  }
+
+  @Test
   void filterPruningKeepsAtLeastOneFilter() {
     ResolvedPlan r = CompressionPlan.of(List.of(PlanEntry.filterPrune("conv1", 1.0)))
         .resolve(FACTORS, ApplyOptions.defaults());
