@@ -22,6 +22,18 @@ final class Nets {
   }
 
   /**
+   * conv1 3x3 (3->8) - BatchNormalization - relu - conv2 3x3 (8->6) - relu - GlobalAveragePool -
+   * flatten - fc Gemm transB=1 (6->4).
+   */
+  static Graph withBatchNorm(long seed) {
+    NetBuilder b = new NetBuilder(seed).input("x", 2, 3, 6, 6);
+    String h = b.relu("relu1", b.batchNorm("bn1", b.conv("conv1", "x", 8, 3, 1, 1, 1, true)));
+    h = b.relu("relu2", b.conv("conv2", h, 6, 3, 1, 1, 1, true));
+    h = b.flatten("flat", b.globalAveragePool("gap", h));
+    return b.output(b.gemm("fc", h, 4, true, true)).build();
+  }
+
+  /**
    * A net with BatchNormalization, a per-channel Add, a Reshape to features, a depthwise conv, a
    * residual Add, a Concat and MatMul layers with bias Adds.
    */

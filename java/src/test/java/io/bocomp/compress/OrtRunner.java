@@ -48,7 +48,7 @@ final class OrtRunner {
     }
   }
 
-  /** The number of float parameters ONNX Runtime would load: float initializer elements. */
+  /** The graph as an opset-17 ModelProto (test-only writer: the attribute kinds used here). */
   static Onnx.ModelProto toOnnx(Graph g) {
     Onnx.GraphProto.Builder gp = Onnx.GraphProto.newBuilder().setName(g.name());
     for (Node n : g.nodes()) {

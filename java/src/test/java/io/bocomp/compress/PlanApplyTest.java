@@ -166,6 +166,58 @@ class PlanApplyTest {
   }
 
   @Test
+  void removedChannelsThatNothingReadsLeaveTheOutputUnchangedThroughEveryPathOp() {
+    // Reference: the original with the NEXT layers' weights on the channels to be removed zeroed.
+    // Then those channels contribute nothing, whatever BN, constants and pooling do to them, and
+    // removing them must not change the output at all.
+    check(Nets.withBatchNorm(15), new int[] {2, 3, 6, 6}, PlanEntry.filterPrune("conv1", 0.5),
+        PlanEntry.filterPrune("conv2", 0.5));
+    check(Nets.mixed(16), new int[] {1, 4, 8, 8}, PlanEntry.filterPrune("conv5", 0.4),
+        PlanEntry.filterPrune("mm1", 0.25));
+  }
+
+  private static void check(Graph g, int[] inputShape, PlanEntry... entries) {
+    CompressibleModel m0 = CompressibleModel.of(g, 17);
+    Graph.Builder zb = g.toBuilder();
+    for (PlanEntry e : entries) { // in graph order: a layer's L1 ranking sees earlier zeroing
+      ModelFactors f0 = new ModelFactors(CompressibleModel.of(zb.build(), 17), java.util.Map.of());
+      CompressibleLayer l = m0.layer(e.name()).orElseThrow();
+      int[] order = f0.filterRemovalOrder(l);
+      int removed = (int) Math.round(e.fraction() * l.outputs());
+      for (ChannelPath.Consumer c : l.channelPath().consumers()) {
+        CompressibleLayer next = m0.layer(c.layerName()).orElseThrow();
+        Tensor w = zb.initializers().get(next.weightName()).copy();
+        int[] shape = w.shape();
+        int inAxis = next.kind() == CompressibleLayer.Kind.CONV ? 1 : 1 - next.outputAxis();
+        int outer = 1;
+        for (int d = 0; d < inAxis; d++) {
+          outer *= shape[d];
+        }
+        int inner = w.size() / outer / shape[inAxis];
+        for (int i = 0; i < removed; i++) {
+          for (int j = 0; j < c.blockSize(); j++) {
+            int feature = order[i] * c.blockSize() + j;
+            for (int o = 0; o < outer; o++) {
+              for (int k = 0; k < inner; k++) {
+                w.set((o * shape[inAxis] + feature) * inner + k, 0);
+              }
+            }
+          }
+        }
+        zb.initializer(next.weightName(), w);
+      }
+    }
+    Graph zeroed = zb.build();
+    ModelFactors f = factors(zeroed);
+    CompressionResult r = apply(zeroed, f, ApplyOptions.defaults(), entries);
+    Tensor x = Reference.gaussian(17, inputShape);
+    assertThat(relativeError(OrtRunner.run(r.graph(), x), OrtRunner.run(zeroed, x)))
+        .isLessThan(1e-5);
+    assertCostsMatchTheGraph(r, f.model());
+    assertThat(r.graph().initializers().size()).isEqualTo(zeroed.initializers().size());
+  }
+
+  @Test
   void residualAddsConcatsAndGroupedConvsBlockFilterPruningWithTheReason() {
     Graph g = Nets.mixed(8);
     CompressibleModel m = CompressibleModel.of(g, 17);
