@@ -5,9 +5,12 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
+import io.bocomp.model.onnx.OnnxExporter;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +30,7 @@ public final class OrtReference implements AutoCloseable {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       o.setIntraOpNumThreads(1);
       o.setInterOpNumThreads(1);
+      o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       session = env.createSession(onnxModel, o);
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime rejected the model: " + e.getMessage(), e);
@@ -64,6 +68,46 @@ public final class OrtReference implements AutoCloseable {
   /** Runs the model and returns its first output. */
   public Tensor runFirst(Tensor input) {
     return run(input).get(0);
+  }
+
+  /**
+   * max |actual - expected| / max |expected| over all elements: the parity measure used in tests
+   * (1e-4 for the engine, 1e-5 for graph rewrites). Shapes must match.
+   */
+  public static double relativeDifference(Tensor actual, Tensor expected) {
+    if (!Arrays.equals(actual.shape(), expected.shape())) {
+      throw new AssertionError("shape " + Arrays.toString(actual.shape()) + " != expected "
+          + Arrays.toString(expected.shape()));
+    }
+    double diff = 0;
+    double scale = 0;
+    for (int i = 0; i < expected.size(); i++) {
+      diff = Math.max(diff, Math.abs((double) actual.get(i) - expected.get(i)));
+      scale = Math.max(scale, Math.abs((double) expected.get(i)));
+    }
+    return scale == 0 ? diff : diff / scale;
+  }
+
+  /**
+   * Runs two models on the same random input (axis 0 = {@code batch}) and returns the largest
+   * {@link #relativeDifference} over their outputs.
+   */
+  public static double compare(Model actual, Model expected,
+      int batch, long seed) {
+    Tensor in = TestNets.randomInput(expected, batch, seed);
+    try (OrtReference a = new OrtReference(OnnxExporter.toBytes(actual));
+        OrtReference e = new OrtReference(OnnxExporter.toBytes(expected))) {
+      List<Tensor> outA = a.run(in);
+      List<Tensor> outE = e.run(in);
+      if (outA.size() != outE.size()) {
+        throw new AssertionError(outA.size() + " outputs, expected " + outE.size());
+      }
+      double worst = 0;
+      for (int i = 0; i < outE.size(); i++) {
+        worst = Math.max(worst, relativeDifference(outA.get(i), outE.get(i)));
+      }
+      return worst;
+    }
   }
 
   @Override

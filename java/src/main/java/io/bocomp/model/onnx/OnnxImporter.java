@@ -105,7 +105,7 @@ public final class OnnxImporter {
     } catch (InvalidProtocolBufferException e) {
       String why = e.getMessage() != null && e.getMessage().contains("truncated")
           ? "truncated or corrupt protobuf data" : "invalid protobuf: " + e.getMessage();
-      throw new ModelFormatException(sourceName + ": not an ONNX model (" + why + ")", e);
+      throw new ModelFormatException(oneLine(sourceName + ": not an ONNX model (" + why + ")"), e);
     }
     if (bytes.length == 0) {
       throw new ModelFormatException(sourceName + ": not an ONNX model (empty file)");
@@ -117,10 +117,34 @@ public final class OnnxImporter {
     try {
       return convert(proto, new ExternalDataReader(externalDataDir));
     } catch (UnsupportedOperatorException e) {
-      throw new UnsupportedOperatorException(sourceName + ": " + e.getMessage());
+      throw new UnsupportedOperatorException(oneLine(sourceName + ": " + e.getMessage()));
     } catch (ModelFormatException e) {
-      throw new ModelFormatException(sourceName + ": " + e.getMessage(), e.getCause());
+      throw new ModelFormatException(oneLine(sourceName + ": " + e.getMessage()), e.getCause());
     }
+  }
+
+  /**
+   * The message as one printable line of bounded length: names come from the file and may hold
+   * control characters (escaped Java-style, as backslash-n or backslash-u and four hex digits) or
+   * be absurdly long (the middle is cut).
+   */
+  static String oneLine(String message) {
+    StringBuilder sb = new StringBuilder(Math.min(message.length(), 4096));
+    for (int i = 0; i < message.length(); i++) {
+      char ch = message.charAt(i);
+      if (ch == '\n') {
+        sb.append("\\n");
+      } else if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+        sb.append(String.format("\\u%04x", (int) ch));
+      } else {
+        sb.append(ch);
+      }
+    }
+    int max = 2000;
+    if (sb.length() > max) {
+      return sb.substring(0, max / 2) + " [...] " + sb.substring(sb.length() - max / 2);
+    }
+    return sb.toString();
   }
 
   private static Model convert(Onnx.ModelProto proto, ExternalDataReader external) {
