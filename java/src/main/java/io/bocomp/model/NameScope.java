@@ -28,15 +28,6 @@ final class NameScope {
     return new NameScope();
   }
 
-  /** Marks a name as used; false if it already was. */
-  boolean reserve(String name) {
-    return used.add(name);
-  }
-
-  boolean isUsed(String name) {
-    return used.contains(name);
-  }
-
   /** A fresh name derived from {@code base}, now reserved. */
   String fresh(String base) {
     String n = base;

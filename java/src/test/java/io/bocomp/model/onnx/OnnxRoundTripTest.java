@@ -147,6 +147,25 @@ class OnnxRoundTripTest {
     assertThat(back.graph().initializers()).containsOnlyKeys("w1", "b1", "w2");
   }
 
+  @Test
+  void valueInfosOfIntermediatesAreWrittenOnlyWhileTheValueExists() {
+    Onnx.GraphProto g = Onnx.GraphProto.newBuilder().setName("vi")
+        .addInput(Protos.floatValue("x", -1, 4)).addOutput(Protos.floatValue("y", -1, 4))
+        .addInitializer(Protos.floats("w", new long[] {4}, 1, 2, 3, 4))
+        .addNode(Protos.node("Add", "add", List.of("x", "w"), List.of("s")))
+        .addNode(Protos.node("Identity", "id", List.of("s"), List.of("t")))
+        .addNode(Protos.node("Relu", "relu", List.of("t"), List.of("y")))
+        .addValueInfo(Protos.floatValue("s", -1, 4)).addValueInfo(Protos.floatValue("t", -1, 4))
+        .build();
+    Model m = OnnxImporter.read(Protos.model(g, 17).toByteArray(), "mem", null);
+    assertThat(m.graph().valueInfos()).containsOnlyKeys("s", "t");
+    assertThat(OnnxExporter.toProto(m).getGraph().getValueInfoList())
+        .isEqualTo(g.getValueInfoList());
+    Model opt = io.bocomp.model.GraphOptimizer.standard().apply(m);
+    assertThat(OnnxExporter.toProto(opt).getGraph().getValueInfoList())
+        .containsExactly(g.getValueInfo(0));
+  }
+
   private static UnknownFieldSet unknown(int field, String text) {
     return UnknownFieldSet.newBuilder()
         .addField(field, UnknownFieldSet.Field.newBuilder().addVarint(field * 7L)
