@@ -29,19 +29,20 @@ import java.util.Set;
  *
  * <ol>
  *   <li>Parses the protobuf (generated classes, no hand-written wire parsing). Bytes that are not a
- *       protobuf, or a protobuf without {@code ir_version} and {@code graph}, are "not an ONNX
+ *       protobuf, or a protobuf without {@code ir_version} or {@code graph}, are "not an ONNX
  *       model". IR versions {@value #MIN_IR_VERSION}..{@value #MAX_IR_VERSION} and default-domain
  *       opsets {@value #MIN_OPSET}..{@value #MAX_OPSET} are accepted.
- *   <li>Decodes initializers (see {@code TensorCodec}; external data is read relative to the model
- *       file's directory, see {@code ExternalDataReader}). Sparse initializers are refused.
  *   <li>Names nodes. <b>Naming rule</b> (plans and the CLI refer to nodes by these names): a node
  *       keeps its name from the file if it has one and no earlier node in the file has the same
  *       name; otherwise it is named {@code <op_type>_<i>}, where {@code i} is its 0-based position
  *       in the file's node list (e.g. {@code Conv_3}); if that name is taken by another node of the
  *       file, {@code _1}, {@code _2}, ... is appended until it is free.
- *   <li>Turns each {@code Constant} node into an initializer named after its output (the node
- *       disappears), and checks every other node is in the default domain and in {@link
- *       SupportedOps} ({@link UnsupportedOperatorException} naming the node, op and supported ops).
+ *   <li>Checks every node is in the default domain and in {@link SupportedOps} ({@link
+ *       UnsupportedOperatorException} naming the node, op and supported ops), before any weight
+ *       is read.
+ *   <li>Decodes initializers (see {@code TensorCodec}; external data is read relative to the model
+ *       file's directory, see {@code ExternalDataReader}). Sparse initializers are refused. Each
+ *       {@code Constant} node becomes an initializer named after its output; the node disappears.
  *   <li>Takes graph inputs that are not initializers as the runtime inputs (old exporters also list
  *       every weight as an input); each must be a float32 tensor. Unknown dimensions are -1, with
  *       their {@code dim_param} name kept.
@@ -56,7 +57,8 @@ import java.util.Set;
  * interpret are kept as {@link io.bocomp.model.Attribute#opaque}.
  *
  * <p>Every error is a {@link ModelFormatException} or {@link UnsupportedOperatorException} whose
- * one-line message starts with the source name and names the tensor, node or value at fault.
+ * one-line message starts with the source name and names the tensor, node or value at fault
+ * (a missing or unreadable file, a directory, or a file over 2 GiB is a ModelFormatException too).
  * The importer does not fold or optimize anything: see {@link io.bocomp.model.GraphOptimizer}.
  */
 public final class OnnxImporter {
@@ -179,6 +181,10 @@ public final class OnnxImporter {
       throw new ModelFormatException("sparse initializer '"
           + g.getSparseInitializer(0).getValues().getName() + "' is not supported");
     }
+    List<String> names = nodeNames(g.getNodeList());
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      checkSupported(g.getNode(i), names.get(i)); // before reading (maybe large) weights
+    }
     Map<String, Tensor> initializers = new LinkedHashMap<>();
     for (Onnx.TensorProto t : g.getInitializerList()) {
       if (t.getName().isEmpty()) {
@@ -190,13 +196,11 @@ public final class OnnxImporter {
       }
     }
 
-    List<String> names = nodeNames(g.getNodeList());
     List<Node> nodes = new ArrayList<>(g.getNodeCount());
     for (int i = 0; i < g.getNodeCount(); i++) {
       Onnx.NodeProto p = g.getNode(i);
       String name = names.get(i);
       String label = p.getOpType() + " node '" + name + "'";
-      checkSupported(p, name);
       if (p.getOpType().equals("Constant")) {
         if (p.getOutputCount() != 1 || p.getOutput(0).isEmpty()) {
           throw new ModelFormatException(label + " must have exactly one output");
@@ -228,6 +232,9 @@ public final class OnnxImporter {
         continue; // a weight listed as input (IR < 4 style): a constant, not a runtime input
       }
       String what = "graph input '" + v.getName() + "'";
+      if (v.getName().isEmpty()) {
+        throw new ModelFormatException("a graph input has no name");
+      }
       if (!ValueInfoCodec.isTensor(v)) {
         throw new ModelFormatException(what + " is not a tensor");
       }
@@ -244,6 +251,9 @@ public final class OnnxImporter {
     List<String> outputNames = new ArrayList<>();
     for (Onnx.ValueInfoProto v : g.getOutputList()) {
       String what = "graph output '" + v.getName() + "'";
+      if (v.getName().isEmpty()) {
+        throw new ModelFormatException("a graph output has no name");
+      }
       if (!ValueInfoCodec.isTensor(v)) {
         throw new ModelFormatException(what + " is not a tensor");
       }

@@ -1,6 +1,6 @@
 package io.bocomp.model.onnx;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Tensor;
 import java.nio.ByteBuffer;
@@ -108,7 +108,8 @@ final class TensorCodec {
       into.setDataType(INT64);
       bytes.asLongBuffer().put(t.toLongArray());
     }
-    return into.setRawData(ByteString.copyFrom(bytes.array()));
+    // the array is private to this call and never written again: wrap it instead of copying
+    return into.setRawData(UnsafeByteOperations.unsafeWrap(bytes.array()));
   }
 
   /** Shape from dims, each in 0..2^31-1, the product at most 2^31-1. */

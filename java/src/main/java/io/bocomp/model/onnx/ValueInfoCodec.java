@@ -7,6 +7,7 @@ import io.bocomp.model.ValueInfo;
  * Converts ONNX {@code ValueInfoProto}s of tensor type to {@link ValueInfo}s and back. A dimension
  * with neither {@code dim_value} nor {@code dim_param} is unknown (-1); a {@code dim_param} is
  * unknown too, and its name is kept so an export writes it back. A missing shape is an unknown rank.
+ * On export an unknown element type (0) is written as float32, the type bocomp computes in.
  */
 final class ValueInfoCodec {
   private ValueInfoCodec() {}
