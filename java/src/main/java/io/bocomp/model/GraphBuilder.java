@@ -53,6 +53,11 @@ public final class GraphBuilder {
   /** Adds a float32 runtime input; -1 marks an unknown (symbolic) dimension. */
   public String input(String name, int... shape) {
     String n = claim(name);
+    graph.input(new ValueInfo(n, ValueInfo.ELEM_FLOAT, shape, symbolicNames(shape)));
+    return n;
+  }
+
+  private static String[] symbolicNames(int[] shape) {
     String[] params = new String[shape.length];
     boolean any = false;
     for (int i = 0; i < shape.length; i++) {
@@ -61,8 +66,7 @@ public final class GraphBuilder {
         any = true;
       }
     }
-    graph.input(new ValueInfo(n, ValueInfo.ELEM_FLOAT, shape, any ? params : null));
-    return n;
+    return any ? params : null;
   }
 
   /** Adds an initializer (weight or constant) and returns its (possibly suffixed) name. */
@@ -72,10 +76,20 @@ public final class GraphBuilder {
     return n;
   }
 
-  /** Marks a value as a graph output (float32, shape left to the consumer's inference). */
+  /**
+   * Marks a value as a graph output (float32) of unknown shape. ONNX Runtime accepts that; the
+   * ONNX checker wants the shape of graph outputs, so prefer {@link #output(String, int...)}.
+   */
   public GraphBuilder output(String value) {
     require(value);
     graph.output(new ValueInfo(value, ValueInfo.ELEM_FLOAT, null, null));
+    return this;
+  }
+
+  /** Marks a value as a float32 graph output of this shape (-1: symbolic, as for inputs). */
+  public GraphBuilder output(String value, int... shape) {
+    require(value);
+    graph.output(new ValueInfo(value, ValueInfo.ELEM_FLOAT, shape, symbolicNames(shape)));
     return this;
   }
 

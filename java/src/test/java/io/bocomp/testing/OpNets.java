@@ -47,7 +47,7 @@ public final class OpNets {
     String x = b.input("input", -1, 16);
     x = b.add(b.matMul(x, b.constant("w1", r.he(16, 16, 8))), b.constant("b1", r.normal(0.1, 8)));
     x = b.matMul(b.tanh(x), b.constant("w2", r.he(8, 8, 4)));
-    b.output(x);
+    b.output(x, -1, 4);
     return b.buildModel();
   }
 
@@ -60,7 +60,7 @@ public final class OpNets {
     x = b.mul(x, b.constant("d", r.uniform(0.5, 1.5, 1, 5)));
     x = b.op("Div", x, b.constant("e", Tensor.scalar(1.5f))).out();
     x = b.op("Div", x, b.constant("f", r.uniform(0.5, 2.0, 4, 1, 1))).out();
-    b.output(b.relu(x));
+    b.output(b.relu(x), -1, 4, 5, 5);
     return b.buildModel();
   }
 
@@ -72,7 +72,7 @@ public final class OpNets {
     x = b.conv("conv", x, r.conv(6, 3, 1, 1), r.normal(0.1, 6), 1, 0, 1);
     x = b.op("LeakyRelu", x).attr("alpha", 0.1f).out();
     x = b.op("PRelu", x, b.constant("slope", r.uniform(0.05, 0.5, 6, 1, 1))).out();
-    b.output(x);
+    b.output(x, -1, 6, 6, 6);
     return b.buildModel();
   }
 
@@ -82,7 +82,7 @@ public final class OpNets {
     String x = b.input("input", -1, 6);
     String hs = b.op("HardSigmoid", x).attr("alpha", 0.3f).attr("beta", 0.4f).out();
     String hd = b.op("HardSigmoid", x).out();
-    b.output(b.concat(1, b.sigmoid(x), hs, hd, b.tanh(x)));
+    b.output(b.concat(1, b.sigmoid(x), hs, hd, b.tanh(x)), -1, 24);
     return b.buildModel();
   }
 
@@ -92,7 +92,7 @@ public final class OpNets {
     String x = b.input("input", -1, 2, 7, 7);
     x = b.op("MaxPool", x).attr("kernel_shape", 3L, 3L).attr("strides", 2L, 2L)
         .attr("pads", 1L, 0L, 0L, 1L).attr("ceil_mode", 1L).out();
-    b.output(b.op("MaxPool", x).attr("kernel_shape", 2L, 2L).out());
+    b.output(b.op("MaxPool", x).attr("kernel_shape", 2L, 2L).out(), -1, 2, 3, 3);
     return b.buildModel();
   }
 
@@ -104,9 +104,9 @@ public final class OpNets {
     GraphBuilder b = new GraphBuilder("avgpool_count_include_pad");
     String x = b.input("input", -1, 3, 6, 6);
     b.output(b.op("AveragePool", x).attr("kernel_shape", 3L, 3L).attr("strides", 2L, 2L)
-        .attr("pads", 1L, 1L, 1L, 1L).attr("count_include_pad", 1L).out());
+        .attr("pads", 1L, 1L, 1L, 1L).attr("count_include_pad", 1L).out(), -1, 3, 3, 3);
     b.output(b.op("AveragePool", x).attr("kernel_shape", 3L, 3L).attr("strides", 2L, 2L)
-        .attr("pads", 1L, 1L, 1L, 1L).attr("ceil_mode", 1L).out());
+        .attr("pads", 1L, 1L, 1L, 1L).attr("ceil_mode", 1L).out(), -1, 3, 4, 4);
     return b.buildModel();
   }
 
@@ -117,7 +117,7 @@ public final class OpNets {
     String x = b.input("input", -1, 3, 4, 5);
     x = b.transpose(x, 0, 2, 3, 1);
     x = b.matMul(x, b.constant("w", r.he(3, 3, 6)));
-    b.output(b.transpose(x, 0, 3, 1, 2));
+    b.output(b.transpose(x, 0, 3, 1, 2), -1, 6, 4, 5);
     return b.buildModel();
   }
 
@@ -128,7 +128,7 @@ public final class OpNets {
     String x = b.input("input", -1, 3, 5, 5);
     String a = b.conv("conv_a", x, r.conv(4, 3, 3, 3), r.normal(0.1, 4), 1, 1, 1);
     String c = b.conv("conv_b", x, r.conv(2, 3, 1, 1), null, 1, 0, 1);
-    b.output(b.relu(b.concat(1, a, c)));
+    b.output(b.relu(b.concat(1, a, c)), -1, 6, 5, 5);
     return b.buildModel();
   }
 
@@ -145,7 +145,7 @@ public final class OpNets {
     x = b.transpose(b.relu(x), 1, 0);
     x = b.op("Gemm", x, b.constant("w2", r.he(8, 5, 8)), b.constant("c2", r.normal(0.1, 5)))
         .attr("transA", 1L).attr("transB", 1L).out();
-    b.output(b.softmax(x, -1));
+    b.output(b.softmax(x, -1), -1, 5);
     return b.buildModel();
   }
 
@@ -158,7 +158,7 @@ public final class OpNets {
         .attr("kernel_shape", 4L, 4L).attr("strides", 2L, 2L).attr("auto_pad", "SAME_UPPER").out();
     x = b.op("Conv", b.relu(x), b.constant("w2", r.conv(5, 4, 2, 2)))
         .attr("kernel_shape", 2L, 2L).attr("auto_pad", "SAME_LOWER").out();
-    b.output(x);
+    b.output(x, -1, 5, 5, 5);
     return b.buildModel();
   }
 
@@ -171,7 +171,7 @@ public final class OpNets {
         new long[] {2, 1, 1, 2}, new long[] {2, 2}, 1);
     x = b.conv("conv2", b.relu(x), r.conv(4, 3, 3, 3), null, new long[] {1, 2},
         new long[] {1, 3, 1, 3}, new long[] {1, 3}, 2);
-    b.output(x);
+    b.output(x, -1, 4, 5, 5);
     return b.buildModel();
   }
 
@@ -182,7 +182,7 @@ public final class OpNets {
     x = b.relu(b.flatten(x, 2));
     x = b.reshape(x, -1, 24);
     x = b.reshape(x, 0, 4, -1);
-    b.output(x);
+    b.output(x, -1, 4, 6);
     return b.buildModel();
   }
 
@@ -196,7 +196,7 @@ public final class OpNets {
     String x = b.input("input", -1, 4, 5, 5);
     x = TestNets.bn(b, r, "bn", b.relu(x), 4, 0.8, 1.2);
     x = b.hardSwish(b.clip(x, -1f, 1f));
-    b.output(b.globalAveragePool(x));
+    b.output(b.globalAveragePool(x), -1, 4, 1, 1);
     return b.buildModel();
   }
 }

@@ -73,7 +73,7 @@ public final class TestNets {
       }
     }
     x = b.flatten(b.globalAveragePool(x), 1);
-    b.output(b.gemm("fc", x, r.classifier(classes, in), r.normal(0.05, classes), true));
+    b.output(b.gemm("fc", x, r.classifier(classes, in), r.normal(0.05, classes), true), -1, classes);
     return b.buildModel();
   }
 
@@ -114,7 +114,8 @@ public final class TestNets {
     x = b.flatten(x, 1);
     x = dropout(b, b.relu(b.gemm("classifier.0", x, r.fc(fcWidth, features), r.normal(0.05, fcWidth), true)));
     x = dropout(b, b.relu(b.gemm("classifier.3", x, r.fc(fcWidth, fcWidth), r.normal(0.05, fcWidth), true)));
-    b.output(b.gemm("classifier.6", x, r.classifier(classes, fcWidth), r.normal(0.05, classes), true));
+    b.output(b.gemm("classifier.6", x, r.classifier(classes, fcWidth), r.normal(0.05, classes), true),
+        -1, classes);
     return b.buildModel();
   }
 
@@ -147,7 +148,8 @@ public final class TestNets {
     }
     x = b.hardSwish(b.conv("head.conv", x, r.conv(128, in, 1, 1), r.normal(0.05, 128), 1, 0, 1));
     x = b.flatten(b.globalAveragePool(x), 1);
-    b.output(b.gemm("classifier", x, r.classifier(CLASSES, 128), r.normal(0.05, CLASSES), true));
+    b.output(b.gemm("classifier", x, r.classifier(CLASSES, 128), r.normal(0.05, CLASSES), true),
+        -1, CLASSES);
     return b.buildModel();
   }
 
@@ -171,7 +173,8 @@ public final class TestNets {
     String target = b.concat(0, batch1d, rest);
     x = b.op("Reshape", x, target).out();
     int s = imageSize / 2;
-    b.output(b.gemm("fc", x, r.classifier(CLASSES, 8 * s * s), r.normal(0.05, CLASSES), true));
+    b.output(b.gemm("fc", x, r.classifier(CLASSES, 8 * s * s), r.normal(0.05, CLASSES), true),
+        -1, CLASSES);
     return b.buildModel();
   }
 

@@ -48,6 +48,9 @@ class TestNetsTest {
         assertThat(outs).hasSameSizeAs(model.graph().outputs());
         for (int k = 0; k < outs.size(); k++) {
           Tensor out = outs.get(k);
+          int[] declared = model.graph().outputs().get(k).shape();
+          declared[0] = batch;
+          assertThat(out.shape()).as("%s output shape as declared", name).isEqualTo(declared);
           float[] v = out.toFloatArray();
           assertThat(v.length % batch).as("output size divisible by the batch").isZero();
           double maxAbs = 0;
