@@ -3,12 +3,14 @@ package io.bocomp.model;
 import io.bocomp.model.onnx.Onnx;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A loaded model: its graph plus the ONNX envelope (IR version, operator-set imports, producer).
  * {@link #origin()} is the ModelProto it was read from (its graph stripped), so metadata and fields
- * bocomp does not model are written back on export.
+ * bocomp does not model are written back on export. {@link #warnings()} lists problems found at
+ * load that are not errors.
  */
 public final class Model {
   /** The ONNX IR version written for models bocomp creates. */
@@ -21,14 +23,21 @@ public final class Model {
   private final Map<String, Long> opsets;
   private final String producerName;
   private final Onnx.ModelProto origin;
+  private final List<String> warnings;
 
   public Model(Graph graph, long irVersion, Map<String, Long> opsets, String producerName,
       Onnx.ModelProto origin) {
+    this(graph, irVersion, opsets, producerName, origin, List.of());
+  }
+
+  private Model(Graph graph, long irVersion, Map<String, Long> opsets, String producerName,
+      Onnx.ModelProto origin, List<String> warnings) {
     this.graph = graph;
     this.irVersion = irVersion;
     this.opsets = Collections.unmodifiableMap(new LinkedHashMap<>(opsets));
     this.producerName = producerName == null ? "" : producerName;
     this.origin = origin;
+    this.warnings = List.copyOf(warnings);
   }
 
   /** A new model around a graph, with bocomp's default IR version and opset. */
@@ -42,7 +51,20 @@ public final class Model {
 
   /** The same envelope around another graph. */
   public Model withGraph(Graph g) {
-    return new Model(g, irVersion, opsets, producerName, origin);
+    return new Model(g, irVersion, opsets, producerName, origin, warnings);
+  }
+
+  /** The same model with these load-time warnings (replacing any it had). */
+  public Model withWarnings(List<String> w) {
+    return new Model(graph, irVersion, opsets, producerName, origin, w);
+  }
+
+  /**
+   * Problems found at load that do not stop bocomp, one sentence each naming the tensor or node
+   * (e.g. NaN or infinite weights). The CLI prints them as WARN lines; empty for a clean model.
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   public long irVersion() {

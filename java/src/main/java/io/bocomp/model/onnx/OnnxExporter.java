@@ -1,0 +1,160 @@
+package io.bocomp.model.onnx;
+
+import io.bocomp.BocompException;
+import io.bocomp.model.Attribute;
+import io.bocomp.model.Graph;
+import io.bocomp.model.Model;
+import io.bocomp.model.Node;
+import io.bocomp.model.Tensor;
+import io.bocomp.model.ValueInfo;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a {@link Model} as an ONNX file that ONNX Runtime loads.
+ *
+ * <p>The ModelProto starts from {@link Model#origin()} when the model was imported, so metadata,
+ * model-local functions and fields bocomp does not model (including unknown fields) are written
+ * back; likewise each node starts from {@link Node#origin()} (its name, op, inputs, outputs and
+ * attributes replaced by the IR's), each initializer, graph input, output and value info from the
+ * imported message of the same name. {@code ir_version}, {@code opset_import} and
+ * {@code producer_name} come from the {@link Model}.
+ *
+ * <p>Initializers are written as little-endian {@code raw_data}. For IR versions below 4, whose
+ * rules require every initializer to be listed as a graph input too, they are. Value infos are
+ * written for the intermediate values of {@link Graph#valueInfos()} that some node still produces.
+ * Limits: one protobuf file holds at most 2 GiB (external-data export is not implemented).
+ */
+public final class OnnxExporter {
+  private OnnxExporter() {}
+
+  /** The serialized model. */
+  public static byte[] toBytes(Model model) {
+    return toProto(model).toByteArray();
+  }
+
+  /**
+   * Writes the model to {@code file} atomically: the bytes go to a temporary file in the same
+   * directory, which is then moved over the target, so a failure never leaves a partial file.
+   *
+   * @throws BocompException naming the file when it cannot be written
+   */
+  public static void write(Model model, Path file) {
+    byte[] bytes = toBytes(model);
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      Files.write(tmp, bytes);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new BocompException(file + ": cannot write model (" + e.getMessage() + ")", e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: the temporary file is hidden and does not shadow the target
+        }
+      }
+    }
+  }
+
+  /** The ModelProto for a model. */
+  public static Onnx.ModelProto toProto(Model model) {
+    Onnx.ModelProto origin = model.origin();
+    Onnx.ModelProto.Builder m = origin == null ? Onnx.ModelProto.newBuilder() : origin.toBuilder();
+    m.setIrVersion(model.irVersion()).setProducerName(model.producerName()).clearOpsetImport();
+    for (Map.Entry<String, Long> e : model.opsets().entrySet()) {
+      m.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()));
+    }
+    Onnx.GraphProto shell = origin == null ? Onnx.GraphProto.getDefaultInstance() : origin.getGraph();
+    return m.setGraph(graph(model.graph(), shell, model.irVersion())).build();
+  }
+
+  private static Onnx.GraphProto graph(Graph g, Onnx.GraphProto shell, long irVersion) {
+    Map<String, Onnx.TensorProto> tensorShells = new HashMap<>();
+    for (Onnx.TensorProto t : shell.getInitializerList()) {
+      tensorShells.putIfAbsent(t.getName(), t);
+    }
+    Map<String, Onnx.ValueInfoProto> infoShells = new HashMap<>();
+    for (Onnx.ValueInfoProto v : shell.getValueInfoList()) {
+      infoShells.putIfAbsent(v.getName(), v);
+    }
+    for (Onnx.ValueInfoProto v : shell.getOutputList()) {
+      infoShells.put(v.getName(), v);
+    }
+    for (Onnx.ValueInfoProto v : shell.getInputList()) {
+      infoShells.put(v.getName(), v);
+    }
+
+    Onnx.GraphProto.Builder b = shell.toBuilder().clearNode().clearInitializer().clearInput()
+        .clearOutput().clearValueInfo().setName(g.name());
+    for (Node n : g.nodes()) {
+      b.addNode(node(n));
+    }
+    for (Map.Entry<String, Tensor> e : g.initializers().entrySet()) {
+      Onnx.TensorProto s = tensorShells.get(e.getKey());
+      Onnx.TensorProto.Builder t = s == null ? Onnx.TensorProto.newBuilder() : s.toBuilder();
+      b.addInitializer(TensorCodec.encode(e.getValue(), t.setName(e.getKey())));
+    }
+    for (ValueInfo v : g.inputs()) {
+      b.addInput(ValueInfoCodec.encode(v, infoShells.get(v.name())));
+    }
+    if (irVersion < 4) {
+      for (String name : g.initializers().keySet()) {
+        b.addInput(ValueInfoCodec.encode(g.valueInfo(name).orElseThrow(), infoShells.get(name)));
+      }
+    }
+    Set<String> outputs = new HashSet<>();
+    for (ValueInfo v : g.outputs()) {
+      outputs.add(v.name());
+      b.addOutput(ValueInfoCodec.encode(v, infoShells.get(v.name())));
+    }
+    Set<String> produced = new HashSet<>();
+    for (Node n : g.nodes()) {
+      produced.addAll(n.outputs());
+    }
+    for (ValueInfo v : g.valueInfos().values()) {
+      if (produced.contains(v.name()) && !outputs.contains(v.name())) {
+        b.addValueInfo(ValueInfoCodec.encode(v, infoShells.get(v.name())));
+      }
+    }
+    return b.build();
+  }
+
+  private static Onnx.NodeProto node(Node n) {
+    Onnx.NodeProto origin = n.origin();
+    Map<String, Onnx.AttributeProto> originalAttrs = new HashMap<>();
+    Onnx.NodeProto.Builder b;
+    if (origin == null) {
+      b = Onnx.NodeProto.newBuilder();
+    } else {
+      for (Onnx.AttributeProto a : origin.getAttributeList()) {
+        originalAttrs.putIfAbsent(a.getName(), a);
+      }
+      b = origin.toBuilder().clearInput().clearOutput().clearAttribute();
+    }
+    b.setName(n.name()).setOpType(n.opType()).addAllInput(n.inputs()).addAllOutput(n.outputs());
+    if (!b.getDomain().equals(n.domain())) {
+      b.setDomain(n.domain());
+    }
+    for (Map.Entry<String, Attribute> e : n.attributes().entrySet()) {
+      b.addAttribute(AttributeCodec.encode(e.getKey(), e.getValue(), originalAttrs.get(e.getKey())));
+    }
+    return b.build();
+  }
+}

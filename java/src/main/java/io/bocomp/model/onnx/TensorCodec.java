@@ -1,0 +1,304 @@
+package io.bocomp.model.onnx;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.List;
+
+/**
+ * Converts ONNX {@code TensorProto}s to {@link Tensor}s and back.
+ *
+ * <p>Decoding reads FLOAT and INT64 tensors from their typed field ({@code float_data},
+ * {@code int64_data}) or from little-endian {@code raw_data}, or from an external file. Types that
+ * graphs use for constants are widened: INT32, INT16, INT8, UINT16, UINT8, UINT32, UINT64 and BOOL
+ * become INT64 (UINT64 values above 2^63-1 wrap); DOUBLE, FLOAT16 and BFLOAT16 become FLOAT32. Any
+ * other type (STRING, complex, 8/4-bit floats and ints) is a {@link ModelFormatException} naming the
+ * tensor.
+ *
+ * <p>The element count implied by {@code dims} is checked against the stored data length before
+ * anything is allocated, so a corrupted {@code dims} cannot make the importer allocate more than the
+ * file holds. Encoding always writes {@code raw_data} (little-endian), the compact form exporters
+ * use.
+ */
+final class TensorCodec {
+  private TensorCodec() {}
+
+  private static final int FLOAT = 1;
+  private static final int UINT8 = 2;
+  private static final int INT8 = 3;
+  private static final int UINT16 = 4;
+  private static final int INT16 = 5;
+  private static final int INT32 = 6;
+  private static final int INT64 = 7;
+  private static final int BOOL = 9;
+  private static final int FLOAT16 = 10;
+  private static final int DOUBLE = 11;
+  private static final int UINT32 = 12;
+  private static final int UINT64 = 13;
+  private static final int BFLOAT16 = 16;
+
+  /**
+   * Decodes a tensor.
+   *
+   * @param p the message
+   * @param what how to name the tensor in errors, e.g. "initializer 'conv1.weight'"
+   * @param external resolves {@code data_location = EXTERNAL}
+   */
+  static Tensor decode(Onnx.TensorProto p, String what, ExternalDataReader external) {
+    int type = p.getDataType();
+    int elemBytes = elementBytes(type);
+    if (elemBytes == 0) {
+      throw new ModelFormatException(what + " has data type " + typeName(type)
+          + ", which bocomp cannot convert (it reads float, double, float16, bfloat16 and integer/bool"
+          + " tensors)");
+    }
+    if (p.hasSegment()) {
+      throw new ModelFormatException(what + " is a segmented tensor, which bocomp does not read");
+    }
+    int[] shape = shape(p.getDimsList(), what);
+    int n = Tensor.checkedSize(shape);
+    long rawBytes = (long) n * elemBytes;
+
+    ByteBuffer raw = null;
+    if (p.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
+      raw = external.read(p, what, rawBytes);
+    } else if (p.hasRawData()) {
+      if (typedCount(p) != 0) {
+        throw new ModelFormatException(what + " has both raw_data and a typed data field");
+      }
+      if (p.getRawData().size() != rawBytes) {
+        throw new ModelFormatException(what + " has " + p.getRawData().size()
+            + " bytes of raw_data, its shape " + java.util.Arrays.toString(shape) + " of "
+            + typeName(type) + " needs " + rawBytes);
+      }
+      raw = p.getRawData().asReadOnlyByteBuffer();
+    } else {
+      long have = fieldCount(p, type);
+      if (have != typedCount(p)) {
+        throw new ModelFormatException(what + " of type " + typeName(type)
+            + " stores values in a data field of another type");
+      }
+      if (have != n) {
+        throw new ModelFormatException(what + " holds " + have + " values, its shape "
+            + java.util.Arrays.toString(shape) + " needs " + n);
+      }
+    }
+    if (raw != null) {
+      return fromRaw(raw.order(ByteOrder.LITTLE_ENDIAN), type, shape, n);
+    }
+    return fromTyped(p, type, shape, n);
+  }
+
+  /** The message for a tensor: name, type, dims and little-endian raw_data. */
+  static Onnx.TensorProto.Builder encode(Tensor t, Onnx.TensorProto.Builder into) {
+    into.clearDims().clearFloatData().clearInt32Data().clearInt64Data().clearDoubleData()
+        .clearUint64Data().clearStringData().clearExternalData().clearDataLocation().clearSegment();
+    for (int d : t.shape()) {
+      into.addDims(d);
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(t.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+    if (t.isFloat()) {
+      into.setDataType(FLOAT);
+      bytes.asFloatBuffer().put(t.data());
+    } else {
+      into.setDataType(INT64);
+      bytes.asLongBuffer().put(t.toLongArray());
+    }
+    // the array is private to this call and never written again: wrap it instead of copying
+    return into.setRawData(UnsafeByteOperations.unsafeWrap(bytes.array()));
+  }
+
+  /** Shape from dims, each in 0..2^31-1, the product at most 2^31-1. */
+  static int[] shape(List<Long> dims, String what) {
+    int[] shape = new int[dims.size()];
+    long n = 1;
+    for (int i = 0; i < shape.length; i++) {
+      long d = dims.get(i);
+      if (d < 0 || d > Integer.MAX_VALUE) {
+        throw new ModelFormatException(what + " has invalid dimension " + d + " in dims " + dims);
+      }
+      shape[i] = (int) d;
+      n *= d;
+      if (n > Integer.MAX_VALUE) {
+        throw new ModelFormatException(what + " has more than 2^31-1 elements (dims " + dims + ")");
+      }
+    }
+    return shape;
+  }
+
+  /** Bytes per element in raw_data for the types bocomp converts; 0 for the others. */
+  static int elementBytes(int type) {
+    switch (type) {
+      case UINT8: case INT8: case BOOL: return 1;
+      case UINT16: case INT16: case FLOAT16: case BFLOAT16: return 2;
+      case FLOAT: case INT32: case UINT32: return 4;
+      case INT64: case DOUBLE: case UINT64: return 8;
+      default: return 0;
+    }
+  }
+
+  static String typeName(int type) {
+    Onnx.TensorProto.DataType t = Onnx.TensorProto.DataType.forNumber(type);
+    return t == null ? "code " + type : t.name();
+  }
+
+  private static boolean isFloatType(int type) {
+    return type == FLOAT || type == DOUBLE || type == FLOAT16 || type == BFLOAT16;
+  }
+
+  /** Number of values in the typed field the type is stored in. */
+  private static long typedCount(Onnx.TensorProto p) {
+    return (long) p.getFloatDataCount() + p.getInt32DataCount() + p.getInt64DataCount()
+        + p.getDoubleDataCount() + p.getUint64DataCount() + p.getStringDataCount();
+  }
+
+  /** Number of values in the typed field that ONNX stores this type in. */
+  private static long fieldCount(Onnx.TensorProto p, int type) {
+    switch (type) {
+      case FLOAT: return p.getFloatDataCount();
+      case DOUBLE: return p.getDoubleDataCount();
+      case INT64: return p.getInt64DataCount();
+      case UINT32: case UINT64: return p.getUint64DataCount();
+      default: return p.getInt32DataCount();
+    }
+  }
+
+  private static Tensor fromRaw(ByteBuffer raw, int type, int[] shape, int n) {
+    if (isFloatType(type)) {
+      FloatBuffer out = Tensor.allocate(n);
+      switch (type) {
+        case FLOAT:
+          out.put(raw.asFloatBuffer()).rewind();
+          break;
+        case DOUBLE:
+          for (int i = 0; i < n; i++) {
+            out.put(i, (float) raw.getDouble(raw.position() + 8 * i));
+          }
+          break;
+        case FLOAT16:
+          for (int i = 0; i < n; i++) {
+            out.put(i, halfToFloat(raw.getShort(raw.position() + 2 * i)));
+          }
+          break;
+        default: // BFLOAT16
+          for (int i = 0; i < n; i++) {
+            out.put(i, Float.intBitsToFloat((raw.getShort(raw.position() + 2 * i) & 0xffff) << 16));
+          }
+      }
+      return Tensor.wrap(shape, out);
+    }
+    long[] out = new long[n];
+    int p0 = raw.position();
+    switch (type) {
+      case INT64: case UINT64:
+        LongBuffer lb = raw.asLongBuffer();
+        lb.get(out);
+        break;
+      case INT32:
+        for (int i = 0; i < n; i++) {
+          out[i] = raw.getInt(p0 + 4 * i);
+        }
+        break;
+      case UINT32:
+        for (int i = 0; i < n; i++) {
+          out[i] = raw.getInt(p0 + 4 * i) & 0xffffffffL;
+        }
+        break;
+      case INT16:
+        for (int i = 0; i < n; i++) {
+          out[i] = raw.getShort(p0 + 2 * i);
+        }
+        break;
+      case UINT16:
+        for (int i = 0; i < n; i++) {
+          out[i] = raw.getShort(p0 + 2 * i) & 0xffff;
+        }
+        break;
+      case INT8:
+        for (int i = 0; i < n; i++) {
+          out[i] = raw.get(p0 + i);
+        }
+        break;
+      case BOOL:
+        for (int i = 0; i < n; i++) {
+          out[i] = raw.get(p0 + i) != 0 ? 1 : 0;
+        }
+        break;
+      default: // UINT8
+        for (int i = 0; i < n; i++) {
+          out[i] = raw.get(p0 + i) & 0xff;
+        }
+    }
+    return Tensor.ofLongs(shape, out);
+  }
+
+  private static Tensor fromTyped(Onnx.TensorProto p, int type, int[] shape, int n) {
+    switch (type) {
+      case FLOAT: {
+        FloatBuffer out = Tensor.allocate(n);
+        for (int i = 0; i < n; i++) {
+          out.put(i, p.getFloatData(i));
+        }
+        return Tensor.wrap(shape, out);
+      }
+      case DOUBLE: {
+        FloatBuffer out = Tensor.allocate(n);
+        for (int i = 0; i < n; i++) {
+          out.put(i, (float) p.getDoubleData(i));
+        }
+        return Tensor.wrap(shape, out);
+      }
+      case FLOAT16: case BFLOAT16: {
+        FloatBuffer out = Tensor.allocate(n);
+        for (int i = 0; i < n; i++) {
+          int bits = p.getInt32Data(i) & 0xffff;
+          out.put(i, type == FLOAT16 ? halfToFloat((short) bits) : Float.intBitsToFloat(bits << 16));
+        }
+        return Tensor.wrap(shape, out);
+      }
+      case INT64: {
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+          out[i] = p.getInt64Data(i);
+        }
+        return Tensor.ofLongs(shape, out);
+      }
+      case UINT32: case UINT64: {
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+          out[i] = p.getUint64Data(i);
+        }
+        return Tensor.ofLongs(shape, out);
+      }
+      default: { // INT32, INT16, INT8, UINT16, UINT8, BOOL live in int32_data
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+          int v = p.getInt32Data(i);
+          out[i] = type == BOOL ? (v != 0 ? 1 : 0) : type == UINT8 ? v & 0xff
+              : type == UINT16 ? v & 0xffff : v;
+        }
+        return Tensor.ofLongs(shape, out);
+      }
+    }
+  }
+
+  /** IEEE 754 binary16 to float (exact; subnormals, infinities and NaN included). */
+  static float halfToFloat(short h) {
+    int bits = h & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exp = (bits >>> 10) & 0x1f;
+    int mant = bits & 0x3ff;
+    if (exp == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+    }
+    if (exp == 0) {
+      float v = mant * 0x1p-24f; // subnormal (or zero): mant * 2^-24
+      return sign == 0 ? v : -v;
+    }
+    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+  }
+}
