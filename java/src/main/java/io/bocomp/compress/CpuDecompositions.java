@@ -274,7 +274,11 @@ public final class CpuDecompositions implements Decompositions {
     float[] out = new float[in.length];
     for (int i = 0; i < d0; i++) {
       for (int j = 0; j < d1; j++) {
-        System.arraycopy(in, (i * d1 + j) * k, out, (j * d0 + i) * k, k);
+        int s = (i * d1 + j) * k;
+        int d = (j * d0 + i) * k;
+        for (int t = 0; t < k; t++) { // k is small (kh * kw): a loop beats arraycopy here
+          out[d + t] = in[s + t];
+        }
       }
     }
     FloatBuffer b = Tensor.allocate(out.length);
