@@ -12,7 +12,12 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
@@ -37,6 +42,12 @@ import org.bytedeco.openblas.global.openblas;
  *       results are bit-identical from run to run.
  * </ul>
  *
+ * <p>Threads: OpenBLAS runs single-threaded inside these calls and a batch is spread over
+ * {@code parallelism} Java threads, one matrix each (the CPU engine's policy too). Measured on a
+ * shared 2-core machine, the JavaCPP build of OpenBLAS 0.3.31 run on 2 threads under CPU
+ * contention was 2.5x (SVD) to 18x (Tucker-2) slower than numpy/scipy, single-threaded within
+ * 0.8-1.4x of it (benchmarks/results/decomp.md). One large matrix therefore uses one core.
+ *
  * <p>Limits: float32 throughout (LAPACK's single-precision routines, like numpy/scipy on float32
  * input); matrices must hold fewer than 2^31 elements. The instance is thread-safe; OpenBLAS
  * parallelises each call internally. {@link #decompositionCount()} counts the factorizations
@@ -53,6 +64,22 @@ public final class CpuDecompositions implements Decompositions {
   }
 
   private final AtomicLong count = new AtomicLong();
+  private final int parallelism;
+
+  /** Batches spread over all available processors. */
+  public CpuDecompositions() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * @param parallelism how many matrices of a batch are factorized at once, each on one thread
+   */
+  public CpuDecompositions(int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+    }
+    this.parallelism = parallelism;
+  }
 
   /** Number of factorizations (one per matrix or kernel) this instance has computed. */
   public long decompositionCount() {
@@ -61,20 +88,24 @@ public final class CpuDecompositions implements Decompositions {
 
   @Override
   public List<SvdFactors> svd(List<Tensor> matrices) {
-    List<SvdFactors> out = new ArrayList<>(matrices.size());
     for (Tensor a : matrices) {
       requireMatrix(a);
-      FloatBuffer work = copyOf(a);
-      out.add(thinSvdInPlace(work, a.dim(0), a.dim(1)));
-      count.incrementAndGet();
     }
-    return out;
+    return batch(matrices, a -> thinSvdInPlace(copyOf(a), a.dim(0), a.dim(1)));
   }
 
   @Override
   public SvdFactors truncatedSvd(Tensor matrix, int rank, int oversample, int powerIterations,
       long seed) {
     requireMatrix(matrix);
+    SvdFactors f = OpenBlasThreads.with(1,
+        () -> randomizedSvd(matrix, rank, oversample, powerIterations, seed));
+    count.incrementAndGet();
+    return f;
+  }
+
+  private static SvdFactors randomizedSvd(Tensor matrix, int rank, int oversample,
+      int powerIterations, long seed) {
     int m = matrix.dim(0);
     int n = matrix.dim(1);
     int full = Math.min(m, n);
@@ -121,18 +152,59 @@ public final class CpuDecompositions implements Decompositions {
     s.data().put(small.s().data().limit(rank));
     Tensor vt = Tensor.zeros(rank, n);
     vt.data().put(small.vt().data().limit(rank * n));
-    count.incrementAndGet();
     return new SvdFactors(u, s, vt);
   }
 
   @Override
   public List<Tucker2Factors> tucker2(List<Tensor> kernels) {
-    List<Tucker2Factors> out = new ArrayList<>(kernels.size());
-    for (Tensor w : kernels) {
-      out.add(tucker2(w));
-      count.incrementAndGet();
-    }
-    return out;
+    return batch(kernels, CpuDecompositions::tucker2);
+  }
+
+  /**
+   * Applies {@code f} to every item, {@code parallelism} at a time, with OpenBLAS single-threaded
+   * meanwhile; results in input order. The first failure is rethrown.
+   */
+  private <T> List<T> batch(List<Tensor> items, Function<Tensor, T> f) {
+    return OpenBlasThreads.with(1, () -> {
+      List<T> out = new ArrayList<>(items.size());
+      if (parallelism == 1 || items.size() == 1) {
+        for (Tensor t : items) {
+          out.add(f.apply(t));
+          count.incrementAndGet();
+        }
+        return out;
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, items.size()),
+          r -> {
+            Thread t = new Thread(r, "bocomp-decompose");
+            t.setDaemon(true);
+            return t;
+          });
+      try {
+        List<Future<T>> futures = new ArrayList<>();
+        for (Tensor t : items) {
+          futures.add(pool.submit(() -> {
+            T v = f.apply(t);
+            count.incrementAndGet();
+            return v;
+          }));
+        }
+        for (Future<T> fu : futures) {
+          out.add(fu.get());
+        }
+        return out;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DecompositionException("interrupted while decomposing", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new DecompositionException("decomposition failed: " + e.getCause(), e.getCause());
+      } finally {
+        pool.shutdownNow();
+      }
+    });
   }
 
   private static Tucker2Factors tucker2(Tensor w) {

@@ -24,6 +24,10 @@ final class TuckerRefinement {
   record Result(Tensor uOut, Tensor uIn, Tensor core) {}
 
   static Result refine(Tensor w, Tensor uOut, Tensor uIn, int sweeps) {
+    return OpenBlasThreads.with(1, () -> sweep(w, uOut, uIn, sweeps));
+  }
+
+  private static Result sweep(Tensor w, Tensor uOut, Tensor uIn, int sweeps) {
     int cout = w.dim(0);
     int cin = w.dim(1);
     int k2 = w.dim(2) * w.dim(3);

@@ -82,6 +82,22 @@ class CpuDecompositionsTest {
   }
 
   @Test
+  void aParallelBatchKeepsInputOrderAndReportsAFailingMatrix() {
+    CpuDecompositions two = new CpuDecompositions(2);
+    List<Tensor> kernels = List.of(Reference.gaussian(1, 4, 3, 3, 3), Reference.gaussian(2, 6, 5, 1, 1),
+        Reference.gaussian(3, 2, 7, 3, 3));
+    List<Tucker2Factors> fs = two.tucker2(kernels);
+    for (int i = 0; i < kernels.size(); i++) {
+      assertThat(fs.get(i).core().shape()).isEqualTo(kernels.get(i).shape());
+    }
+    assertThat(two.decompositionCount()).isEqualTo(3);
+    Tensor bad = Reference.gaussian(4, 5, 5);
+    bad.set(3, Float.POSITIVE_INFINITY);
+    assertThatThrownBy(() -> two.svd(List.of(Reference.gaussian(5, 5, 5), bad)))
+        .isInstanceOf(DecompositionException.class).hasMessageContaining("non-finite");
+  }
+
+  @Test
   void randomizedSvdFindsTheLeadingTripletsOfADecayingSpectrum() {
     Tensor a = Reference.decaying(11, 300, 120, 0.8);
     SvdFactors full = dec.svd(List.of(a)).get(0);
