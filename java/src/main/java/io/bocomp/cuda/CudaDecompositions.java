@@ -19,6 +19,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,6 +102,22 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
 
   public SvdRoute route() {
     return route;
+  }
+
+  /** Lane 0, for work that callers serialize with this object's lock (the factor cache). */
+  Lane primaryLane() {
+    ensureOpen();
+    return lanes.get(0);
+  }
+
+  /**
+   * Decomposes the run's layers on the GPU and keeps the factors there; per-trial truncations are
+   * views of them ({@link DeviceFactorCache}). Close the cache before this object.
+   */
+  @Override
+  public DeviceFactorCache keepResident(Map<String, Tensor> matrices, Map<String, Tensor> kernels) {
+    ensureOpen();
+    return DeviceFactorCache.build(this, matrices, kernels);
   }
 
   // ---- device-level API --------------------------------------------------------------------

@@ -108,14 +108,16 @@ class CpuVsCudaTucker2Test {
     try (DeviceTensor dw = DeviceTensor.upload(w);
         DeviceTucker2Factors f = DeviceTucker2Factors.allocate(w.shape())) {
       gpu.tucker2(List.of(dw), List.of(f));
-      assertThat(f.core().toHost().contentEquals(host.core())).isTrue();
+      Tensor core = f.core().toHost();
+      assertThat(FactorChecks.toleranceRatio(core.toFloatArray(), host.core().toFloatArray(), 1e-4,
+          1e-5)).as("device and host entry points agree").isLessThanOrEqualTo(1);
       int rOut = 5;
       int rIn = 4;
       DeviceTensor slice = f.coreSlice(rOut, rIn);
       assertThat(slice.shape()).containsExactly(rOut, rIn * 9);
       assertThat(slice.rowStride()).isEqualTo(17 * 9);
       float[] got = slice.toHost().toFloatArray();
-      float[] full = host.core().toFloatArray();
+      float[] full = core.toFloatArray();  // the same device memory, read whole
       for (int a = 0; a < rOut; a++) {
         for (int e = 0; e < rIn * 9; e++) {
           assertThat(got[a * rIn * 9 + e]).isEqualTo(full[a * 17 * 9 + e]);
