@@ -124,6 +124,42 @@ long long bocomp_sq_distance_workspace(int n, int d);
 int bocomp_sq_distance(int n, int d, const float* out, const float* ref, double* work,
                        unsigned int* counter, double* per_sample, double* stats, void* stream);
 
+/* ---- forward-pass ops of the GPU executable (one per .cu) --------------------------------- */
+
+/* im2col for Conv as GEMM (im2col.cu): col is n x (c*kh*kw) x (oh*ow); ph, pw: top/left pads. */
+int bocomp_im2col(int n, int c, int h, int w, int kh, int kw, int ph, int pw, int sh, int sw,
+                  int dh, int dw, int oh, int ow, const float* x, float* col, void* stream);
+
+/* y = clamp(x, lo, hi) element-wise (clamp.cu): Relu and Clip. y may equal x. */
+int bocomp_clamp(long long count, const float* x, float* y, float lo, float hi, void* stream);
+
+/*
+ * y = x * scale[ch] + shift[ch] (then ReLU if relu != 0) on an (n, c, inner) layout
+ * (channel_affine.cu); scale or shift may be NULL. y may equal x.
+ */
+int bocomp_channel_affine(int n, int c, long long inner, const float* x, const float* scale,
+                          const float* shift, float* y, int relu, void* stream);
+
+/*
+ * out = a + b with broadcasting (add_broadcast.cu): shape (rank <= 6) is the output shape; the
+ * operand strides (in elements, 0 along broadcast dimensions) are host arrays.
+ */
+int bocomp_add_broadcast(int rank, const long long* shape, const long long* a_strides,
+                         const long long* b_strides, const float* a, const float* b, float* out,
+                         void* stream);
+
+/* Pooling modes of bocomp_pool2d. */
+#define BOCOMP_POOL_MAX 0
+#define BOCOMP_POOL_AVG_EXCLUDE_PAD 1
+#define BOCOMP_POOL_AVG_INCLUDE_PAD 2
+
+/* 2-D pooling over NCHW (pool2d.cu); ph, pw: top/left pads; ceil_mode 0. */
+int bocomp_pool2d(int mode, int n, int c, int h, int w, int kh, int kw, int ph, int pw, int sh,
+                  int sw, int oh, int ow, const float* x, float* y, void* stream);
+
+/* Softmax over the last axis of a rows x cols matrix (softmax_rows.cu). y may equal x. */
+int bocomp_softmax_rows(long long rows, int cols, const float* x, float* y, void* stream);
+
 #ifdef __cplusplus
 }
 #endif

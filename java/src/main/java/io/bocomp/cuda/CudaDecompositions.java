@@ -1,6 +1,5 @@
 package io.bocomp.cuda;
 
-import static io.bocomp.cuda.CudaCalls.at;
 import static io.bocomp.cuda.CudaCalls.checkCuda;
 import static io.bocomp.cuda.CudaCalls.checkKernel;
 import static org.bytedeco.cuda.global.cudart.cudaEventCreate;
@@ -8,13 +7,9 @@ import static org.bytedeco.cuda.global.cudart.cudaEventDestroy;
 import static org.bytedeco.cuda.global.cudart.cudaEventElapsedTime;
 import static org.bytedeco.cuda.global.cudart.cudaEventRecord;
 import static org.bytedeco.cuda.global.cudart.cudaEventSynchronize;
-import static org.bytedeco.cuda.global.cudart.cudaMemset;
 
 import io.bocomp.engine.Decompositions;
 import io.bocomp.model.Tensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +47,7 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
   private final BatchedSvd batchedSvd;
   private final SvdRoute route;
   private final DeviceArena staging = new DeviceArena();
-  private final DeviceMemory distanceCounter;
+  private final FusedDistance fusedDistance;
   private boolean closed;
 
   /** Four lanes (or fewer on small hosts), automatic SVD routing. */
@@ -78,7 +73,7 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    DeviceMemory counter = null;
+    FusedDistance distance = null;
     try {
       for (int i = 0; i < laneCount; i++) {
         lanes.add(new Lane());
@@ -86,18 +81,17 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
       int[] shared = {0};
       checkKernel(NativeKernels.bocomp_jacobi_svd_shared_limit(shared),
           "bocomp_jacobi_svd_shared_limit");
-      counter = DeviceMemory.allocate(4);
-      checkCuda(cudaMemset(at(counter.address()), 0, 4), "cudaMemset(distance counter)");
+      distance = new FusedDistance();
       this.scheduler = new LaneScheduler(lanes, threads);
       this.batchedSvd = new BatchedSvd(scheduler, shared[0]);
     } catch (RuntimeException e) {
-      if (counter != null) {
-        counter.close();
+      if (distance != null) {
+        distance.close();
       }
       releaseLanes();
       throw e;
     }
-    this.distanceCounter = counter;
+    this.fusedDistance = distance;
   }
 
   public SvdRoute route() {
@@ -163,18 +157,12 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
    */
   public synchronized DistanceStats distance(DeviceTensor outputs, DeviceTensor reference) {
     ensureOpen();
-    int[] shape = checkDistanceShapes(outputs.shape(), reference.shape());
+    int[] shape = FusedDistance.checkShapes(outputs.shape(), reference.shape());
     if (!outputs.isContiguous() || !reference.isContiguous()) {
       throw new IllegalArgumentException("distance needs contiguous device tensors");
     }
-    int n = shape[0];
-    Lane lane = lanes.get(0);
-    DeviceArena.Layout layout = new DeviceArena.Layout();
-    long partials = layout.doubles(NativeKernels.bocomp_sq_distance_workspace(n, outputs.size() / n));
-    long results = layout.doubles(n + 2L);
-    lane.workspace.reserve(layout.total());
-    return runDistance(lane, outputs.address(), reference.address(), n, outputs.size() / n,
-        lane.workspace.address(partials), lane.workspace.address(results));
+    return fusedDistance.run(lanes.get(0), outputs.address(), reference.address(), shape[0],
+        outputs.size() / shape[0]);
   }
 
   /**
@@ -184,16 +172,11 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
   public synchronized double distanceKernelMicros(DeviceTensor outputs, DeviceTensor reference,
       int repetitions) {
     ensureOpen();
-    checkDistanceShapes(outputs.shape(), reference.shape());
+    FusedDistance.checkShapes(outputs.shape(), reference.shape());
     int n = outputs.dim(0);
     int d = outputs.size() / n;
     Lane lane = lanes.get(0);
-    DeviceArena.Layout layout = new DeviceArena.Layout();
-    long partials = layout.doubles(NativeKernels.bocomp_sq_distance_workspace(n, d));
-    long results = layout.doubles(n + 2L);
-    lane.workspace.reserve(layout.total());
-    long work = lane.workspace.address(partials);
-    long per = lane.workspace.address(results);
+    long results = fusedDistance.reserve(n, d);
     CUevent_st start = new CUevent_st();
     CUevent_st stop = new CUevent_st();
     checkCuda(cudaEventCreate(start), "cudaEventCreate");
@@ -201,9 +184,7 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
     try {
       checkCuda(cudaEventRecord(start, lane.stream), "cudaEventRecord");
       for (int r = 0; r < repetitions; r++) {
-        checkKernel(NativeKernels.bocomp_sq_distance(n, d, outputs.address(), reference.address(),
-            work, distanceCounter.address(), per, per + 8L * n, lane.streamAddress()),
-            "bocomp_sq_distance");
+        fusedDistance.launch(lane, outputs.address(), reference.address(), n, d, results);
       }
       checkCuda(cudaEventRecord(stop, lane.stream), "cudaEventRecord");
       checkCuda(cudaEventSynchronize(stop), "cudaEventSynchronize");
@@ -346,46 +327,16 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
   @Override
   public synchronized DistanceStats distance(Tensor outputs, Tensor reference) {
     ensureOpen();
-    int[] shape = checkDistanceShapes(outputs.shape(), reference.shape());
-    int n = shape[0];
-    int d = outputs.size() / n;
+    int[] shape = FusedDistance.checkShapes(outputs.shape(), reference.shape());
     Lane lane = lanes.get(0);
     DeviceArena.Layout layout = new DeviceArena.Layout();
     long out = layout.floats(outputs.size());
     long ref = layout.floats(reference.size());
-    long partials = layout.doubles(NativeKernels.bocomp_sq_distance_workspace(n, d));
-    long results = layout.doubles(n + 2L);
     lane.workspace.reserve(layout.total());
     lane.upload(lane.workspace.address(out), outputs.data(), 4L * outputs.size());
     lane.upload(lane.workspace.address(ref), reference.data(), 4L * reference.size());
-    return runDistance(lane, lane.workspace.address(out), lane.workspace.address(ref), n, d,
-        lane.workspace.address(partials), lane.workspace.address(results));
-  }
-
-  private DistanceStats runDistance(Lane lane, long out, long ref, int n, int d, long work,
-      long results) {
-    checkKernel(NativeKernels.bocomp_sq_distance(n, d, out, ref, work, distanceCounter.address(),
-        results, results + 8L * n, lane.streamAddress()), "bocomp_sq_distance(" + n + " x " + d + ")");
-    ByteBuffer host = ByteBuffer.allocateDirect(8 * (n + 2)).order(ByteOrder.nativeOrder());
-    lane.download(host, results, 8L * (n + 2));
-    DoubleBuffer values = host.asDoubleBuffer();
-    double[] perSample = new double[n];
-    values.get(perSample);
-    double mean = values.get();
-    double stderr = values.get();
-    return new DistanceStats(mean, stderr, n, perSample);
-  }
-
-  private static int[] checkDistanceShapes(int[] out, int[] ref) {
-    if (!Arrays.equals(out, ref)) {
-      throw new IllegalArgumentException("outputs " + Arrays.toString(out)
-          + " and reference " + Arrays.toString(ref) + " differ in shape");
-    }
-    if (out.length == 0 || out[0] < 1) {
-      throw new IllegalArgumentException("distance needs at least one sample, got shape "
-          + Arrays.toString(out));
-    }
-    return out;
+    return fusedDistance.run(lane, lane.workspace.address(out), lane.workspace.address(ref),
+        shape[0], outputs.size() / shape[0]);
   }
 
   private static Tensor requireMatrix(Tensor t, int i) {
@@ -442,7 +393,7 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
     }
     closed = true;
     staging.close();
-    distanceCounter.close();
+    fusedDistance.close();
     releaseLanes();
   }
 }

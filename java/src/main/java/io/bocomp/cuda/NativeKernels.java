@@ -58,6 +58,34 @@ final class NativeKernels {
       @Cast("unsigned int*") long counter, @Cast("double*") long perSample,
       @Cast("double*") long stats, @Cast("void*") long stream);
 
+  static native int bocomp_im2col(int n, int c, int h, int w, int kh, int kw, int ph, int pw,
+      int sh, int sw, int dh, int dw, int oh, int ow, @Cast("const float*") long x,
+      @Cast("float*") long col, @Cast("void*") long stream);
+
+  static native int bocomp_clamp(long count, @Cast("const float*") long x, @Cast("float*") long y,
+      float lo, float hi, @Cast("void*") long stream);
+
+  static native int bocomp_channel_affine(int n, int c, long inner, @Cast("const float*") long x,
+      @Cast("const float*") long scale, @Cast("const float*") long shift, @Cast("float*") long y,
+      int relu, @Cast("void*") long stream);
+
+  static native int bocomp_add_broadcast(int rank, @Cast("const long long*") long[] shape,
+      @Cast("const long long*") long[] aStrides, @Cast("const long long*") long[] bStrides,
+      @Cast("const float*") long a, @Cast("const float*") long b, @Cast("float*") long out,
+      @Cast("void*") long stream);
+
+  static native int bocomp_pool2d(int mode, int n, int c, int h, int w, int kh, int kw, int ph,
+      int pw, int sh, int sw, int oh, int ow, @Cast("const float*") long x, @Cast("float*") long y,
+      @Cast("void*") long stream);
+
+  static native int bocomp_softmax_rows(long rows, int cols, @Cast("const float*") long x,
+      @Cast("float*") long y, @Cast("void*") long stream);
+
+  /** Pooling modes of {@link #bocomp_pool2d}. */
+  static final int POOL_MAX = 0;
+  static final int POOL_AVG_EXCLUDE_PAD = 1;
+  static final int POOL_AVG_INCLUDE_PAD = 2;
+
   /** Scale modes of {@link #bocomp_scale_cast_f64_to_f32}. */
   static final int SCALE_NONE = 0;
   static final int SCALE_ROWS = 1;

@@ -59,7 +59,43 @@ public interface Decompositions {
   record Tucker2Factors(Tensor uOut, Tensor uIn, Tensor core, Tensor eigOut, Tensor eigIn) {}
 
   /** Mean and standard error of per-sample squared distances, with the per-sample values. */
-  record DistanceStats(double mean, double stderr, int n, double[] perSample) {}
+  record DistanceStats(double mean, double stderr, int n, double[] perSample) {
+
+    /**
+     * The reference definition, on the host in double: perSample[i] = ||outputs_i -
+     * reference_i||^2 over each sample's values (rows of the [n, ...] tensors), mean over samples,
+     * stderr = sqrt(s^2 / n) with the sample variance s^2 (n - 1 denominator; 0 for n = 1).
+     * Sequential sums, so deterministic.
+     */
+    public static DistanceStats compute(Tensor outputs, Tensor reference) {
+      if (!java.util.Arrays.equals(outputs.shape(), reference.shape()) || outputs.rank() == 0
+          || outputs.dim(0) < 1) {
+        throw new IllegalArgumentException("outputs " + outputs + " and reference " + reference
+            + " must have the same shape [n >= 1, ...]");
+      }
+      int n = outputs.dim(0);
+      int d = outputs.size() / n;
+      java.nio.FloatBuffer o = outputs.data();
+      java.nio.FloatBuffer r = reference.data();
+      double[] per = new double[n];
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        double acc = 0;
+        for (int j = i * d; j < (i + 1) * d; j++) {
+          double diff = (double) o.get(j) - r.get(j);
+          acc += diff * diff;
+        }
+        per[i] = acc;
+        sum += acc;
+      }
+      double mean = sum / n;
+      double ss = 0;
+      for (double v : per) {
+        ss += (v - mean) * (v - mean);
+      }
+      return new DistanceStats(mean, n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0.0, n, per);
+    }
+  }
 
   /**
    * Decomposes the layers of a tuning run once and keeps the factors where this backend computes

@@ -32,6 +32,19 @@ class CudaAvailabilityTest {
   }
 
   @Test
+  void backendExposesTheReflectiveContractTheEngineLooksFor() throws ReflectiveOperationException {
+    // Backends.create("cuda") finds the class by name and calls these before constructing it.
+    Class<?> c = Class.forName("io.bocomp.cuda.CudaBackend");
+    assertThat(c.getMethod("isAvailable").invoke(null)).isEqualTo(Cuda.available());
+    assertThat(c.getMethod("unavailableReason").invoke(null)).isEqualTo(Cuda.unavailableReason());
+    assertThat(java.lang.reflect.Modifier.isPublic(c.getConstructor().getModifiers())).isTrue();
+    if (!Cuda.available()) {
+      assertThatThrownBy(CudaBackend::new).isInstanceOf(NativeException.class)
+          .hasMessage("CUDA backend unavailable: " + Cuda.unavailableReason());
+    }
+  }
+
+  @Test
   void nativeLibraryLoadsOrFailsWithALinkageError() {
     try {
       Loader.load(NativeKernels.class);
