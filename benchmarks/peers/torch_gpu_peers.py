@@ -132,12 +132,12 @@ def main():
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     print(f"# torch {torch.__version__} cuda {torch.version.cuda} on {torch.cuda.get_device_name()}", flush=True)
-    if what in ("all", "svd"):
-        svd(runs)
-    if what in ("all", "tucker"):
-        tucker(runs)
     if what in ("all", "distance"):
         distance()
+    if what in ("all", "tucker"):
+        tucker(runs)
+    if what in ("all", "svd"):
+        svd(runs)
 
 
 if __name__ == "__main__":
