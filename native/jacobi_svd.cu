@@ -20,8 +20,8 @@
 //
 // Limits: one block per matrix, so a single large matrix uses one SM; cost per sweep is
 // O(k^2 len / (warps)) — the Java side sends large matrices to the Gram route (cuSOLVER) instead,
-// at a measured crossover. A zero column gives s_j = 0 and a zero singular vector (the Java side
-// completes those to an orthonormal basis). Inputs must be finite.
+// at a size crossover (BatchedSvd.JACOBI_MAX_WORK). A zero column gives s_j = 0 and a zero
+// singular vector (the Java side completes those to an orthonormal basis). Inputs must be finite.
 #include <cfloat>
 #include <cmath>
 

@@ -16,16 +16,20 @@ import java.util.List;
  *       spread over the lanes.
  * </ul>
  *
- * The crossover: {@link #JACOBI_MAX_WORK} is where one Jacobi block stops beating the Gram route's
- * DSYEVD latency for a single matrix, measured on an H100 (GpuBenchmark's {@code crossover} table,
- * benchmarks/results/). Afterwards each matrix whose route left zero singular vectors (exactly zero
- * singular values on the Jacobi route, below {@link GramSvd#RTOL} * s_0 on the Gram route) has them
- * completed on the host ({@link OrthonormalCompletion}): only rank-deficient matrices pay for that.
+ * The crossover: {@link #JACOBI_MAX_WORK} should sit where one Jacobi block stops beating the
+ * Gram route's DSYEVD latency for a single matrix; GpuBenchmark's {@code crossover} section
+ * measures exactly that table (Jacobi vs Gram by shape).
+ *
+ * <p>Afterwards each matrix whose route left zero singular vectors (exactly zero singular values
+ * on the Jacobi route, at or below {@link GramSvd#RTOL} * s_0 on the Gram route) has them completed
+ * on the host ({@link OrthonormalCompletion}): only rank-deficient matrices pay for that.
  */
 final class BatchedSvd {
   /**
-   * Jacobi iff k^2 * len is at most this. Measured on an H100 (see the class comment): the
-   * crossover sits between 64 x 1152 and 128 x 1152 for a single matrix.
+   * Jacobi iff k^2 * len is at most this. NOT YET MEASURED: an estimate from the cost models in
+   * {@link JacobiSvdWork#blockMicros} and {@link GramSvdWork#micros} (a 64 x 1152 Jacobi block
+   * against a ~0.5 ms DSYEVD); replace it with the crossover GpuBenchmark's {@code crossover}
+   * table shows on an H100.
    */
   static final long JACOBI_MAX_WORK = 64L * 64 * 1152;
   /** Beyond this many columns the Jacobi kernel's k^2 sort and V matrix make no sense. */

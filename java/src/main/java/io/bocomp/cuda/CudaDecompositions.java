@@ -22,7 +22,7 @@ import org.bytedeco.cuda.cudart.CUevent_st;
 
 /**
  * {@link Decompositions} on an NVIDIA GPU: the batched SVD ({@link BatchedSvd}: one-sided Jacobi
- * kernel for small matrices, DSYRK + DSYEVD + DGEMM above a measured crossover), randomized
+ * kernel for small matrices, DSYRK + DSYEVD + DGEMM above a size crossover), randomized
  * truncated SVD ({@link RandomizedSvdWork}), full-rank Tucker-2 HOSVD ({@link Tucker2Work}) and the
  * fused output distance (native/sq_distance.cu).
  *

@@ -2,11 +2,11 @@ package io.bocomp.cuda;
 
 /**
  * Which algorithm the batched SVD uses per matrix. {@link #AUTO} (the default) picks by size at
- * the crossover measured on an H100 (see {@link BatchedSvd#JACOBI_MAX_WORK}); the forced routes
- * exist for that measurement and for tests.
+ * the crossover {@link BatchedSvd#JACOBI_MAX_WORK}; the forced routes exist to measure that
+ * crossover and for tests.
  */
 public enum SvdRoute {
-  /** Jacobi for small matrices, Gram route above the measured crossover. */
+  /** Jacobi for small matrices, Gram route above the crossover. */
   AUTO,
   /** Always the one-block-per-matrix Jacobi kernel (columns in global memory when large). */
   JACOBI,
