@@ -26,12 +26,14 @@ import java.util.List;
  */
 final class BatchedSvd {
   /**
-   * Jacobi iff k^2 * len is at most this. NOT YET MEASURED: an estimate from the cost models in
-   * {@link JacobiSvdWork#blockMicros} and {@link GramSvdWork#micros} (a 64 x 1152 Jacobi block
-   * against a ~0.5 ms DSYEVD); replace it with the crossover GpuBenchmark's {@code crossover}
-   * table shows on an H100.
+   * Jacobi iff k^2 * len is at most this. Measured on an H100 (benchmarks/results/
+   * gpu-bench-h100.txt, GpuBenchmark {@code crossover}, one matrix at a time): Jacobi wins up to
+   * 16x16 (0.26 vs 0.30 ms) and 16x144 (0.19 vs 0.25 ms, k^2 * len = 36864); the Gram route wins
+   * from 32x32 (0.40 vs 0.46 ms, 32768) and 32x288 (0.36 vs 0.54 ms) on, by 26x at 128x1152. A
+   * batch of small matrices shares one Jacobi launch, so the single-matrix crossover is a
+   * conservative bound for batches.
    */
-  static final long JACOBI_MAX_WORK = 64L * 64 * 1152;
+  static final long JACOBI_MAX_WORK = 16L * 16 * 144;
   /** Beyond this many columns the Jacobi kernel's k^2 sort and V matrix make no sense. */
   static final int JACOBI_MAX_K = 1024;
 
