@@ -25,3 +25,13 @@ function(bocomp_cuda_library name)
     $<$<COMPILE_LANGUAGE:CUDA>:-O3 -lineinfo --expt-relaxed-constexpr>
     $<$<COMPILE_LANGUAGE:CXX>:-O3 -Wall -Wextra>)
 endfunction()
+
+# bocomp_host_test(NAME SOURCE): a ctest test of host-side logic (schedules, plans) compiled with
+# the plain C++ compiler against the native headers; needs no GPU.
+function(bocomp_host_test name source)
+  add_executable(${name} ${source})
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  set_target_properties(${name} PROPERTIES CXX_STANDARD 17)
+  target_compile_options(${name} PRIVATE -O2 -Wall -Wextra)
+  add_test(NAME ${name} COMMAND ${name})
+endfunction()

@@ -3,6 +3,8 @@
 
 #include <cuda_runtime.h>
 
+#include "status_internal.h"
+
 #include <cstdio>
 
 namespace {
@@ -36,4 +38,17 @@ extern "C" int bocomp_cuda_device_count(void) {
     return 0;
   }
   return n;
+}
+
+extern "C" int bocomp_cuda_probe(int* count) {
+  if (count == nullptr) return BOCOMP_ERR_INVALID_ARGUMENT;
+  *count = 0;
+  int n = 0;
+  cudaError_t err = cudaGetDeviceCount(&n);
+  if (err != cudaSuccess) {
+    cudaGetLastError();
+    return bocomp_record_cuda_error(err);
+  }
+  *count = n;
+  return BOCOMP_OK;
 }

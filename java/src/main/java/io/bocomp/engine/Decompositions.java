@@ -2,12 +2,14 @@ package io.bocomp.engine;
 
 import io.bocomp.model.Tensor;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The linear-algebra kernels the compressor and the tuner call thousands of times, per backend: the
  * CPU implementation goes through LAPACK (OpenBLAS), the CUDA one through custom kernels and
  * cuSOLVER/cuBLAS. All inputs and outputs are float32 row-major tensors on the host; a GPU
- * implementation may keep its own device-resident copies (see {@link DeviceResidentFactors}).
+ * implementation keeps device-resident copies across trials (see {@link #keepResident}).
  *
  * <p>Conventions: singular values and eigenvalues are returned in descending order; singular vectors
  * are orthonormal columns of U and rows of Vt; sign of each singular pair is arbitrary (callers
@@ -57,11 +59,107 @@ public interface Decompositions {
   record Tucker2Factors(Tensor uOut, Tensor uIn, Tensor core, Tensor eigOut, Tensor eigIn) {}
 
   /** Mean and standard error of per-sample squared distances, with the per-sample values. */
-  record DistanceStats(double mean, double stderr, int n, double[] perSample) {}
+  record DistanceStats(double mean, double stderr, int n, double[] perSample) {
 
-  /** Marker for factor caches a GPU backend keeps on the device between trials. */
+    /**
+     * The reference definition, on the host in double: perSample[i] = ||outputs_i -
+     * reference_i||^2 over each sample's values (rows of the [n, ...] tensors), mean over samples,
+     * stderr = sqrt(s^2 / n) with the sample variance s^2 (n - 1 denominator; 0 for n = 1).
+     * Sequential sums, so deterministic.
+     */
+    public static DistanceStats compute(Tensor outputs, Tensor reference) {
+      if (!java.util.Arrays.equals(outputs.shape(), reference.shape()) || outputs.rank() == 0
+          || outputs.dim(0) < 1) {
+        throw new IllegalArgumentException("outputs " + outputs + " and reference " + reference
+            + " must have the same shape [n >= 1, ...]");
+      }
+      int n = outputs.dim(0);
+      int d = outputs.size() / n;
+      java.nio.FloatBuffer o = outputs.data();
+      java.nio.FloatBuffer r = reference.data();
+      double[] per = new double[n];
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        double acc = 0;
+        for (int j = i * d; j < (i + 1) * d; j++) {
+          double diff = (double) o.get(j) - r.get(j);
+          acc += diff * diff;
+        }
+        per[i] = acc;
+        sum += acc;
+      }
+      double mean = sum / n;
+      double ss = 0;
+      for (double v : per) {
+        ss += (v - mean) * (v - mean);
+      }
+      return new DistanceStats(mean, n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0.0, n, per);
+    }
+  }
+
+  /**
+   * Decomposes the layers of a tuning run once and keeps the factors where this backend computes
+   * (GPU memory for CUDA), so each trial only truncates them; see {@link DeviceResidentFactors}.
+   * The default keeps host factors from {@link #svd} and {@link #tucker2} ({@link
+   * HostResidentFactors}); a GPU backend overrides it.
+   *
+   * @param matrices 2-D weights to factor by SVD, by key (e.g. layer name)
+   * @param kernels 4-D conv kernels to factor by Tucker-2, by key
+   */
+  default DeviceResidentFactors keepResident(Map<String, Tensor> matrices,
+      Map<String, Tensor> kernels) {
+    return HostResidentFactors.build(this, matrices, kernels);
+  }
+
+  /**
+   * Factor caches of a tuning run, decomposed once and kept where the backend computes (GPU memory
+   * for CUDA: nothing crosses the bus per trial but the truncated result). Per trial the tuner
+   * asks for truncations at the ranks it tries; every truncation is a slice of the resident full
+   * factors — leading columns of U (or U_out, U_in), leading rows of Vt, the leading block of the
+   * core — so no decomposition is recomputed and, on the device, no factor is copied: the
+   * reconstruction GEMMs read the slices in place. Results are new host tensors the caller owns.
+   *
+   * <p>SVD entries: W (m x n) ~ left right with left = U_r diag(s_r) (m x r), right = Vt_r
+   * (r x n). Tucker-2 entries: W (Cout x Cin x kh x kw) ~ the three convolutions first
+   * (rIn x Cin x 1 x 1) = U_in_r^T, core (rOut x rIn x kh x kw), last (Cout x rOut x 1 x 1) =
+   * U_out_r. Thread-confined; close releases the (device) memory.
+   */
   interface DeviceResidentFactors extends AutoCloseable {
+
+    /** Keys of the SVD entries. */
+    Set<String> matrixKeys();
+
+    /** Keys of the Tucker-2 entries. */
+    Set<String> kernelKeys();
+
+    /** Singular values of an SVD entry, descending (min(m, n) values). */
+    Tensor singularValues(String key);
+
+    /** Eigenvalues of a Tucker-2 entry's mode-0 (mode = 0) or mode-1 Gram matrix, descending. */
+    Tensor modeEigenvalues(String key, int mode);
+
+    /** The rank-r factor pair of an SVD entry. */
+    LowRankFactors lowRank(String key, int rank);
+
+    /** The rank-r approximation U_r diag(s_r) Vt_r of an SVD entry (m x n). */
+    Tensor lowRankWeight(String key, int rank);
+
+    /** The three convolution weights of a Tucker-2 entry truncated to (rOut, rIn). */
+    Tucker2Layers tucker2(String key, int rOut, int rIn);
+
+    /** The (rOut, rIn) Tucker-2 approximation of a kernel entry (Cout x Cin x kh x kw). */
+    Tensor tucker2Weight(String key, int rOut, int rIn);
+
     @Override
     void close();
   }
+
+  /** A rank-r factor pair: W ~ left (m x r) right (r x n). */
+  record LowRankFactors(Tensor left, Tensor right) {}
+
+  /**
+   * A Tucker-2 kernel as three convolutions: first (rIn x Cin x 1 x 1), core (rOut x rIn x kh x
+   * kw, the original stride and padding), last (Cout x rOut x 1 x 1, the original bias).
+   */
+  record Tucker2Layers(Tensor first, Tensor core, Tensor last) {}
 }

@@ -34,6 +34,21 @@ public interface Executable extends AutoCloseable {
     return run(Map.of(in, input), List.of(out)).get(out);
   }
 
+  /**
+   * The tuner's per-trial objective: runs the graph on {@code feeds} and returns the per-sample
+   * squared distance of value {@code output} to {@code reference} (same shape), reduced to mean
+   * and standard error ({@link Decompositions.DistanceStats#compute} semantics). The default runs
+   * on the host; a GPU executable overrides it to keep the logits on the device, reduce there and
+   * bring back only n + 2 numbers (and to upload feeds and reference once per run: it may keep
+   * device copies keyed by tensor identity, so callers must not modify these tensors in place
+   * between calls).
+   */
+  default Decompositions.DistanceStats distanceToReference(Map<String, Tensor> feeds,
+      String output, Tensor reference) {
+    Tensor out = run(feeds, List.of(output)).get(output);
+    return Decompositions.DistanceStats.compute(out, reference);
+  }
+
   @Override
   default void close() {}
 }

@@ -1,0 +1,211 @@
+package io.bocomp.engine;
+
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
+
+import io.bocomp.engine.Decompositions.DeviceResidentFactors;
+import io.bocomp.engine.Decompositions.LowRankFactors;
+import io.bocomp.engine.Decompositions.SvdFactors;
+import io.bocomp.engine.Decompositions.Tucker2Factors;
+import io.bocomp.engine.Decompositions.Tucker2Layers;
+import io.bocomp.model.Tensor;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link DeviceResidentFactors} in host memory: the default of {@link
+ * Decompositions#keepResident}, for backends without device memory. Factors come from the
+ * backend's own {@link Decompositions#svd} and {@link Decompositions#tucker2} (one batched call
+ * each); truncations copy the leading columns/rows/blocks, and reconstructions are one or two
+ * SGEMMs (OpenBLAS) per call. Also the reference the GPU cache is tested against.
+ */
+public final class HostResidentFactors implements DeviceResidentFactors {
+  private final Map<String, SvdFactors> svd;
+  private final Map<String, Tucker2Factors> tucker;
+
+  private HostResidentFactors(Map<String, SvdFactors> svd, Map<String, Tucker2Factors> tucker) {
+    this.svd = svd;
+    this.tucker = tucker;
+  }
+
+  /** Decomposes all entries with {@code decompositions} and keeps the host factors. */
+  public static HostResidentFactors build(Decompositions decompositions,
+      Map<String, Tensor> matrices, Map<String, Tensor> kernels) {
+    List<String> mk = new ArrayList<>(matrices.keySet());
+    List<String> kk = new ArrayList<>(kernels.keySet());
+    List<SvdFactors> s = mk.isEmpty() ? List.of()
+        : decompositions.svd(mk.stream().map(matrices::get).toList());
+    List<Tucker2Factors> t = kk.isEmpty() ? List.of()
+        : decompositions.tucker2(kk.stream().map(kernels::get).toList());
+    Map<String, SvdFactors> sm = new LinkedHashMap<>();
+    for (int i = 0; i < mk.size(); i++) {
+      sm.put(mk.get(i), s.get(i));
+    }
+    Map<String, Tucker2Factors> tm = new LinkedHashMap<>();
+    for (int i = 0; i < kk.size(); i++) {
+      tm.put(kk.get(i), t.get(i));
+    }
+    return new HostResidentFactors(sm, tm);
+  }
+
+  @Override
+  public Set<String> matrixKeys() {
+    return Collections.unmodifiableSet(svd.keySet());
+  }
+
+  @Override
+  public Set<String> kernelKeys() {
+    return Collections.unmodifiableSet(tucker.keySet());
+  }
+
+  @Override
+  public Tensor singularValues(String key) {
+    return matrix(key).s().copy();
+  }
+
+  @Override
+  public Tensor modeEigenvalues(String key, int mode) {
+    Tucker2Factors f = kernel(key);
+    if (mode != 0 && mode != 1) {
+      throw new IllegalArgumentException("Tucker-2 mode must be 0 or 1, got " + mode);
+    }
+    return (mode == 0 ? f.eigOut() : f.eigIn()).copy();
+  }
+
+  @Override
+  public LowRankFactors lowRank(String key, int rank) {
+    SvdFactors f = matrix(key);
+    checkRank(key, rank, f.rank());
+    int m = f.u().dim(0);
+    int k = f.rank();
+    int n = f.vt().dim(1);
+    float[] u = f.u().toFloatArray();
+    float[] s = f.s().toFloatArray();
+    float[] left = new float[m * rank];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < rank; j++) {
+        left[i * rank + j] = u[i * k + j] * s[j];
+      }
+    }
+    float[] right = new float[rank * n];
+    f.vt().data().get(0, right, 0, rank * n);
+    return new LowRankFactors(Tensor.of(new int[] {m, rank}, left),
+        Tensor.of(new int[] {rank, n}, right));
+  }
+
+  @Override
+  public Tensor lowRankWeight(String key, int rank) {
+    LowRankFactors lr = lowRank(key, rank);
+    int m = lr.left().dim(0);
+    int n = lr.right().dim(1);
+    Tensor w = Tensor.zeros(m, n);
+    if (rank > 0 && m > 0 && n > 0) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, rank, 1f, lr.left().data(), rank,
+          lr.right().data(), n, 0f, w.data(), n);
+    }
+    return w;
+  }
+
+  @Override
+  public Tucker2Layers tucker2(String key, int rOut, int rIn) {
+    Tucker2Factors f = kernel(key);
+    int[] shape = f.core().shape();
+    int cout = shape[0];
+    int cin = shape[1];
+    int sp = shape[2] * shape[3];
+    checkRank(key + " (output mode)", rOut, cout);
+    checkRank(key + " (input mode)", rIn, cin);
+    float[] uo = f.uOut().toFloatArray();
+    float[] ui = f.uIn().toFloatArray();
+    float[] core = f.core().toFloatArray();
+    float[] first = new float[rIn * cin];
+    for (int j = 0; j < rIn; j++) {
+      for (int c = 0; c < cin; c++) {
+        first[j * cin + c] = ui[c * cin + j];
+      }
+    }
+    float[] sliced = new float[rOut * rIn * sp];
+    for (int a = 0; a < rOut; a++) {
+      System.arraycopy(core, a * cin * sp, sliced, a * rIn * sp, rIn * sp);
+    }
+    float[] last = new float[cout * rOut];
+    for (int o = 0; o < cout; o++) {
+      System.arraycopy(uo, o * cout, last, o * rOut, rOut);
+    }
+    return new Tucker2Layers(Tensor.of(new int[] {rIn, cin, 1, 1}, first),
+        Tensor.of(new int[] {rOut, rIn, shape[2], shape[3]}, sliced),
+        Tensor.of(new int[] {cout, rOut, 1, 1}, last));
+  }
+
+  @Override
+  public Tensor tucker2Weight(String key, int rOut, int rIn) {
+    Tucker2Layers l = tucker2(key, rOut, rIn);
+    int[] shape = kernel(key).core().shape();
+    int cout = shape[0];
+    int cin = shape[1];
+    int sp = shape[2] * shape[3];
+    Tensor w = Tensor.zeros(shape);
+    if (rOut == 0 || rIn == 0) {
+      return w;
+    }
+    // T[a] (Cin x sp) = U_in_r (Cin x rIn) core[a] (rIn x sp); W = U_out_r (Cout x rOut) T.
+    Tensor t = Tensor.zeros(rOut, cin, sp);
+    Tensor uIn = transposeFirst(l.first(), rIn, cin);
+    FloatBuffer core = l.core().data();
+    FloatBuffer tb = t.data();
+    for (int a = 0; a < rOut; a++) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cin, sp, rIn, 1f, uIn.data(), rIn,
+          core.position(a * rIn * sp).slice(), sp, 0f, tb.position(a * cin * sp).slice(), sp);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, cin * sp, rOut, 1f,
+        l.last().data(), rOut, t.data(), cin * sp, 0f, w.data(), cin * sp);
+    return w;
+  }
+
+  private static Tensor transposeFirst(Tensor first, int rIn, int cin) {
+    float[] f = first.toFloatArray();
+    float[] u = new float[cin * rIn];
+    for (int j = 0; j < rIn; j++) {
+      for (int c = 0; c < cin; c++) {
+        u[c * rIn + j] = f[j * cin + c];
+      }
+    }
+    return Tensor.of(new int[] {cin, rIn}, u);
+  }
+
+  private SvdFactors matrix(String key) {
+    SvdFactors f = svd.get(key);
+    if (f == null) {
+      throw new IllegalArgumentException("no SVD entry '" + key + "' (have " + svd.keySet() + ")");
+    }
+    return f;
+  }
+
+  private Tucker2Factors kernel(String key) {
+    Tucker2Factors f = tucker.get(key);
+    if (f == null) {
+      throw new IllegalArgumentException("no Tucker-2 entry '" + key + "' (have " + tucker.keySet()
+          + ")");
+    }
+    return f;
+  }
+
+  static void checkRank(String what, int rank, int max) {
+    if (rank < 0 || rank > max) {
+      throw new IllegalArgumentException("rank " + rank + " out of range [0, " + max + "] for '"
+          + what + "'");
+    }
+  }
+
+  @Override
+  public void close() {
+    svd.clear();
+    tucker.clear();
+  }
+}
