@@ -38,8 +38,8 @@ import org.bytedeco.openblas.global.openblas;
  *       mode-1 unfoldings by {@code ssyrk}, their eigenvectors by {@code ssyevd} (LAPACK returns
  *       ascending eigenvalues; they are reversed here), and the core by two mode products with
  *       {@code sgemm}. The mode-1 unfolding is one permuted copy of the kernel.
- *   <li><b>Distance</b>: per-sample squared L2 distance accumulated in double, in a fixed order, so
- *       results are bit-identical from run to run.
+ *   <li><b>Distance</b>: {@link DistanceStats#compute}, the reference definition (double, sequential,
+ *       bit-identical from run to run).
  * </ul>
  *
  * <p>Threads: OpenBLAS runs single-threaded inside these calls and a batch is spread over
@@ -243,33 +243,7 @@ public final class CpuDecompositions implements Decompositions {
 
   @Override
   public DistanceStats distance(Tensor outputs, Tensor reference) {
-    if (!java.util.Arrays.equals(outputs.shape(), reference.shape()) || outputs.rank() < 1) {
-      throw new IllegalArgumentException("distance needs equal shapes [n, ...], got "
-          + outputs + " and " + reference);
-    }
-    int n = outputs.dim(0);
-    int per = n == 0 ? 0 : outputs.size() / n;
-    FloatBuffer o = outputs.data();
-    FloatBuffer r = reference.data();
-    double[] d = new double[n];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      double acc = 0;
-      int base = i * per;
-      for (int j = 0; j < per; j++) {
-        double diff = (double) o.get(base + j) - r.get(base + j);
-        acc += diff * diff;
-      }
-      d[i] = acc;
-      sum += acc;
-    }
-    double mean = n == 0 ? Double.NaN : sum / n;
-    double ss = 0;
-    for (int i = 0; i < n; i++) {
-      ss += (d[i] - mean) * (d[i] - mean);
-    }
-    double stderr = n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0;
-    return new DistanceStats(mean, stderr, n, d);
+    return DistanceStats.compute(outputs, reference);
   }
 
   /**
