@@ -233,8 +233,9 @@ public final class CpuDecompositions implements Decompositions {
     FloatBuffer a = Tensor.allocate(cin * cout * k2);
     openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cin, cout * k2, cin, 1f,
         uIn.data(), cin, w1, cout * k2, 0f, a, cout * k2);
-    // Back to o-major (Cout x Cin k2), then the mode-0 product: core = U_out^T A'.
-    FloatBuffer ap = permute01(a, cin, cout, k2);
+    // Back to o-major (Cout x Cin k2), into W1's buffer (no longer needed), then the mode-0
+    // product: core = U_out^T A'.
+    FloatBuffer ap = permute01(a, cin, cout, k2, w1);
     Tensor core = Tensor.zeros(w.shape());
     openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cout, cin * k2, cout, 1f,
         uOut.data(), cout, ap, cin * k2, 0f, core.data(), cin * k2);
@@ -298,14 +299,12 @@ public final class CpuDecompositions implements Decompositions {
           + info + ")");
     }
     // gram now holds eigenvectors as column-major columns, ascending: vector j at [j*n, j*n+n).
-    float[] v = new float[n * n];
-    gram.get(0, v);
     float[] u = new float[n * n];
     for (int j = 0; j < n; j++) {
       int src = n - 1 - j;
       eig.set(j, Math.max(0f, w.get(src)));
       for (int i = 0; i < n; i++) {
-        u[i * n + j] = v[src * n + i];
+        u[i * n + j] = gram.get(src * n + i);
       }
     }
     Tensor out = Tensor.zeros(n, n);
@@ -313,23 +312,33 @@ public final class CpuDecompositions implements Decompositions {
     return out;
   }
 
-  /** Copies a (d0 x d1 x k) row-major block to (d1 x d0 x k). */
+  /** Copies a (d0 x d1 x k) row-major block to a new (d1 x d0 x k) buffer. */
   static FloatBuffer permute01(FloatBuffer src, int d0, int d1, int k) {
+    return permute01(src, d0, d1, k, Tensor.allocate(d0 * d1 * k));
+  }
+
+  /**
+   * Copies a (d0 x d1 x k) row-major block to (d1 x d0 x k) in {@code dst}; returns dst. Rows of
+   * the source are taken 8 at a time so the writes land in runs of 8 k floats.
+   */
+  static FloatBuffer permute01(FloatBuffer src, int d0, int d1, int k, FloatBuffer dst) {
     float[] in = new float[d0 * d1 * k];
     src.get(0, in);
     float[] out = new float[in.length];
-    for (int i = 0; i < d0; i++) {
+    for (int i0 = 0; i0 < d0; i0 += 8) {
+      int i1 = Math.min(d0, i0 + 8);
       for (int j = 0; j < d1; j++) {
-        int s = (i * d1 + j) * k;
-        int d = (j * d0 + i) * k;
-        for (int t = 0; t < k; t++) { // k is small (kh * kw): a loop beats arraycopy here
-          out[d + t] = in[s + t];
+        int d = (j * d0 + i0) * k;
+        for (int i = i0; i < i1; i++) {
+          int s = (i * d1 + j) * k;
+          for (int t = 0; t < k; t++) { // k = kh * kw is small: a loop beats arraycopy here
+            out[d++] = in[s + t];
+          }
         }
       }
     }
-    FloatBuffer b = Tensor.allocate(out.length);
-    b.put(0, out);
-    return b;
+    dst.put(0, out);
+    return dst;
   }
 
   private static FloatBuffer copyOf(Tensor t) {
