@@ -12,12 +12,15 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
@@ -42,11 +45,12 @@ import org.bytedeco.openblas.global.openblas;
  *       bit-identical from run to run).
  * </ul>
  *
- * <p>Threads: OpenBLAS runs single-threaded inside these calls and a batch is spread over
- * {@code parallelism} Java threads, one matrix each (the CPU engine's policy too). Measured on a
- * shared 2-core machine, the JavaCPP build of OpenBLAS 0.3.31 run on 2 threads under CPU
- * contention was 2.5x (SVD) to 18x (Tucker-2) slower than numpy/scipy, single-threaded within
- * 0.8-1.4x of it (benchmarks/results/decomp.md). One large matrix therefore uses one core.
+ * <p>Threads: OpenBLAS runs single-threaded inside these calls (the CPU engine's policy too) and
+ * the parallelism is Java's: a batch is spread over {@code parallelism} worker threads, one matrix
+ * each; a single Tucker-2 runs its two modes side by side and splits its mode products in column
+ * halves; a single SVD uses one core. Measured on a shared 2-core machine, the JavaCPP build of
+ * OpenBLAS 0.3.31 on 2 threads under CPU contention was 2.5x (SVD) to 18x (Tucker-2) slower than
+ * numpy/scipy, while single-threaded it matched it (benchmarks/results/decomp.md).
  *
  * <p>Limits: float32 throughout (LAPACK's single-precision routines, like numpy/scipy on float32
  * input); matrices must hold fewer than 2^31 elements. The instance is thread-safe; OpenBLAS
@@ -65,6 +69,7 @@ public final class CpuDecompositions implements Decompositions {
 
   private final AtomicLong count = new AtomicLong();
   private final int parallelism;
+  private ExecutorService pool;
 
   /** Batches spread over all available processors. */
   public CpuDecompositions() {
@@ -91,7 +96,7 @@ public final class CpuDecompositions implements Decompositions {
     for (Tensor a : matrices) {
       requireMatrix(a);
     }
-    return batch(matrices, a -> thinSvdInPlace(copyOf(a), a.dim(0), a.dim(1)));
+    return batch(matrices, (a, helper) -> thinSvdInPlace(copyOf(a), a.dim(0), a.dim(1)));
   }
 
   @Override
@@ -161,34 +166,30 @@ public final class CpuDecompositions implements Decompositions {
   }
 
   /**
-   * Applies {@code f} to every item, {@code parallelism} at a time, with OpenBLAS single-threaded
-   * meanwhile; results in input order. The first failure is rethrown.
+   * Applies {@code f} to every item with OpenBLAS single-threaded meanwhile; results in input
+   * order, the first failure rethrown. Several items run {@code parallelism} at a time on the
+   * worker pool; a single item runs here, with the pool offered to it as a helper for its own
+   * independent parts.
    */
-  private <T> List<T> batch(List<Tensor> items, Function<Tensor, T> f) {
+  private <T> List<T> batch(List<Tensor> items, BiFunction<Tensor, Executor, T> f) {
     return OpenBlasThreads.with(1, () -> {
       List<T> out = new ArrayList<>(items.size());
       if (parallelism == 1 || items.size() == 1) {
         for (Tensor t : items) {
-          out.add(f.apply(t));
+          out.add(f.apply(t, parallelism == 1 ? null : pool()));
           count.incrementAndGet();
         }
         return out;
       }
-      ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, items.size()),
-          r -> {
-            Thread t = new Thread(r, "bocomp-decompose");
-            t.setDaemon(true);
-            return t;
-          });
+      List<Future<T>> futures = new ArrayList<>();
+      for (Tensor t : items) {
+        futures.add(pool().submit(() -> {
+          T v = f.apply(t, null);
+          count.incrementAndGet();
+          return v;
+        }));
+      }
       try {
-        List<Future<T>> futures = new ArrayList<>();
-        for (Tensor t : items) {
-          futures.add(pool.submit(() -> {
-            T v = f.apply(t);
-            count.incrementAndGet();
-            return v;
-          }));
-        }
         for (Future<T> fu : futures) {
           out.add(fu.get());
         }
@@ -202,12 +203,31 @@ public final class CpuDecompositions implements Decompositions {
         }
         throw new DecompositionException("decomposition failed: " + e.getCause(), e.getCause());
       } finally {
-        pool.shutdownNow();
+        for (Future<T> fu : futures) {
+          fu.cancel(true);
+        }
       }
     });
   }
 
-  private static Tucker2Factors tucker2(Tensor w) {
+  /** The worker pool: {@code parallelism} daemon threads, created on first use. */
+  private synchronized ExecutorService pool() {
+    if (pool == null) {
+      pool = Executors.newFixedThreadPool(parallelism, r -> {
+        Thread t = new Thread(r, "bocomp-decompose");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return pool;
+  }
+
+  /**
+   * Tucker-2 of one kernel. With a {@code helper} executor the two modes' Gram + eigen problems run
+   * side by side and each mode product is split in two column halves (one on the helper), all with
+   * single-threaded OpenBLAS.
+   */
+  private static Tucker2Factors tucker2(Tensor w, Executor helper) {
     if (w.rank() != 4) {
       throw new IllegalArgumentException("Tucker-2 needs a 4-D kernel, got " + w);
     }
@@ -216,31 +236,79 @@ public final class CpuDecompositions implements Decompositions {
     int k2 = w.dim(2) * w.dim(3);
     requireFinite(w);
     FloatBuffer w0 = w.data(); // mode-0 unfolding: Cout x (Cin k2)
-    FloatBuffer w1 = permute01(w0, cout, cin, k2); // mode-1 unfolding: Cin x (Cout k2)
-
-    FloatBuffer gram0 = Tensor.allocate(cout * cout);
-    openblas.cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, cout, cin * k2, 1f, w0,
-        cin * k2, 0f, gram0, cout);
-    FloatBuffer gram1 = Tensor.allocate(cin * cin);
-    openblas.cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, cin, cout * k2, 1f, w1,
-        cout * k2, 0f, gram1, cin);
     Tensor eigOut = Tensor.zeros(cout);
-    Tensor uOut = symmetricEigenDescending(gram0, cout, eigOut);
     Tensor eigIn = Tensor.zeros(cin);
-    Tensor uIn = symmetricEigenDescending(gram1, cin, eigIn);
-
+    Tensor[] u = new Tensor[2];
+    FloatBuffer[] w1 = new FloatBuffer[1];
+    both(helper, () -> {
+      FloatBuffer gram0 = Tensor.allocate(cout * cout);
+      openblas.cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, cout, cin * k2, 1f, w0,
+          cin * k2, 0f, gram0, cout);
+      u[0] = symmetricEigenDescending(gram0, cout, eigOut);
+    }, () -> {
+      w1[0] = permute01(w0, cout, cin, k2); // mode-1 unfolding: Cin x (Cout k2)
+      FloatBuffer gram1 = Tensor.allocate(cin * cin);
+      openblas.cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, cin, cout * k2, 1f, w1[0],
+          cout * k2, 0f, gram1, cin);
+      u[1] = symmetricEigenDescending(gram1, cin, eigIn);
+    });
+    Tensor uOut = u[0];
+    Tensor uIn = u[1];
     // Mode-1 product on the permuted kernel: A = U_in^T W1 (Cin x Cout k2), A[q, o, s].
     FloatBuffer a = Tensor.allocate(cin * cout * k2);
-    openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cin, cout * k2, cin, 1f,
-        uIn.data(), cin, w1, cout * k2, 0f, a, cout * k2);
+    productTransA(helper, uIn.data(), cin, w1[0], cout * k2, a);
     // Back to o-major (Cout x Cin k2), into W1's buffer (no longer needed), then the mode-0
     // product: core = U_out^T A'.
-    FloatBuffer ap = permute01(a, cin, cout, k2, w1);
+    FloatBuffer ap = permute01(a, cin, cout, k2, w1[0]);
     Tensor core = Tensor.zeros(w.shape());
-    openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cout, cin * k2, cout, 1f,
-        uOut.data(), cout, ap, cin * k2, 0f, core.data(), cin * k2);
+    productTransA(helper, uOut.data(), cout, ap, cin * k2, core.data());
     return new Tucker2Factors(uOut, uIn, core, eigOut, eigIn);
   }
+
+  /** C (n x cols) = U^T B for square U (n x n) and B (n x cols), in two column halves. */
+  private static void productTransA(Executor helper, FloatBuffer uMat, int n, FloatBuffer b,
+      int cols, FloatBuffer c) {
+    int half = helper == null ? cols : cols / 2;
+    both(helper, () -> openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, half, n,
+        1f, uMat, n, b, cols, 0f, c, cols),
+        () -> {
+          if (half < cols) {
+            openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, cols - half, n, 1f,
+                uMat, n, at(b, half), cols, 0f, at(c, half), cols);
+          }
+        });
+  }
+
+  /** Runs {@code first} on the helper (or inline without one) and {@code second} here; waits. */
+  private static void both(Executor helper, Runnable first, Runnable second) {
+    if (helper == null) {
+      first.run();
+      second.run();
+      return;
+    }
+    CompletableFuture<Void> f = CompletableFuture.runAsync(first, helper);
+    try {
+      second.run();
+    } finally {
+      try {
+        f.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** A view of {@code buf} whose position (which JavaCPP adds to the address) is {@code off}. */
+  private static FloatBuffer at(FloatBuffer buf, int off) {
+    FloatBuffer v = buf.duplicate();
+    v.clear();
+    v.position(off);
+    return v;
+  }
+
 
   @Override
   public DistanceStats distance(Tensor outputs, Tensor reference) {
