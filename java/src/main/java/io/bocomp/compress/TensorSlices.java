@@ -68,12 +68,13 @@ final class TensorSlices {
     return Tensor.of(new int[] {m, k}, out);
   }
 
-  /** The first {@code k} rows of a row-major matrix (a copy). */
+  /**
+   * The first {@code k} rows of a row-major matrix: a view sharing its memory (weights are never
+   * written once in a graph, so cached factors can back compressed layers directly).
+   */
   static Tensor leadingRows(Tensor a, int k) {
     int n = a.dim(1);
-    float[] out = new float[k * n];
-    a.data().get(0, out, 0, k * n);
-    return Tensor.of(new int[] {k, n}, out);
+    return Tensor.wrap(new int[] {k, n}, a.data().slice(0, k * n));
   }
 
   /** The transpose of a row-major matrix. */
@@ -91,10 +92,14 @@ final class TensorSlices {
     return Tensor.of(new int[] {n, m}, dst);
   }
 
-  /** core[:rOut, :rIn, ...] of a 4-D core tensor. */
+  /** core[:rOut, :rIn, ...] of a 4-D core tensor (a shared view when rIn is all of Cin). */
   static Tensor leadingCore(Tensor core, int rOut, int rIn) {
     int cin = core.dim(1);
     int k2 = core.dim(2) * core.dim(3);
+    if (rIn == cin) {
+      return Tensor.wrap(new int[] {rOut, rIn, core.dim(2), core.dim(3)},
+          core.data().slice(0, rOut * cin * k2));
+    }
     float[] dst = new float[rOut * rIn * k2];
     FloatBuffer src = core.data();
     for (int p = 0; p < rOut; p++) {
