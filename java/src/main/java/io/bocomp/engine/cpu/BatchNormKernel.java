@@ -41,6 +41,11 @@ final class BatchNormKernel implements Kernel {
   }
 
   @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.ROW_A, Strips.STRIP);
+  }
+
+  @Override
   public int inPlaceInput() {
     return 0;
   }

@@ -110,6 +110,12 @@ final class BinaryKernel implements Kernel {
   }
 
   @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.ROW_A, Strips.STRIP);
+    s.floats(Scratch.ROW_B, Strips.STRIP);
+  }
+
+  @Override
   public int inPlaceInput() {
     return inPlace;
   }

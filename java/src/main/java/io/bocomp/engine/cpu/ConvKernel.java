@@ -149,6 +149,33 @@ final class ConvKernel implements Kernel {
   }
 
   @Override
+  public void reserve(Scratch s) {
+    int ohw = oh * ow;
+    if (algorithm == Algorithm.DIRECT) {
+      s.floats(Scratch.STAGE, cg * ((oh - 1) * sh + (kh - 1) * dh + 1)
+          * ((ow - 1) * sw + (kw - 1) * dw + 1));
+      s.floats(Scratch.ACC, ohw);
+      s.floats(Scratch.PARAMS, mg * kdim);
+      s.floats(Scratch.ROW_B, ohw);
+      return;
+    }
+    int cols = imagesPerTile > 0 ? imagesPerTile * ohw : rowsPerTile * ow;
+    s.floats(Scratch.ROW_A, Math.max(cols, ohw));
+    s.floats(Scratch.ROW_B, Math.max(cols, ohw));
+    if (algorithm == Algorithm.POINTWISE) {
+      return;
+    }
+    int rowsOut = imagesPerTile > 0 ? oh : rowsPerTile;
+    s.floats(Scratch.STAGE, ((rowsOut - 1) * sh + (kh - 1) * dh + 1)
+        * Math.max(pl + w, (ow - 1) * sw + (kw - 1) * dw + 1));
+    s.floats(Scratch.TILE, kdim * cols);
+    s.direct(Scratch.DIRECT_COL, kdim * cols);
+    if (imagesPerTile > 0) {
+      s.direct(Scratch.DIRECT_OUT, m * cols);
+    }
+  }
+
+  @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
     FloatBuffer x = in[0];
     FloatBuffer wt = in[1];

@@ -130,6 +130,12 @@ final class GemmKernel implements Kernel {
   }
 
   @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.ROW_A, n);
+    s.floats(Scratch.ROW_B, n);
+  }
+
+  @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
     FloatBuffer a = in[0];
     FloatBuffer b = in[1];

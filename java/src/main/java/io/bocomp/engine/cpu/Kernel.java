@@ -18,4 +18,25 @@ interface Kernel {
   default int inPlaceInput() {
     return -1;
   }
+
+  /**
+   * Grows a worker's scratch to everything {@link #run} will ask of it, so that all scratch
+   * allocation happens when a plan is built, never during runs.
+   */
+  default void reserve(Scratch s) {}
+
+  /** A kernel from a run body and its scratch reservation. */
+  static Kernel of(Kernel body, java.util.function.Consumer<Scratch> reserve) {
+    return new Kernel() {
+      @Override
+      public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
+        body.run(in, out, pool);
+      }
+
+      @Override
+      public void reserve(Scratch s) {
+        reserve.accept(s);
+      }
+    };
+  }
 }

@@ -58,7 +58,9 @@ final class LayoutKernels {
     int[] runDims = Arrays.copyOf(dims, k);
     int[] runStride = Arrays.copyOf(stride, k);
     int size = Tensor.checkedSize(x);
-    return (in, out, pool) -> transposeRun(in[0], out[0], runDims, runStride, size, pool);
+    int inner = runDims[runDims.length - 1];
+    return Kernel.of((in, out, pool) -> transposeRun(in[0], out[0], runDims, runStride, size, pool),
+        s -> s.floats(Scratch.ROW_A, inner));
   }
 
   private static int[] permutation(Node node, int rank) {

@@ -370,8 +370,8 @@ final class Planner {
         }
       }
       KernelSpec spec = spec(node, n, null, null);
-      return new ExecutionPlan.Step(CpuKernels.create(spec, pool.threads()), in,
-          new int[] {id(node.output(0))}, new Node[] {node});
+      return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(node.output(0))},
+          new Node[] {node});
     }
 
     private ExecutionPlan.Step fusedStep(Node[] chain) {
@@ -396,8 +396,13 @@ final class Planner {
         in[n] = id(residual);
       }
       KernelSpec spec = spec(host, in.length, residual, act);
-      return new ExecutionPlan.Step(CpuKernels.create(spec, pool.threads()), in,
-          new int[] {id(last.output(0))}, chain);
+      return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(last.output(0))}, chain);
+    }
+
+    private Kernel kernel(KernelSpec spec) {
+      Kernel k = CpuKernels.create(spec, pool.threads());
+      pool.reserve(k);
+      return k;
     }
 
     private KernelSpec spec(Node node, int count, String residual, Activation act) {

@@ -93,6 +93,12 @@ final class PoolKernel implements Kernel {
   }
 
   @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.STAGE, ih * iw);
+    s.floats(Scratch.ACC, oh * ow);
+  }
+
+  @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
     FloatBuffer x = in[0];
     FloatBuffer y = out[0];

@@ -48,6 +48,13 @@ final class SoftmaxKernel implements Kernel {
   }
 
   @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.STAGE, len * inner);
+    s.floats(Scratch.ROW_A, inner);
+    s.floats(Scratch.ROW_B, inner);
+  }
+
+  @Override
   public int inPlaceInput() {
     return 0;
   }

@@ -34,6 +34,11 @@ final class UnaryKernel implements Kernel {
   }
 
   @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.ROW_A, Strips.STRIP);
+  }
+
+  @Override
   public int inPlaceInput() {
     return 0;
   }

@@ -74,6 +74,18 @@ final class WorkerPool implements AutoCloseable {
     return allocations.get();
   }
 
+  /** Grows every worker's scratch to what {@code kernel} needs (see {@link Kernel#reserve}). */
+  void reserve(Kernel kernel) {
+    regionLock.lock();
+    try {
+      for (Scratch s : scratch) {
+        kernel.reserve(s);
+      }
+    } finally {
+      regionLock.unlock();
+    }
+  }
+
   /** The scratch of a worker; valid only inside a region, on that worker. */
   Scratch scratch(int worker) {
     return scratch[worker];
