@@ -53,7 +53,17 @@ public final class ShapeInference {
   public static int[][] outputShapes(Node node, int[][] inputShapes, Tensor[] constInputs, long opset) {
     requireSupported(node);
     requireInputs(node, opset);
-    Inputs in = new Inputs(node, inputShapes, constInputs);
+    try {
+      return infer(node, new Inputs(node, inputShapes, constInputs), opset);
+    } catch (ModelFormatException e) {
+      if (e.getMessage() != null && e.getMessage().contains("'" + node.name() + "'")) {
+        throw e;
+      }
+      throw new ModelFormatException(node.label() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int[][] infer(Node node, Inputs in, long opset) {
     int n = node.outputs().size();
     switch (node.opType()) {
       case "Relu": case "LeakyRelu": case "Clip": case "Sigmoid": case "HardSigmoid":

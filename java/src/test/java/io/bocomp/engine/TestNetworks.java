@@ -38,6 +38,19 @@ public final class TestNetworks {
     return n.build("logits");
   }
 
+  /**
+   * The default model's topology (tools/train_default.py) with BatchNorms folded: conv 32, 32,
+   * pool, 64, 64, pool, 128, pool, then FC 512, 256, 10 on [N, 1, 28, 28].
+   */
+  public static Graph fashionCnn(long seed) {
+    Net n = new Net(seed, "x", 1, 28, 28);
+    n.conv(32, 3, 1, 1, 1, true).relu().conv(32, 3, 1, 1, 1, true).relu().maxPool(2, 2, 0);
+    n.conv(64, 3, 1, 1, 1, true).relu().conv(64, 3, 1, 1, 1, true).relu().maxPool(2, 2, 0);
+    n.conv(128, 3, 1, 1, 1, true).relu().maxPool(2, 2, 0);
+    n.flatten().gemm(512).relu().gemm(256).relu().gemm(10);
+    return n.build("logits");
+  }
+
   /** ResNet-18 topology (widths 64..512 divided by {@code widthDivisor}), input [N, 3, s, s]. */
   public static Graph resnet18(long seed, int size, int widthDivisor) {
     Net n = new Net(seed, "x", 3, size, size);

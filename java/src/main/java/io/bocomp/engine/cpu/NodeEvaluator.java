@@ -28,6 +28,11 @@ public final class NodeEvaluator {
     return evaluate(node, inputs, opset, SERIAL);
   }
 
+  /** What a Shape node outputs for an input of the given shape (start/end applied). */
+  public static Tensor shapeOf(Node node, int[] shape) {
+    return LayoutKernels.shapeOf(node, shape);
+  }
+
   static Tensor[] evaluate(Node node, Tensor[] inputs, long opset, WorkerPool pool) {
     CpuKernels.requireSupported(node);
     String op = node.opType();

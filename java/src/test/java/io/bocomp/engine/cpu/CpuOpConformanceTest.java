@@ -173,6 +173,12 @@ class CpuOpConformanceTest {
         OpCase.of("maxpool ceil mode with pads", 13, "MaxPool").input("x", 1, 2, 8, 8)
             .ints("kernel_shape", 3, 3).ints("strides", 2, 2).ints("pads", 1, 1, 1, 1)
             .integer("ceil_mode", 1),
+        OpCase.of("maxpool ceil mode drops window in padding", 13, "MaxPool")
+            .input("x", 2, 2, 5, 5).ints("kernel_shape", 2, 2).ints("strides", 2, 2)
+            .ints("pads", 1, 1, 1, 1).integer("ceil_mode", 1),
+        OpCase.of("avgpool ceil mode drops window in padding", 13, "AveragePool")
+            .input("x", 2, 2, 5, 5).ints("kernel_shape", 2, 2).ints("strides", 2, 2)
+            .ints("pads", 1, 1, 1, 1).integer("ceil_mode", 1).integer("count_include_pad", 1),
         OpCase.of("maxpool dilation", 13, "MaxPool").input("x", 1, 2, 9, 9)
             .ints("kernel_shape", 2, 2).ints("dilations", 2, 2),
         OpCase.of("maxpool SAME_UPPER", 13, "MaxPool").input("x", 2, 2, 7, 6)
