@@ -28,7 +28,8 @@ final class Scratch {
   /** Direct slots. */
   static final int DIRECT_COL = 0;
   static final int DIRECT_OUT = 1;
-  private static final int DIRECT_SLOTS = 2;
+  static final int DIRECT_STAGE = 2;
+  private static final int DIRECT_SLOTS = 3;
 
   private final float[][] heap = new float[HEAP_SLOTS][];
   private final FloatBuffer[] direct = new FloatBuffer[DIRECT_SLOTS];
