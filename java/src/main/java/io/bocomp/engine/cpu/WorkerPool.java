@@ -2,20 +2,25 @@ package io.bocomp.engine.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A small fixed pool for the CPU kernels' data-parallel loops: {@link #parallelFor} hands tasks
  * {@code 0..n-1} out dynamically to the calling thread (worker 0) and {@code threads - 1} daemon
- * workers, and returns when all are done. Each worker owns a {@link Scratch}, so a task never
- * allocates in steady state.
+ * workers, and returns when all tasks are done. Each worker owns a {@link Scratch}, so a task
+ * never allocates in steady state.
  *
- * <p>One parallel region runs at a time: concurrent callers (two executables on two threads) queue
- * on a lock, which also makes the per-worker scratch safe. Kernels therefore touch scratch only
- * inside a region (a single task runs inline, still under the lock). Idle workers spin briefly
- * for the next region (regions come back to back during a forward pass), then park.
+ * <p>The caller waits for tasks, not for workers: a worker that wakes up late (on a loaded
+ * machine it may not get a core for milliseconds) finds its region's tasks all taken and goes
+ * back to waiting, so the caller never blocks on a thread that has not started. Each region is a
+ * fresh object with its own task counter, so a late worker can never run a task of a later
+ * region. Idle workers spin briefly for the next region (regions come back to back during a
+ * forward pass), then park.
+ *
+ * <p>One region runs at a time: concurrent callers (two executables on two threads) queue on a
+ * lock, which also makes the per-worker scratch safe. Kernels therefore touch scratch only inside
+ * a region (a single task runs inline, still under the lock).
  */
 final class WorkerPool implements AutoCloseable {
   /** A loop body: runs task {@code task} on worker {@code worker} (0 = the calling thread). */
@@ -26,23 +31,49 @@ final class WorkerPool implements AutoCloseable {
 
   private static final long SPIN_NANOS = 50_000;
 
+  /** One parallelFor call. */
+  private static final class Region {
+    final Body body;
+    final int tasks;
+    final Thread caller;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger pending;
+    volatile Throwable failure;
+
+    Region(Body body, int tasks, Thread caller) {
+      this.body = body;
+      this.tasks = tasks;
+      this.caller = caller;
+      this.pending = new AtomicInteger(tasks);
+    }
+
+    /** Runs tasks until none is left; wakes the caller after the last one completes. */
+    void drain(int worker) {
+      for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+        try {
+          if (failure == null) {
+            body.run(t, worker);
+          }
+        } catch (Throwable e) {
+          if (failure == null) {
+            failure = e;
+          }
+        } finally {
+          if (pending.decrementAndGet() == 0 && worker != 0) {
+            LockSupport.unpark(caller);
+          }
+        }
+      }
+    }
+  }
+
   private final int threads;
   private final Scratch[] scratch;
   private final Thread[] workers;
   private final ReentrantLock regionLock = new ReentrantLock();
   private final AtomicLong allocations = new AtomicLong();
-
-  // The current region. Its fields are published to a participating worker by the volatile
-  // write of that worker's ticket (the region's generation number).
-  private final AtomicLongArray tickets;
-  private long generation;
+  private volatile Region current;
   private volatile boolean closed;
-  private Body body;
-  private int taskCount;
-  private final AtomicInteger nextTask = new AtomicInteger();
-  private final AtomicInteger running = new AtomicInteger();
-  private Thread caller;
-  private volatile Throwable failure;
 
   WorkerPool(int threads) {
     if (threads < 1) {
@@ -54,7 +85,6 @@ final class WorkerPool implements AutoCloseable {
       scratch[i] = new Scratch(allocations);
     }
     this.workers = new Thread[threads - 1];
-    this.tickets = new AtomicLongArray(threads);
     for (int i = 0; i < workers.length; i++) {
       int id = i + 1;
       Thread t = new Thread(() -> workLoop(id), "bocomp-cpu-" + id);
@@ -93,7 +123,7 @@ final class WorkerPool implements AutoCloseable {
 
   /**
    * Runs {@code body} for every task in {@code [0, tasks)}, in parallel when {@code tasks > 1}.
-   * Rethrows the first exception a task threw (after all tasks have stopped).
+   * Rethrows the first exception a task threw (after all started tasks have stopped).
    */
   void parallelFor(int tasks, Body body) {
     if (tasks <= 0) {
@@ -110,36 +140,28 @@ final class WorkerPool implements AutoCloseable {
         }
         return;
       }
-      this.body = body;
-      this.taskCount = tasks;
-      this.failure = null;
-      this.caller = Thread.currentThread();
-      nextTask.set(0);
-      int helpers = Math.min(workers.length, tasks - 1);
-      running.set(helpers);
-      generation++;
-      for (int i = 1; i <= helpers; i++) {
-        tickets.set(i, generation);
-        LockSupport.unpark(workers[i - 1]);
+      Region r = new Region(body, tasks, Thread.currentThread());
+      current = r;
+      for (int i = 0; i < Math.min(workers.length, tasks - 1); i++) {
+        LockSupport.unpark(workers[i]);
       }
-      drain(0);
+      r.drain(0);
       long spinUntil = System.nanoTime() + SPIN_NANOS;
-      while (running.get() > 0) {
+      while (r.pending.get() > 0) {
         if (System.nanoTime() < spinUntil) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);
         }
       }
-      this.body = null;
-      Throwable f = failure;
+      Throwable f = r.failure;
+      if (f instanceof RuntimeException) {
+        throw (RuntimeException) f;
+      }
+      if (f instanceof Error) {
+        throw (Error) f;
+      }
       if (f != null) {
-        if (f instanceof RuntimeException) {
-          throw (RuntimeException) f;
-        }
-        if (f instanceof Error) {
-          throw (Error) f;
-        }
         throw new IllegalStateException(f);
       }
     } finally {
@@ -147,43 +169,23 @@ final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private void drain(int worker) {
-    Body b = body;
-    int n = taskCount;
-    for (int t = nextTask.getAndIncrement(); t < n; t = nextTask.getAndIncrement()) {
-      if (failure != null) {
-        continue;
-      }
-      try {
-        b.run(t, worker);
-      } catch (Throwable e) {
-        if (failure == null) {
-          failure = e;
-        }
-      }
-    }
-  }
-
   private void workLoop(int id) {
-    long seen = 0;
+    Region seen = null;
     while (!closed) {
       long spinUntil = System.nanoTime() + SPIN_NANOS;
-      while (tickets.get(id) == seen && !closed) {
+      Region r;
+      while ((r = current) == seen && !closed) {
         if (System.nanoTime() < spinUntil) {
           Thread.onSpinWait();
         } else {
           LockSupport.park(this);
         }
       }
-      if (closed) {
-        return;
+      if (r == null || closed) {
+        continue;
       }
-      seen = tickets.get(id);
-      Thread c = caller;
-      drain(id);
-      if (running.decrementAndGet() == 0) {
-        LockSupport.unpark(c);
-      }
+      seen = r;
+      r.drain(id);
     }
   }
 
