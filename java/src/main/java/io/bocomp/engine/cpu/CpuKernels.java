@@ -35,6 +35,7 @@ final class CpuKernels {
       register(op, BinaryKernel::create);
     }
     KERNELS.put("Conv", ConvKernel::create);
+    register("ConvTranspose", ConvTransposeKernel::create);
     register("Gemm", GemmKernel::gemm);
     register("MatMul", GemmKernel::matMul);
     for (String op : new String[] {"MaxPool", "AveragePool", "GlobalAveragePool",

@@ -86,6 +86,19 @@ class CpuOpConformanceTest {
             .weight("w", 3, 2, 2, 3).ints("kernel_shape", 2, 3),
         OpCase.of("conv 1-D", 13, "Conv").input("x", 2, 4, 17).weight("w", 6, 4, 5)
             .weight("b", 6).ints("pads", 2, 1).ints("strides", 2),
+        OpCase.of("conv transpose stride 2", 13, "ConvTranspose").input("x", 2, 4, 5, 6)
+            .weight("w", 4, 3, 3, 3).weight("b", 3).ints("strides", 2, 2),
+        OpCase.of("conv transpose pads output_padding dilation", 13, "ConvTranspose")
+            .input("x", 1, 3, 6, 5).weight("w", 3, 2, 3, 2).ints("strides", 2, 3)
+            .ints("pads", 1, 0, 1, 1).ints("output_padding", 1, 2).ints("dilations", 1, 2),
+        OpCase.of("conv transpose groups", 13, "ConvTranspose").input("x", 2, 4, 4, 4)
+            .weight("w", 4, 3, 2, 2).weight("b", 6).integer("group", 2).ints("strides", 2, 2),
+        OpCase.of("conv transpose output_shape", 13, "ConvTranspose").input("x", 1, 2, 4, 4)
+            .weight("w", 2, 3, 3, 3).ints("strides", 2, 2).ints("output_shape", 8, 8),
+        OpCase.of("conv transpose SAME_UPPER", 13, "ConvTranspose").input("x", 1, 2, 5, 4)
+            .weight("w", 2, 3, 3, 3).ints("strides", 2, 2).string("auto_pad", "SAME_UPPER"),
+        OpCase.of("conv transpose 1-D", 13, "ConvTranspose").input("x", 2, 3, 7)
+            .weight("w", 3, 4, 3).ints("strides", 2).ints("pads", 1, 0),
         OpCase.of("conv 1-D depthwise", 13, "Conv").input("x", 2, 4, 17).weight("w", 4, 1, 3)
             .integer("group", 4).ints("pads", 1, 1));
   }
