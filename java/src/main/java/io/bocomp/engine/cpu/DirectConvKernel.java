@@ -6,9 +6,14 @@ import java.util.Arrays;
 /**
  * Grouped convolution with few input channels per group (depthwise included) as direct loops: per
  * (image, group) task, the group's input planes are staged zero-padded in a heap array and each
- * output plane is accumulated tap by tap, one output row at a time, in loops the JIT vectorizes
- * for stride 1. Many tiny per-group GEMMs would cost more in call and packing overhead than they
- * compute.
+ * output plane is accumulated tap by tap. Many tiny per-group GEMMs would cost more in call and
+ * packing overhead than they compute.
+ *
+ * <p>With stride 1 the accumulator spans the padded width (each row carries {@code (kw-1)*dw}
+ * junk columns, dropped when stored), so every tap is one contiguous slice of the padded plane:
+ * it is copied to offset 0 of a temporary and accumulated with {@code acc[q] += w * tap[q]}, the
+ * same-index form that JDK 17's C2 vectorizes (it does not vectorize loops whose loads and stores
+ * use different offsets). Other strides use scalar gathers.
  */
 final class DirectConvKernel implements Kernel {
   private final ConvLayout l;
@@ -38,6 +43,13 @@ final class DirectConvKernel implements Kernel {
     s.floats(Scratch.ACC, l.outPlane());
     s.floats(Scratch.PARAMS, l.mg * l.kdim);
     s.floats(Scratch.ROW_B, l.outPlane());
+    s.floats(Scratch.ROW_A, bandLength());
+    s.floats(Scratch.ROW_C, bandLength());
+  }
+
+  /** Accumulator length of the stride-1 form: output rows at the padded width, last row trimmed. */
+  private int bandLength() {
+    return (l.oh - 1) * paddedWidth + l.ow;
   }
 
   @Override
@@ -79,6 +91,10 @@ final class DirectConvKernel implements Kernel {
         Arrays.fill(pad, dst + colHi, dst + pw, 0f);
       }
     }
+    if (l.sw == 1 && l.sh == 1) {
+      unitStride(pad, wts, bias, res, y, img, g, s);
+      return;
+    }
     for (int ml = 0; ml < l.mg; ml++) {
       int mo = g * l.mg + ml;
       Arrays.fill(acc, 0, ohw, bias != null ? bias.get(mo) : 0f);
@@ -90,14 +106,8 @@ final class DirectConvKernel implements Kernel {
             for (int r = 0; r < l.oh; r++) {
               int src = src0 + r * l.sh * pw;
               int d = r * ow;
-              if (l.sw == 1) {
-                for (int o = 0; o < ow; o++) {
-                  acc[d + o] += wv * pad[src + o];
-                }
-              } else {
-                for (int o = 0; o < ow; o++) {
-                  acc[d + o] += wv * pad[src + o * l.sw];
-                }
+              for (int o = 0; o < ow; o++) {
+                acc[d + o] += wv * pad[src + o * l.sw];
               }
             }
           }
@@ -106,6 +116,39 @@ final class DirectConvKernel implements Kernel {
       int off = (img * l.m + mo) * ohw;
       epilogue.applyWithoutBias(acc, ohw, res, off, rrow);
       y.put(off, acc, 0, ohw);
+    }
+  }
+
+  private void unitStride(float[] pad, float[] wts, FloatBuffer bias, FloatBuffer res,
+      FloatBuffer y, int img, int g, Scratch s) {
+    int pw = paddedWidth;
+    int plane = paddedHeight * pw;
+    int len = bandLength();
+    int ohw = l.outPlane();
+    float[] band = s.floats(Scratch.ROW_A, len);
+    float[] tap = s.floats(Scratch.ROW_C, len);
+    float[] out = s.floats(Scratch.ACC, ohw);
+    float[] rrow = res == null ? null : s.floats(Scratch.ROW_B, ohw);
+    for (int ml = 0; ml < l.mg; ml++) {
+      int mo = g * l.mg + ml;
+      Arrays.fill(band, 0, len, bias != null ? bias.get(mo) : 0f);
+      for (int ci = 0; ci < l.cg; ci++) {
+        for (int i = 0; i < l.kh; i++) {
+          for (int j = 0; j < l.kw; j++) {
+            float wv = wts[((ml * l.cg + ci) * l.kh + i) * l.kw + j];
+            System.arraycopy(pad, ci * plane + i * l.dh * pw + j * l.dw, tap, 0, len);
+            for (int q = 0; q < len; q++) {
+              band[q] += wv * tap[q];
+            }
+          }
+        }
+      }
+      for (int r = 0; r < l.oh; r++) {
+        System.arraycopy(band, r * pw, out, r * l.ow, l.ow);
+      }
+      int off = (img * l.m + mo) * ohw;
+      epilogue.applyWithoutBias(out, ohw, res, off, rrow);
+      y.put(off, out, 0, ohw);
     }
   }
 }
