@@ -11,17 +11,20 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
 /**
  * The engine's door to OpenBLAS (JavaCPP preset): row-major SGEMM on direct buffers at element
  * offsets, with the operand extents checked first (a wrong offset is an exception here, not a JVM
- * crash in native code), and a process-wide guard that keeps OpenBLAS single-threaded while
- * forward passes run.
+ * crash in native code), and a process-wide setting that keeps OpenBLAS single-threaded while any
+ * {@link CpuBackend} is open.
  *
  * <p>Why single-threaded: the engine parallelizes in Java, giving each worker whole GEMM tiles
- * (im2col and GEMM of one tile run on one core, cache-hot). OpenBLAS's pthreads build serializes
- * concurrent multi-threaded calls on a global lock and would oversubscribe the cores, so while any
- * run is active its thread count is 1; the previous count is restored when the last run ends.
+ * (im2col and GEMM of one tile run on one core, cache-hot). Several workers calling a
+ * multi-threaded OpenBLAS at once would oversubscribe the cores. Why per backend and not per run:
+ * changing OpenBLAS's thread count through the preset costs about half a millisecond, more than a
+ * whole batch-1 forward pass of a small CNN. Code that needs multi-threaded OpenBLAS meanwhile
+ * (a large SVD, say) may raise the count for its call and set it back; engine results stay
+ * correct, only slower, while it is above 1.
  */
 final class Blas {
   private static final Object GUARD = new Object();
-  private static int activeRuns;
+  private static int openBackends;
   private static int savedThreads;
 
   private Blas() {}
@@ -64,10 +67,10 @@ final class Blas {
     return v;
   }
 
-  /** Enters a forward pass: OpenBLAS runs single-threaded until the matching {@link #endRun}. */
-  static void beginRun() {
+  /** A backend opens: the first one makes OpenBLAS single-threaded. */
+  static void acquireSingleThreaded() {
     synchronized (GUARD) {
-      if (activeRuns++ == 0) {
+      if (openBackends++ == 0) {
         savedThreads = currentThreads();
         if (savedThreads != 1) {
           openblas_nolapack.blas_set_num_threads(1);
@@ -76,10 +79,10 @@ final class Blas {
     }
   }
 
-  /** Leaves a forward pass; the last one out restores OpenBLAS's thread count. */
-  static void endRun() {
+  /** A backend closes: the last one restores OpenBLAS's thread count. */
+  static void releaseSingleThreaded() {
     synchronized (GUARD) {
-      if (--activeRuns == 0 && savedThreads != 1) {
+      if (--openBackends == 0 && savedThreads != 1) {
         openblas_nolapack.blas_set_num_threads(savedThreads);
       }
     }

@@ -12,10 +12,12 @@ import java.util.Set;
  * {@link WorkerPool}, {@link ConvKernel}). Always available.
  *
  * <p>One backend owns one pool; its executables may be used from different threads, but their
- * parallel loops take turns on the pool.
+ * parallel loops take turns on the pool. While any CPU backend is open, OpenBLAS runs
+ * single-threaded process-wide (see {@link Blas}); closing the last one restores its thread count.
  */
 public final class CpuBackend implements Backend {
   private final WorkerPool pool;
+  private boolean closed;
 
   /** A backend using every available core. */
   public CpuBackend() {
@@ -25,6 +27,7 @@ public final class CpuBackend implements Backend {
   /** A backend using {@code threads} threads (the caller's included). */
   public CpuBackend(int threads) {
     this.pool = new WorkerPool(threads);
+    Blas.acquireSingleThreaded();
   }
 
   @Override
@@ -58,7 +61,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void close() {
-    pool.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      pool.close();
+      Blas.releaseSingleThreaded();
+    }
   }
 }

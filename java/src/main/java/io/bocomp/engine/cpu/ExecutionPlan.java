@@ -93,26 +93,21 @@ final class ExecutionPlan {
   Map<String, Tensor> execute(Map<String, Tensor> feeds, FloatBuffer arena, int generation,
       WorkerPool pool, Consumer<Node> listener) {
     bind(feeds, arena, generation);
-    Blas.beginRun();
-    try {
-      for (Step s : steps) {
-        if (s.kernel != null) {
-          for (int i = 0; i < s.in.length; i++) {
-            s.inBufs[i] = s.in[i] < 0 ? null : buffers[s.in[i]];
-          }
-          for (int i = 0; i < s.out.length; i++) {
-            s.outBufs[i] = buffers[s.out[i]];
-          }
-          s.kernel.run(s.inBufs, s.outBufs, pool);
+    for (Step s : steps) {
+      if (s.kernel != null) {
+        for (int i = 0; i < s.in.length; i++) {
+          s.inBufs[i] = s.in[i] < 0 ? null : buffers[s.in[i]];
         }
-        if (listener != null) {
-          for (Node n : s.nodes) {
-            listener.accept(n);
-          }
+        for (int i = 0; i < s.out.length; i++) {
+          s.outBufs[i] = buffers[s.out[i]];
+        }
+        s.kernel.run(s.inBufs, s.outBufs, pool);
+      }
+      if (listener != null) {
+        for (Node n : s.nodes) {
+          listener.accept(n);
         }
       }
-    } finally {
-      Blas.endRun();
     }
     Map<String, Tensor> result = new LinkedHashMap<>();
     for (Output o : outputs) {

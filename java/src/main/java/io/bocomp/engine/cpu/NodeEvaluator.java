@@ -71,12 +71,7 @@ public final class NodeEvaluator {
     // Kernels write output 0 only (secondary outputs such as MaxPool indices are unsupported).
     Tensor[] out = {Tensor.zeros(outShapes[0])};
     FloatBuffer[] outBufs = {out[0].data()};
-    Blas.beginRun();
-    try {
-      kernel.run(inBufs, outBufs, pool);
-    } finally {
-      Blas.endRun();
-    }
+    kernel.run(inBufs, outBufs, pool);
     return out;
   }
 
