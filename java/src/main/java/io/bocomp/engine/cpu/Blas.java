@@ -4,6 +4,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 import java.nio.FloatBuffer;
 import org.bytedeco.openblas.presets.openblas_nolapack;
@@ -45,6 +46,23 @@ final class Blas {
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
         transB ? CblasTrans : CblasNoTrans, m, n, k, alpha, at(a, aOff), lda, at(b, bOff), ldb,
         beta, at(c, cOff), ldc);
+  }
+
+  /**
+   * {@code y[rows of op(A)] = alpha * op(A) * x + beta * y} for a row-major {@code m x n} matrix
+   * {@code A} and unit-stride vectors: the M = 1 case of a GEMM, which SGEMM handles poorly (it
+   * packs the whole matrix for one row of output).
+   */
+  static void sgemv(boolean transA, int m, int n, float alpha, FloatBuffer a, int aOff, int lda,
+      FloatBuffer x, int xOff, float beta, FloatBuffer y, int yOff) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    checkExtent("A", a, aOff, m, n, lda);
+    checkExtent("x", x, xOff, 1, transA ? m : n, transA ? m : n);
+    checkExtent("y", y, yOff, 1, transA ? n : m, transA ? n : m);
+    cblas_sgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, m, n, alpha, at(a, aOff), lda,
+        at(x, xOff), 1, beta, at(y, yOff), 1);
   }
 
   private static void checkExtent(String what, FloatBuffer buf, int off, int rows, int cols, int ld) {

@@ -182,8 +182,17 @@ final class GemmKernel implements Kernel {
       }
       blasBeta = beta;
     }
-    Blas.sgemm(ta, tb, rows, cols, k, alpha, a, aOff, ta ? m : k, b, bOff, tb ? k : n, blasBeta,
-        y, yOff, n);
+    if (rows == 1 && !ta) {
+      // one output row: y[c0..c1) = alpha * op(B)[:, c0..c1]^T a[row] + beta * y
+      if (tb) {
+        Blas.sgemv(false, cols, k, alpha, b, bOff, k, a, aOff, blasBeta, y, yOff);
+      } else {
+        Blas.sgemv(true, k, cols, alpha, b, bOff, n, a, aOff, blasBeta, y, yOff);
+      }
+    } else {
+      Blas.sgemm(ta, tb, rows, cols, k, alpha, a, aOff, ta ? m : k, b, bOff, tb ? k : n,
+          blasBeta, y, yOff, n);
+    }
     boolean rowBias = bias == Bias.SCALAR || bias == Bias.PER_ROW || bias == Bias.PER_COLUMN;
     if (!rowBias && activation == null) {
       return;

@@ -119,6 +119,10 @@ class CpuOpConformanceTest {
             .weight("b", 256, 300).weight("c", 256).integer("transB", 1),
         OpCase.of("gemm large split over rows", 13, "Gemm").input("a", 200, 300)
             .weight("b", 300, 10).weight("c", 1, 10),
+        OpCase.of("gemm one row transB (gemv, split)", 13, "Gemm").input("a", 1, 700)
+            .weight("b", 512, 700).weight("c", 512).integer("transB", 1),
+        OpCase.of("gemm one row full C (gemv)", 13, "Gemm").input("a", 1, 700)
+            .weight("b", 700, 300).weight("c", 1, 300).real("beta", 0.5f).real("alpha", 2f),
         OpCase.of("gemm without C", 13, "Gemm").input("a", 2, 3).weight("b", 3, 4),
         OpCase.of("matmul 2-D", 13, "MatMul").input("a", 5, 7).weight("b", 7, 3),
         OpCase.of("matmul 1-D x 2-D", 13, "MatMul").input("a", 7).weight("b", 7, 3),
