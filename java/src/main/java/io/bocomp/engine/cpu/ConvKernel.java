@@ -8,6 +8,8 @@ import java.nio.FloatBuffer;
  * ({@link ConvEpilogue}). {@link #create} picks the algorithm:
  *
  * <ul>
+ *   <li><b>Winograd F(2x2, 3x3)</b> ({@link WinogradConvKernel}) for 3x3 stride-1 convolutions
+ *       with at least 64 channels on images of at least 10x10;
  *   <li><b>direct</b> ({@link DirectConvKernel}) for grouped convolutions with at most
  *       {@value #DIRECT_MAX_GROUP_CHANNELS} input channels per group, depthwise included;
  *   <li><b>pointwise</b> (1x1, stride 1, no padding, one group, large images): the input image is
@@ -21,6 +23,12 @@ import java.nio.FloatBuffer;
  */
 final class ConvKernel implements Kernel {
   static final int DIRECT_MAX_GROUP_CHANNELS = 4;
+  /**
+   * Whether eligible convolutions use {@link WinogradConvKernel}; off with
+   * {@code -Dbocomp.conv.winograd=false}, for A/B timings against im2col.
+   */
+  static boolean winograd =
+      Boolean.parseBoolean(System.getProperty("bocomp.conv.winograd", "true"));
   /** Target floats in one tile's column matrix (256 KiB, half of a Zen 2 L2). */
   private static final int COL_BUDGET = 64 * 1024;
   private static final int MIN_TILE_COLUMNS = 128;
@@ -76,6 +84,9 @@ final class ConvKernel implements Kernel {
     ConvLayout l = new ConvLayout(spec);
     if (l.groups > 1 && l.cg <= DIRECT_MAX_GROUP_CHANNELS) {
       return new DirectConvKernel(spec, l);
+    }
+    if (winograd && WinogradConvKernel.applies(l)) {
+      return new WinogradConvKernel(spec, l, threads);
     }
     return new ConvKernel(spec, l, threads);
   }

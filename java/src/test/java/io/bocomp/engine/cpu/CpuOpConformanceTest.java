@@ -82,6 +82,15 @@ class CpuOpConformanceTest {
             .weight("w", 24, 16, 3, 3).weight("b", 24).ints("pads", 1, 1, 1, 1),
         OpCase.of("large K 64x64", 13, "Conv").input("x", 2, 64, 8, 8).weight("w", 64, 64, 3, 3)
             .weight("b", 64).ints("pads", 1, 1, 1, 1),
+        OpCase.of("winograd 3x3 even size", 13, "Conv").input("x", 2, 64, 12, 12)
+            .weight("w", 64, 64, 3, 3).weight("b", 64).ints("pads", 1, 1, 1, 1),
+        OpCase.of("winograd 3x3 odd sizes asymmetric pads batch 3", 13, "Conv")
+            .input("x", 3, 64, 11, 13).weight("w", 72, 64, 3, 3).weight("b", 72)
+            .ints("pads", 0, 1, 2, 1),
+        OpCase.of("winograd 3x3 no padding no bias", 13, "Conv").input("x", 1, 80, 14, 12)
+            .weight("w", 64, 80, 3, 3),
+        OpCase.of("winograd 3x3 SAME_UPPER", 13, "Conv").input("x", 2, 64, 10, 15)
+            .weight("w", 64, 64, 3, 3).string("auto_pad", "SAME_UPPER"),
         OpCase.of("kernel_shape attribute, no bias", 9, "Conv").input("x", 1, 2, 5, 6)
             .weight("w", 3, 2, 2, 3).ints("kernel_shape", 2, 3),
         OpCase.of("conv 1-D", 13, "Conv").input("x", 2, 4, 17).weight("w", 6, 4, 5)
