@@ -191,6 +191,51 @@ class CpuExecutableTest {
   }
 
   @Test
+  void givesTheSameResultsForAnyThreadCount() {
+    Graph g = TestNetworks.resnet18(14, 40, 2);
+    Tensor x = Parity.random(9, 5, 3, 40, 40);
+    Tensor reference;
+    try (CpuBackend one = new CpuBackend(1)) {
+      reference = one.compile(g, 14).run(x);
+    }
+    for (int threads : new int[] {2, 3}) {
+      try (CpuBackend b = new CpuBackend(threads)) {
+        Parity.assertClose(threads + " threads", reference, b.compile(g, 14).run(x));
+      }
+    }
+  }
+
+  @Test
+  void executablesOfOneBackendCanRunOnTwoThreadsAtOnce() throws Exception {
+    Graph g = TestNetworks.mobileNet(15, 32);
+    Tensor a = Parity.random(10, 3, 3, 32, 32);
+    CpuExecutable ea = compile(g);
+    CpuExecutable eb = compile(NET);
+    Tensor expectA = ea.run(a);
+    Tensor nx = Parity.random(12, 4, 1, 28, 28);
+    Tensor expectB = eb.run(nx);
+    java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var fa = ex.submit(() -> {
+        for (int i = 0; i < 20; i++) {
+          assertThat(ea.run(a).contentEquals(expectA)).isTrue();
+        }
+        return null;
+      });
+      var fb = ex.submit(() -> {
+        for (int i = 0; i < 20; i++) {
+          assertThat(eb.run(nx).contentEquals(expectB)).isTrue();
+        }
+        return null;
+      });
+      fa.get();
+      fb.get();
+    } finally {
+      ex.shutdown();
+    }
+  }
+
+  @Test
   void rejectsUnsupportedOpsAtCompileNamingNodeOpAndTheSupportedOnes() {
     Graph g = Graph.builder().input(ValueInfo.floatTensor("x", 1, 4))
         .addNode(Node.builder("Erf").name("mystery").inputs("x").outputs("y").build())
