@@ -261,10 +261,6 @@ public final class ShapeInference {
       this.consts = consts == null ? new Tensor[0] : consts;
     }
 
-    int count() {
-      return shapes.length;
-    }
-
     boolean present(int i) {
       return !node.input(i).isEmpty();
     }

@@ -76,11 +76,6 @@ final class ArenaLayout {
     return offset[root(v)];
   }
 
-  /** True if the value lives outside the arena (a feed, a weight, or a view of one). */
-  boolean isExternal(int v) {
-    return external[root(v)];
-  }
-
   int arenaFloats() {
     return arenaFloats;
   }

@@ -63,10 +63,6 @@ final class ConvLayout {
     return oh * ow;
   }
 
-  int inPlane() {
-    return h * w;
-  }
-
   /** Input rows a band of {@code rows} output rows reads (stride and dilation applied). */
   int stagedRows(int rows) {
     return (rows - 1) * sh + (kh - 1) * dh + 1;

@@ -137,6 +137,10 @@ final class CpuExecutable implements Executable {
         throw new FeedException("feed '" + name + "' is " + t.dtype() + ", the model expects"
             + " float32");
       }
+      if (t.size() == 0) {
+        throw new FeedException("feed '" + name + "' is empty (shape "
+            + Arrays.toString(t.shape()) + ")");
+      }
       int[] expect = declared == null ? null : declared.shape();
       if (expect != null && !accepts(expect, t.shape())) {
         throw new FeedException("input '" + name + "' has shape " + Arrays.toString(t.shape())

@@ -185,6 +185,8 @@ class CpuExecutableTest {
     assertThatThrownBy(() -> e.run(Map.of("x", Tensor.ofLongs(new int[] {1, 1, 28, 28},
         new long[784])), List.of("logits"))).isInstanceOf(FeedException.class)
         .hasMessageContaining("float32");
+    assertThatThrownBy(() -> e.run(Tensor.zeros(0, 1, 28, 28)))
+        .isInstanceOf(FeedException.class).hasMessageContaining("empty");
     String w = NET.nodes().get(0).input(1);
     assertThatThrownBy(() -> e.run(Map.of(w, NET.initializer(w)), List.of("logits")))
         .isInstanceOf(FeedException.class).hasMessageContaining("initializer");
