@@ -46,6 +46,8 @@ final class ConvKernel implements Kernel {
   private final int rowsPerTile;
   /** Images per tile (multi-image tiles) or 0. */
   private final int imagesPerTile;
+  /** Output channels per tile (channel tiles: all pixels of all images, a slice of channels) or 0. */
+  private final int channelsPerTile;
   private final int tiles;
 
   private ConvKernel(KernelSpec spec, ConvLayout l, int threads) {
@@ -57,7 +59,16 @@ final class ConvKernel implements Kernel {
     this.pointwise = l.groups == 1 && l.kh == 1 && l.kw == 1 && l.sh == 1 && l.sw == 1
         && l.pt == 0 && l.pl == 0 && l.oh == l.h && l.ow == l.w && ohw >= POINTWISE_MIN_PIXELS;
     int target = Math.max(MIN_TILE_COLUMNS, Math.min(MAX_TILE_COLUMNS, COL_BUDGET / l.kdim));
-    if (pointwise || ohw >= target || l.n < threads) {
+    int pixels = l.n * ohw;
+    if (!pointwise && l.groups == 1 && pixels < l.m && threads > 1) {
+      // Few pixels, many channels (late layers at small batch): split the weights, not the
+      // pixels, so SGEMM packs each weight once; the small column matrix is built per tile.
+      channelsPerTile = Math.max(16, ceilDiv(ceilDiv(l.m, threads), 16) * 16);
+      rowsPerTile = 0;
+      imagesPerTile = l.n;
+      tiles = ceilDiv(l.m, channelsPerTile);
+    } else if (pointwise || ohw >= target || l.n < threads) {
+      channelsPerTile = 0;
       int rows = Math.max(1, Math.min(l.oh, target / l.ow));
       int perImage = ceilDiv(l.oh, rows);
       if (l.n * perImage < threads && l.oh > 1) {
@@ -73,6 +84,7 @@ final class ConvKernel implements Kernel {
       if (ceilDiv(l.n, per) < threads) {
         per = Math.max(1, ceilDiv(l.n, threads));
       }
+      channelsPerTile = 0;
       rowsPerTile = 0;
       imagesPerTile = per;
       tiles = ceilDiv(l.n, per);
@@ -98,8 +110,8 @@ final class ConvKernel implements Kernel {
   @Override
   public String toString() {
     return "Conv[" + (pointwise ? "pointwise" : band ? "im2col band" : "im2col") + ", tiles="
-        + tiles + ", rows/tile=" + rowsPerTile + ", images/tile=" + imagesPerTile + ", K="
-        + l.kdim + "]";
+        + tiles + ", rows/tile=" + rowsPerTile + ", images/tile=" + imagesPerTile
+        + ", channels/tile=" + channelsPerTile + ", K=" + l.kdim + "]";
   }
 
   /** GEMM columns of a band tile of {@code rows} output rows (junk columns included). */
@@ -145,6 +157,8 @@ final class ConvKernel implements Kernel {
       Scratch s = pool.scratch(worker);
       if (pointwise) {
         pointwise(x, wt, bias, res, y, t, s);
+      } else if (channelsPerTile > 0) {
+        channelTile(x, wt, bias, res, y, t, s);
       } else if (imagesPerTile > 0) {
         multiImageTile(x, wt, bias, res, y, t, s);
       } else if (band) {
@@ -260,6 +274,38 @@ final class ConvKernel implements Kernel {
       for (int img = n0; img < n1; img++) {
         int off = (img * l.m + mo) * ohw;
         tmp.get(mo * cols + (img - n0) * ohw, row, 0, ohw);
+        epilogue.apply(row, ohw, bias, mo, res, off, rrow);
+        y.put(off, row, 0, ohw);
+      }
+    }
+  }
+
+  /** All pixels of all images, output channels [t * channelsPerTile, ...). One group. */
+  private void channelTile(FloatBuffer x, FloatBuffer wt, FloatBuffer bias, FloatBuffer res,
+      FloatBuffer y, int t, Scratch s) {
+    int m0 = t * channelsPerTile;
+    int m1 = Math.min(l.m, m0 + channelsPerTile);
+    int ohw = l.outPlane();
+    int cols = l.n * ohw;
+    int rows = l.stagedRows(l.oh);
+    int width = l.stagedWidth();
+    float[] stage = s.floats(Scratch.STAGE, l.cg * rows * width);
+    float[] col = s.floats(Scratch.TILE, l.kdim * cols);
+    FloatBuffer colBuf = s.direct(Scratch.DIRECT_COL, l.kdim * cols);
+    FloatBuffer tmp = s.direct(Scratch.DIRECT_OUT, l.m * cols);
+    for (int img = 0; img < l.n; img++) {
+      Im2col.stage(l, x, img, 0, -l.pt, rows, width, stage);
+      Im2col.gather(l, stage, rows, width, l.oh, col, img * ohw, cols);
+    }
+    colBuf.put(0, col, 0, l.kdim * cols);
+    Blas.sgemm(false, false, m1 - m0, cols, l.kdim, 1f, wt, m0 * l.kdim, l.kdim, colBuf, 0, cols,
+        0f, tmp, 0, cols);
+    float[] row = s.floats(Scratch.ROW_A, ohw);
+    float[] rrow = s.floats(Scratch.ROW_B, ohw);
+    for (int mo = m0; mo < m1; mo++) {
+      for (int img = 0; img < l.n; img++) {
+        int off = (img * l.m + mo) * ohw;
+        tmp.get((mo - m0) * cols + img * ohw, row, 0, ohw);
         epilogue.apply(row, ohw, bias, mo, res, off, rrow);
         y.put(off, row, 0, ohw);
       }

@@ -33,6 +33,8 @@ class ConvAlgorithmTest {
         .contains("im2col").contains("images/tile=");
     assertThat(algorithm(new int[] {2, 64, 28, 28}, new int[] {64, 64, 3, 3}, 1, 2, 1))
         .as("stride 2: gathered columns").contains("Conv[im2col,");
+    assertThat(algorithm(new int[] {1, 256, 4, 4}, new int[] {512, 256, 3, 3}, 1, 2, 1))
+        .as("4 pixels, 512 channels: split the channels").contains("channels/tile=256");
     assertThat(algorithm(new int[] {2, 64, 28, 28}, new int[] {128, 64, 1, 1}, 1, 1, 0))
         .contains("pointwise");
     assertThat(algorithm(new int[] {2, 32, 28, 28}, new int[] {32, 1, 3, 3}, 32, 1, 1))

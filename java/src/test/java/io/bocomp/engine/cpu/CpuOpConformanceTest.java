@@ -91,6 +91,10 @@ class CpuOpConformanceTest {
             .weight("w", 64, 80, 3, 3),
         OpCase.of("winograd 3x3 SAME_UPPER", 13, "Conv").input("x", 2, 64, 10, 15)
             .weight("w", 64, 64, 3, 3).string("auto_pad", "SAME_UPPER"),
+        OpCase.of("few pixels many channels (channel tiles)", 13, "Conv").input("x", 2, 48, 3, 3)
+            .weight("w", 136, 48, 3, 3).weight("b", 136).ints("pads", 1, 1, 1, 1),
+        OpCase.of("channel tiles with stride 2", 13, "Conv").input("x", 1, 32, 4, 4)
+            .weight("w", 96, 32, 3, 3).ints("pads", 1, 1, 1, 1).ints("strides", 2, 2),
         OpCase.of("kernel_shape attribute, no bias", 9, "Conv").input("x", 1, 2, 5, 6)
             .weight("w", 3, 2, 2, 3).ints("kernel_shape", 2, 3),
         OpCase.of("conv 1-D", 13, "Conv").input("x", 2, 4, 17).weight("w", 6, 4, 5)
