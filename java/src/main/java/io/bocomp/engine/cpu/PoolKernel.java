@@ -96,6 +96,7 @@ final class PoolKernel implements Kernel {
   public void reserve(Scratch s) {
     s.floats(Scratch.STAGE, ih * iw);
     s.floats(Scratch.ACC, oh * ow);
+    s.floats(Scratch.TILE, paddedRows() * paddedCols());
   }
 
   @Override
@@ -109,12 +110,13 @@ final class PoolKernel implements Kernel {
       Scratch s = pool.scratch(w);
       float[] src = s.floats(Scratch.STAGE, inPlane);
       float[] dst = s.floats(Scratch.ACC, outPlane);
+      float[] padded = max && !global ? s.floats(Scratch.TILE, paddedRows() * paddedCols()) : null;
       for (int p = p0; p < p1; p++) {
         x.get(p * inPlane, src, 0, inPlane);
         if (global) {
           dst[0] = max ? maxOf(src, inPlane) : (float) (sumOf(src, inPlane) / inPlane);
         } else if (max) {
-          maxPlane(src, dst);
+          maxPlane(src, dst, padded);
         } else {
           averagePlane(src, dst);
         }
@@ -126,7 +128,7 @@ final class PoolKernel implements Kernel {
   private static float maxOf(float[] a, int n) {
     float m = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      m = Math.max(m, a[i]);
+      m = max(m, a[i]);
     }
     return m;
   }
@@ -152,7 +154,11 @@ final class PoolKernel implements Kernel {
     return Math.min(k, (limit - start + d - 1) / d);
   }
 
-  private void maxPlane(float[] src, float[] dst) {
+  private static float max(float a, float b) {
+    return a >= b ? a : b;
+  }
+
+  private void maxPlane(float[] src, float[] dst, float[] padded) {
     if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && ph == 0 && pw == 0
         && 2 * oh <= ih && 2 * ow <= iw) {
       for (int r = 0; r < oh; r++) {
@@ -160,30 +166,52 @@ final class PoolKernel implements Kernel {
         int b = a + iw;
         int o = r * ow;
         for (int c = 0; c < ow; c++) {
-          dst[o + c] = Math.max(Math.max(src[a + 2 * c], src[a + 2 * c + 1]),
-              Math.max(src[b + 2 * c], src[b + 2 * c + 1]));
+          dst[o + c] = max(max(src[a + 2 * c], src[a + 2 * c + 1]),
+              max(src[b + 2 * c], src[b + 2 * c + 1]));
         }
       }
       return;
     }
+    // Stage the plane with -inf borders so every window reads without bounds tests.
+    int rows = paddedRows();
+    int cols = paddedCols();
+    for (int r = 0; r < rows; r++) {
+      int ir = r - ph;
+      int d = r * cols;
+      if (ir < 0 || ir >= ih) {
+        Arrays.fill(padded, d, d + cols, Float.NEGATIVE_INFINITY);
+        continue;
+      }
+      int lo = Math.min(pw, cols);
+      int hi = Math.min(cols, pw + iw);
+      Arrays.fill(padded, d, d + lo, Float.NEGATIVE_INFINITY);
+      if (hi > lo) {
+        System.arraycopy(src, ir * iw, padded, d + lo, hi - lo);
+      }
+      Arrays.fill(padded, d + Math.max(lo, hi), d + cols, Float.NEGATIVE_INFINITY);
+    }
     for (int r = 0; r < oh; r++) {
-      int hs = r * sh - ph;
-      int i0 = firstValid(hs, dh);
-      int i1 = endValid(hs, dh, kh, ih);
+      int top = r * sh * cols;
       for (int c = 0; c < ow; c++) {
-        int ws = c * sw - pw;
-        int j0 = firstValid(ws, dw);
-        int j1 = endValid(ws, dw, kw, iw);
+        int base = top + c * sw;
         float m = Float.NEGATIVE_INFINITY;
-        for (int i = i0; i < i1; i++) {
-          int row = (hs + i * dh) * iw + ws;
-          for (int j = j0; j < j1; j++) {
-            m = Math.max(m, src[row + j * dw]);
+        for (int i = 0; i < kh; i++) {
+          int row = base + i * dh * cols;
+          for (int j = 0; j < kw; j++) {
+            m = max(m, padded[row + j * dw]);
           }
         }
         dst[r * ow + c] = m;
       }
     }
+  }
+
+  private int paddedRows() {
+    return (oh - 1) * sh + (kh - 1) * dh + 1;
+  }
+
+  private int paddedCols() {
+    return (ow - 1) * sw + (kw - 1) * dw + 1;
   }
 
   private void averagePlane(float[] src, float[] dst) {
