@@ -154,8 +154,9 @@ final class PoolKernel implements Kernel {
     return Math.min(k, (limit - start + d - 1) / d);
   }
 
+  /** Branch-free maximum (a compare-and-branch mispredicts half the time on activations). */
   private static float max(float a, float b) {
-    return a >= b ? a : b;
+    return Math.max(a, b);
   }
 
   private void maxPlane(float[] src, float[] dst, float[] padded) {
