@@ -60,13 +60,13 @@ public final class Backends {
     return new CpuBackend();
   }
 
-  /** Null when the class reports a GPU (or says nothing), else why not. */
+  /** Null when the class reports a GPU through its static isAvailable(), else why not. */
   private static String unavailableReason(Class<?> c) throws ReflectiveOperationException {
     java.lang.reflect.Method available;
     try {
-      available = c.getMethod("available");
+      available = c.getMethod("isAvailable");
     } catch (NoSuchMethodException e) {
-      return null;
+      return c.getName() + " has no static isAvailable()";
     }
     if (Boolean.TRUE.equals(available.invoke(null))) {
       return null;
