@@ -246,22 +246,23 @@ public final class BayesOpt {
     GaussianProcess gp = null;
     Surrogate objectiveCopy = objectiveModel.copy();
     List<GaussianProcess> cons = new ArrayList<>();
-    if (data.n >= 2) {
+    if (data.nc >= 2) {
       try {
         SplittableRandom rng = new SplittableRandom(mix(seed, 2, data.n));
         gp = objectiveCopy.update(data.x, data.y, data.se, data.n, rng);
         for (int k = 0; k < constraintModels.size(); k++) {
-          cons.add(constraintModels.get(k).copy().update(data.x, data.c[k], data.cse[k], data.n, rng));
+          cons.add(constraintModels.get(k).copy().update(data.xc, data.c[k], data.cse[k], data.nc, rng));
         }
       } catch (ModelFittingException e) {
         LOG.warning(() -> "no GP for the result: " + e.getMessage());
         gp = null;
       }
     }
-    boolean exact = !noise.learnsHomoscedasticNoise() && Arrays.stream(data.se, 0, data.n).allMatch(s -> s == 0);
+    boolean exact = !noise.learnsHomoscedasticNoise() && Arrays.stream(data.se).allMatch(s -> s == 0);
     double[] score = new double[data.n];
     for (int i = 0; i < data.n; i++) {
-      score[i] = exact || gp == null ? data.y[i] : CertificateEstimator.meanAt(gp, gp.trainingInput(i));
+      score[i] = exact || gp == null || !data.eligible[i] ? data.y[i]
+          : CertificateEstimator.meanAt(gp, gp.trainingInput(i));
     }
     for (int i = 0; i < data.n; i++) {
       if (data.eligible[i] && (bestRow < 0 || score[i] < score[bestRow])) {
@@ -291,8 +292,10 @@ public final class BayesOpt {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < data.n; i++) {
-      lo = Math.min(lo, data.y[i]);
-      hi = Math.max(hi, data.y[i]);
+      if (!data.imputed[i]) {
+        lo = Math.min(lo, data.y[i]);
+        hi = Math.max(hi, data.y[i]);
+      }
     }
     double range = hi - lo;
     return range > 0 ? 0.01 * range : 1e-9 * Math.max(1, Math.abs(hi));
@@ -356,7 +359,7 @@ public final class BayesOpt {
     try {
       obj = objectiveModel.update(data.x, data.y, data.se, data.n, rng);
       for (int k = 0; k < constraintModels.size(); k++) {
-        cons.add(constraintModels.get(k).update(data.x, data.c[k], data.cse[k], data.n, rng));
+        cons.add(constraintModels.get(k).update(data.xc, data.c[k], data.cse[k], data.nc, rng));
       }
     } catch (ModelFittingException e) {
       LOG.warning(() -> "no usable GP (" + e.getMessage() + "); proposing space-filling points instead");
@@ -468,48 +471,81 @@ public final class BayesOpt {
     return s;
   }
 
-  /** Successful observations as model inputs and outputs. */
+  /**
+   * Model inputs and outputs. The objective GP sees every successful observation and, after the
+   * first success, every failed one imputed at the worst objective value observed before it (the
+   * crash imputation of SMAC: the search learns to avoid regions that fail; imputed rows are never
+   * incumbents). The imputed value is fixed when the failure is recorded, so the data only grow.
+   * Constraint GPs see the successful observations only.
+   */
   private static final class ModelData {
     int n;
     int[] rows;
     double[] x;
     double[] y;
     double[] se;
+    boolean[] eligible;
+    boolean[] imputed;
+    int nc;
+    double[] xc;
     double[][] c;
     double[][] cse;
-    boolean[] eligible;
   }
 
   private ModelData modelData() {
     int d = space.dimension();
-    int n = successCount();
+    int total = 0;
+    int successes = 0;
+    double worst = Double.NEGATIVE_INFINITY;
+    for (Observation o : observations) {
+      if (!o.evaluation().isFailed()) {
+        successes++;
+        worst = Math.max(worst, o.evaluation().mean());
+      }
+      if (successes > 0) {
+        total++;
+      }
+    }
     ModelData m = new ModelData();
-    m.n = n;
-    m.rows = new int[n];
-    m.x = new double[n * d];
-    m.y = new double[n];
-    m.se = new double[n];
-    m.c = new double[blackBox.size()][n];
-    m.cse = new double[blackBox.size()][n];
-    m.eligible = new boolean[n];
-    int i = 0;
+    m.rows = new int[total];
+    m.x = new double[total * d];
+    m.y = new double[total];
+    m.se = new double[total];
+    m.eligible = new boolean[total];
+    m.imputed = new boolean[total];
+    m.xc = new double[successes * d];
+    m.c = new double[blackBox.size()][successes];
+    m.cse = new double[blackBox.size()][successes];
+    worst = Double.NEGATIVE_INFINITY;
     for (int row = 0; row < observations.size(); row++) {
       Observation o = observations.get(row);
       Evaluation e = o.evaluation();
+      double[] u = space.toModel(o.x());
       if (e.isFailed()) {
+        if (m.nc == 0) {
+          continue;
+        }
+        m.rows[m.n] = row;
+        System.arraycopy(u, 0, m.x, m.n * d, d);
+        m.y[m.n] = worst;
+        m.imputed[m.n] = true;
+        m.n++;
         continue;
       }
-      m.rows[i] = row;
-      System.arraycopy(space.toModel(o.x()), 0, m.x, i * d, d);
-      m.y[i] = e.mean();
-      m.se[i] = e.stderr();
+      worst = Math.max(worst, e.mean());
+      m.rows[m.n] = row;
+      System.arraycopy(u, 0, m.x, m.n * d, d);
+      m.y[m.n] = e.mean();
+      m.se[m.n] = e.stderr();
+      m.eligible[m.n] = isFeasible(o);
+      m.n++;
+      System.arraycopy(u, 0, m.xc, m.nc * d, d);
       for (int k = 0; k < blackBox.size(); k++) {
         Measurement c = e.constraints().get(blackBox.get(k).name());
-        m.c[k][i] = c.mean();
-        m.cse[k][i] = c.stderr();
+        m.c[k][m.nc] = c.mean();
+        m.cse[k][m.nc] = c.stderr();
       }
-      m.eligible[i] = isFeasible(o);
-      i++;
+      m.nc++;
     }
     return m;
   }
