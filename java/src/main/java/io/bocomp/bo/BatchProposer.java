@@ -62,9 +62,10 @@ final class BatchProposer {
     for (int i = 0; i < q; i++) {
       GaussianProcess current = obj;
       int inc = NoisyExpectedImprovement.incumbentIndex(current, t -> t < eligible.length && eligible[t]);
-      AcquisitionFunction acq = acquisition(current, inc, cons, thresholds);
+      List<GaussianProcess> currentCons = new ArrayList<>(cons);
       double[] local = inc >= 0 ? localSamples(current.trainingInput(inc), rng) : null;
-      AcquisitionOptimizer.Candidate c = optimizer.maximize(acq, levels, feasible, local, rng.nextLong());
+      AcquisitionOptimizer.Candidate c = optimizer.maximize(
+          () -> acquisition(current, inc, currentCons, thresholds), levels, feasible, local, rng.nextLong());
       if (c == null) {
         throw new NoFeasiblePointException("no point satisfying the known constraints among "
             + optimizer.settings().rawSamples() + " Sobol candidates");

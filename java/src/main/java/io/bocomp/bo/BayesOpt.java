@@ -351,16 +351,35 @@ public final class BayesOpt {
     }
   }
 
+  /**
+   * Brings the GPs up to date with every observation now (refit or rank-one update, as the refit
+   * policy says) instead of at the next {@link #suggest}; suggestions are the same either way. Use
+   * it to take the fitting cost off a latency-critical path. No effect before two successes.
+   *
+   * @throws ModelFittingException when a GP cannot be fitted and has no earlier hyperparameters
+   */
+  public synchronized void updateModels() {
+    ModelData data = modelData();
+    if (data.nc >= 2) {
+      updateModels(data, new ArrayList<>());
+    }
+  }
+
+  private GaussianProcess updateModels(ModelData data, List<GaussianProcess> cons) {
+    SplittableRandom rng = new SplittableRandom(mix(seed, 2, data.n));
+    GaussianProcess obj = objectiveModel.update(data.x, data.y, data.se, data.n, rng);
+    for (int k = 0; k < constraintModels.size(); k++) {
+      cons.add(constraintModels.get(k).update(data.xc, data.c[k], data.cse[k], data.nc, rng));
+    }
+    return obj;
+  }
+
   private List<double[]> proposeFromModel(int r, List<double[]> chosen, long call) {
     ModelData data = modelData();
-    SplittableRandom rng = new SplittableRandom(mix(seed, 2, data.n));
     GaussianProcess obj;
     List<GaussianProcess> cons = new ArrayList<>();
     try {
-      obj = objectiveModel.update(data.x, data.y, data.se, data.n, rng);
-      for (int k = 0; k < constraintModels.size(); k++) {
-        cons.add(constraintModels.get(k).update(data.xc, data.c[k], data.cse[k], data.nc, rng));
-      }
+      obj = updateModels(data, cons);
     } catch (ModelFittingException e) {
       LOG.warning(() -> "no usable GP (" + e.getMessage() + "); proposing space-filling points instead");
       List<double[]> out = new ArrayList<>();

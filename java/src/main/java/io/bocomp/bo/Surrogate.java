@@ -130,9 +130,9 @@ final class Surrogate {
     double[] ns = noises(se, n);
     boolean full = hp == null || policy.fullFitDue(n, fullFitAt);
     try {
-      MarginalLogLikelihood mll = new MarginalLogLikelihood(kernel, priors, noise.learnsHomoscedasticNoise(),
-          Arrays.copyOf(x, n * transform.dimension()), ys, ns, n, transform.dimension());
-      MapFitter.Fit fit = fitter.fit(mll, hp, full ? fitter.restarts() : 1, rng);
+      double[] xs = Arrays.copyOf(x, n * transform.dimension());
+      MapFitter.Fit fit = fitter.fit(() -> new MarginalLogLikelihood(kernel, priors, noise.learnsHomoscedasticNoise(),
+          xs, ys, ns, n, transform.dimension()), hp, full ? fitter.restarts() : 1, rng, true);
       GaussianProcess g = GaussianProcess.condition(kernel, fit.hyperparameters(), transform, x, ys, ns, n);
       hp = fit.hyperparameters();
       gp = g;

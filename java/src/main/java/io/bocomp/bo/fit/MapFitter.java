@@ -6,12 +6,16 @@ import io.bocomp.bo.optim.LbfgsB;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Maximum a posteriori hyperparameters by multi-start L-BFGS-B on the log-scale
  * {@link MarginalLogLikelihood}. Starts: the warm start when given (the previous MAP, which makes
  * refits cheap), else a typical point (lengthscales at the prior's mode, outputscale 1, mean 0);
- * then {@code restarts − 1} draws from the priors. The lowest loss wins.
+ * then {@code restarts − 1} draws from the priors. The lowest loss wins (the earliest start on
+ * ties). Starts run in parallel on the common fork-join pool, each with its own loss object; the
+ * result does not depend on the number of threads.
  *
  * @param restarts number of starts in a full fit ({@code ≥ 1})
  * @param lbfgs optimizer settings
@@ -37,6 +41,16 @@ public record MapFitter(int restarts, LbfgsB.Settings lbfgs) {
    * @throws ModelFittingException when no start has a finite loss
    */
   public Fit fit(MarginalLogLikelihood mll, GpHyperparameters warmStart, int starts, SplittableRandom rng) {
+    return fit(() -> mll, warmStart, starts, rng, false);
+  }
+
+  /**
+   * As {@link #fit(MarginalLogLikelihood, GpHyperparameters, int, SplittableRandom)}, with one loss
+   * object per start from {@code losses} so that starts can run in parallel.
+   */
+  public Fit fit(Supplier<MarginalLogLikelihood> losses, GpHyperparameters warmStart, int starts,
+      SplittableRandom rng, boolean parallel) {
+    MarginalLogLikelihood mll = losses.get();
     HyperparameterPriors priors = mll.priors();
     double[] lo = mll.lowerBounds();
     double[] hi = mll.upperBounds();
@@ -69,14 +83,23 @@ public record MapFitter(int restarts, LbfgsB.Settings lbfgs) {
       }
       initial.add(t);
     }
-    double best = Double.POSITIVE_INFINITY;
-    double[] bestTheta = null;
-    int before = mll.evaluations();
     for (double[] t0 : initial) {
       for (int i = 0; i < dim; i++) {
         t0[i] = Math.min(hi[i], Math.max(lo[i], t0[i]));
       }
-      LbfgsB.Result r = LbfgsB.minimize(mll, t0, lo, hi, lbfgs);
+    }
+    IntStream idx = IntStream.range(0, initial.size());
+    int[] evaluations = new int[initial.size()];
+    LbfgsB.Result[] results = (parallel && initial.size() > 1 ? idx.parallel() : idx).mapToObj(s -> {
+      MarginalLogLikelihood f = s == 0 ? mll : losses.get();
+      int before = f.evaluations();
+      LbfgsB.Result r = LbfgsB.minimize(f, initial.get(s), lo, hi, lbfgs);
+      evaluations[s] = f.evaluations() - before;
+      return r;
+    }).toArray(LbfgsB.Result[]::new);
+    double best = Double.POSITIVE_INFINITY;
+    double[] bestTheta = null;
+    for (LbfgsB.Result r : results) {
       if (Double.isFinite(r.value()) && r.value() < best) {
         best = r.value();
         bestTheta = r.x();
@@ -86,6 +109,6 @@ public record MapFitter(int restarts, LbfgsB.Settings lbfgs) {
       throw new ModelFittingException("MAP fit failed: no start of " + initial.size()
           + " gave a finite marginal likelihood (" + dim + " parameters)");
     }
-    return new Fit(mll.toHyperparameters(bestTheta), best, mll.evaluations() - before, initial.size());
+    return new Fit(mll.toHyperparameters(bestTheta), best, IntStream.of(evaluations).sum(), initial.size());
   }
 }

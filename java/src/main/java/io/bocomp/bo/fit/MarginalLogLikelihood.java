@@ -47,6 +47,8 @@ public final class MarginalLogLikelihood implements DifferentiableFunction {
   private final double[] cv;
   private final double[] cd;
   private final double[] gl;
+  private final double[] scratch;
+  private CholeskyFactor factor;
   private int evaluations;
 
   /**
@@ -76,6 +78,7 @@ public final class MarginalLogLikelihood implements DifferentiableFunction {
     this.cv = new double[n];
     this.cd = new double[n];
     this.gl = new double[d];
+    this.scratch = new double[n * n];
   }
 
   @Override
@@ -181,8 +184,10 @@ public final class MarginalLogLikelihood implements DifferentiableFunction {
     }
     CholeskyFactor chol;
     try {
-      chol = CholeskyFactor.factor(k, n, n);
+      chol = CholeskyFactor.factor(k, n, n, factor);
+      factor = chol;
     } catch (ModelFittingException e) {
+      factor = null;
       return Double.POSITIVE_INFINITY;
     }
     for (int i = 0; i < n; i++) {
@@ -195,7 +200,7 @@ public final class MarginalLogLikelihood implements DifferentiableFunction {
     }
     chol.solveUpperInPlace(alpha);
     double nll = 0.5 * quad + 0.5 * chol.logDeterminant() + n * HALF_LOG_2PI;
-    chol.inverse(kinv);
+    chol.inverse(kinv, scratch);
 
     double gs = 0;
     double gn = 0;

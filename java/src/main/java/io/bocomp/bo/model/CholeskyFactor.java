@@ -43,6 +43,14 @@ public final class CholeskyFactor {
    *     jitter, or has non-finite entries
    */
   public static CholeskyFactor factor(double[] a, int n, int capacity) {
+    return factor(a, n, capacity, null);
+  }
+
+  /**
+   * As {@link #factor(double[], int, int)}, reusing the storage of {@code reuse} (which becomes
+   * invalid) when it is large enough; for callers that factor many matrices of one size in a row.
+   */
+  public static CholeskyFactor factor(double[] a, int n, int capacity, CholeskyFactor reuse) {
     double meanDiag = 0;
     for (int i = 0; i < n; i++) {
       meanDiag += a[i * n + i];
@@ -53,19 +61,27 @@ public final class CholeskyFactor {
           "kernel matrix of " + n + " points has a non-positive or non-finite diagonal (mean " + meanDiag + ")");
     }
     int cap = Math.max(capacity, n);
-    double[] u = new double[cap * cap];
+    boolean reusable = reuse != null && reuse.cap >= cap;
+    cap = reusable ? reuse.cap : cap;
+    double[] u = reusable ? reuse.upper : new double[cap * cap];
+    double[] panel = new double[4 * n];
     for (double rel : RELATIVE_JITTER) {
       double jit = rel * meanDiag;
       for (int i = 0; i < n; i++) {
         System.arraycopy(a, i * n + i, u, i * cap + i, n - i);
         u[i * cap + i] += jit;
       }
-      if (factorUpperInPlace(u, n, cap)) {
-        double[] l = new double[cap * cap];
+      if (factorUpperInPlace(u, n, cap, panel)) {
+        double[] l = reusable ? reuse.lower : new double[cap * cap];
         for (int i = 0; i < n; i++) {
           for (int j = i; j < n; j++) {
             l[j * cap + i] = u[i * cap + j];
           }
+        }
+        if (reusable) {
+          reuse.n = n;
+          reuse.jitter = jit;
+          return reuse;
         }
         return new CholeskyFactor(n, cap, l, u, jit);
       }
@@ -76,31 +92,52 @@ public final class CholeskyFactor {
   }
 
   /**
-   * Right-looking outer-product Cholesky on the upper triangle: row {@code k} of {@code U} is
-   * scaled, then every later row {@code i} gets {@code row_i −= U_ki · row_k}, a contiguous axpy.
-   * {@code n³/6} multiply-adds. Returns false on a non-positive (or NaN) pivot.
+   * Right-looking Cholesky on the upper triangle in panels of four rows: the panel is factored
+   * row by row, copied aside, and every later row {@code i} then gets
+   * {@code row_i −= Σ_q U_qi · row_q} over the four panel rows at once, a contiguous loop that reads
+   * and writes the trailing matrix once per four multiply-adds. {@code n³/6} multiply-adds.
+   * Returns false on a non-positive (or NaN) pivot.
    */
-  private static boolean factorUpperInPlace(double[] u, int n, int cap) {
-    for (int k = 0; k < n; k++) {
-      int rk = k * cap;
-      double pivot = u[rk + k];
-      if (!(pivot > 0) || pivot == Double.POSITIVE_INFINITY) {
-        return false;
-      }
-      double ukk = Math.sqrt(pivot);
-      u[rk + k] = ukk;
-      double inv = 1.0 / ukk;
-      for (int j = k + 1; j < n; j++) {
-        u[rk + j] *= inv;
-      }
-      for (int i = k + 1; i < n; i++) {
-        double s = u[rk + i];
-        if (s == 0) {
-          continue;
+  private static boolean factorUpperInPlace(double[] u, int n, int cap, double[] panel) {
+    for (int k0 = 0; k0 < n; k0 += 4) {
+      int kb = Math.min(4, n - k0);
+      for (int k = k0; k < k0 + kb; k++) {
+        int rk = k * cap;
+        double pivot = u[rk + k];
+        if (!(pivot > 0) || pivot == Double.POSITIVE_INFINITY) {
+          return false;
         }
+        double ukk = Math.sqrt(pivot);
+        u[rk + k] = ukk;
+        double inv = 1.0 / ukk;
+        for (int j = k + 1; j < n; j++) {
+          u[rk + j] *= inv;
+        }
+        for (int i = k + 1; i < k0 + kb; i++) {
+          double sv = u[rk + i];
+          int ri = i * cap;
+          for (int j = i; j < n; j++) {
+            u[ri + j] -= sv * u[rk + j];
+          }
+        }
+      }
+      if (k0 + kb >= n) {
+        break;
+      }
+      for (int q = 0; q < 4; q++) {
+        System.arraycopy(u, (k0 + q) * cap, panel, q * n, n);
+      }
+      int p1 = n;
+      int p2 = 2 * n;
+      int p3 = 3 * n;
+      for (int i = k0 + 4; i < n; i++) {
+        double s0 = panel[i];
+        double s1 = panel[p1 + i];
+        double s2 = panel[p2 + i];
+        double s3 = panel[p3 + i];
         int ri = i * cap;
         for (int j = i; j < n; j++) {
-          u[ri + j] -= s * u[rk + j];
+          u[ri + j] -= s0 * panel[j] + s1 * panel[p1 + j] + s2 * panel[p2 + j] + s3 * panel[p3 + j];
         }
       }
     }
@@ -220,25 +257,48 @@ public final class CholeskyFactor {
 
   /**
    * Solves {@code L·V = B} in place for {@code m} right-hand sides stored as {@code B} ({@code n×m},
-   * row-major, row stride {@code m}): the rows of {@code B} are updated with axpys of length
-   * {@code m}, which suits batches of candidate points.
+   * row-major, row stride {@code m}), four rows at a time: the four solved rows are copied aside
+   * and subtracted from every later row in one contiguous pass of length {@code m}. Suits batches of
+   * candidate points.
    */
   public void solveLowerInPlace(double[] b, int m) {
-    for (int j = 0; j < n; j++) {
-      int rj = j * cap;
-      double inv = 1.0 / upper[rj + j];
-      int bj = j * m;
-      for (int c = 0; c < m; c++) {
-        b[bj + c] *= inv;
-      }
-      for (int i = j + 1; i < n; i++) {
-        double s = upper[rj + i];
-        if (s == 0) {
-          continue;
+    double[] piv = new double[4 * m];
+    for (int j0 = 0; j0 < n; j0 += 4) {
+      int jb = Math.min(4, n - j0);
+      for (int jj = j0; jj < j0 + jb; jj++) {
+        int rj = jj * cap;
+        double inv = 1.0 / upper[rj + jj];
+        int bj = jj * m;
+        for (int c = 0; c < m; c++) {
+          b[bj + c] *= inv;
         }
+        for (int ii = jj + 1; ii < j0 + jb; ii++) {
+          double sv = upper[rj + ii];
+          int bi = ii * m;
+          for (int c = 0; c < m; c++) {
+            b[bi + c] -= sv * b[bj + c];
+          }
+        }
+      }
+      if (j0 + jb >= n) {
+        break;
+      }
+      System.arraycopy(b, j0 * m, piv, 0, 4 * m);
+      int r0 = j0 * cap;
+      int r1 = r0 + cap;
+      int r2 = r1 + cap;
+      int r3 = r2 + cap;
+      int q1 = m;
+      int q2 = 2 * m;
+      int q3 = 3 * m;
+      for (int i = j0 + 4; i < n; i++) {
+        double a0 = upper[r0 + i];
+        double a1 = upper[r1 + i];
+        double a2 = upper[r2 + i];
+        double a3 = upper[r3 + i];
         int bi = i * m;
         for (int c = 0; c < m; c++) {
-          b[bi + c] -= s * b[bj + c];
+          b[bi + c] -= a0 * piv[c] + a1 * piv[q1 + c] + a2 * piv[q2 + c] + a3 * piv[q3 + c];
         }
       }
     }
@@ -246,22 +306,36 @@ public final class CholeskyFactor {
 
   /**
    * The full symmetric inverse {@code (A + jitter·I)⁻¹} as an {@code n×n} row-major array: first
-   * {@code Y = L⁻¹} row by row, then {@code Yᵀ·Y} as a sum of rank-one updates; {@code n³/3}
-   * multiply-adds, all contiguous axpys.
+   * {@code Y = L⁻¹} row by row, then {@code Yᵀ·Y} as a sum of rank-four updates; {@code n³/3}
+   * multiply-adds, all in contiguous loops that touch their target once per four multiply-adds.
    *
    * @param out an array of at least {@code n²} entries to reuse, or null
+   * @param scratch an array of at least {@code n²} entries to reuse, or null
    */
-  public double[] inverse(double[] out) {
-    double[] y = new double[n * n];
+  public double[] inverse(double[] out, double[] scratch) {
+    int nn = n * n;
+    double[] y = scratch != null && scratch.length >= nn ? scratch : new double[nn];
+    java.util.Arrays.fill(y, 0, nn, 0.0);
     double[] tmp = new double[n];
     for (int i = 0; i < n; i++) {
       int ri = i * cap;
       Arrays.fill(tmp, 0, i, 0.0);
-      for (int k = 0; k < i; k++) {
-        double lik = lower[ri + k];
-        if (lik == 0) {
-          continue;
+      int k = 0;
+      for (; k + 3 < i; k += 4) {
+        double l0 = lower[ri + k];
+        double l1 = lower[ri + k + 1];
+        double l2 = lower[ri + k + 2];
+        double l3 = lower[ri + k + 3];
+        int y0 = k * n;
+        int y1 = y0 + n;
+        int y2 = y1 + n;
+        int y3 = y2 + n;
+        for (int j = 0; j <= k + 3; j++) {
+          tmp[j] += l0 * y[y0 + j] + l1 * y[y1 + j] + l2 * y[y2 + j] + l3 * y[y3 + j];
         }
+      }
+      for (; k < i; k++) {
+        double lik = lower[ri + k];
         int yk = k * n;
         for (int j = 0; j <= k; j++) {
           tmp[j] += lik * y[yk + j];
@@ -274,9 +348,27 @@ public final class CholeskyFactor {
       }
       y[yi + i] = inv;
     }
-    double[] r = out != null && out.length >= n * n ? out : new double[n * n];
-    Arrays.fill(r, 0, n * n, 0.0);
-    for (int k = 0; k < n; k++) {
+    double[] r = out != null && out.length >= nn ? out : new double[nn];
+    Arrays.fill(r, 0, nn, 0.0);
+    int k = 0;
+    for (; k + 3 < n; k += 4) {
+      int y0 = k * n;
+      int y1 = y0 + n;
+      int y2 = y1 + n;
+      int y3 = y2 + n;
+      int top = k + 3;
+      for (int a = 0; a <= top; a++) {
+        double s0 = y[y0 + a];
+        double s1 = y[y1 + a];
+        double s2 = y[y2 + a];
+        double s3 = y[y3 + a];
+        int ra = a * n;
+        for (int b = a; b <= top; b++) {
+          r[ra + b] += s0 * y[y0 + b] + s1 * y[y1 + b] + s2 * y[y2 + b] + s3 * y[y3 + b];
+        }
+      }
+    }
+    for (; k < n; k++) {
       int yk = k * n;
       for (int a = 0; a <= k; a++) {
         double yka = y[yk + a];
@@ -295,5 +387,10 @@ public final class CholeskyFactor {
       }
     }
     return r;
+  }
+
+  /** See {@link #inverse(double[], double[])}. */
+  public double[] inverse(double[] out) {
+    return inverse(out, null);
   }
 }

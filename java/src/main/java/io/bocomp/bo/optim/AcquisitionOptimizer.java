@@ -3,6 +3,8 @@ package io.bocomp.bo.optim;
 import io.bocomp.bo.acquisition.AcquisitionFunction;
 import java.util.Arrays;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Maximizes an {@link AcquisitionFunction} over the unit cube, BoTorch style: score
@@ -19,8 +21,10 @@ import java.util.function.Predicate;
  *
  * <p>Known constraints are exact: a point the {@code feasible} predicate rejects is never scored
  * above {@code −∞}, never a start and never returned; L-BFGS-B sees {@code +∞} there and backs off.
- * Knows only the bounds and the function. Stateless apart from settings; thread-safe if the
- * function is.
+ * <p>With {@code parallel}, raw-sample blocks and restarts run on the common fork-join pool, each
+ * with its own acquisition instance from the supplier; the result is the same as sequentially (ties
+ * go to the better-ranked start). Knows only the bounds and the function. Stateless apart from
+ * settings.
  */
 public final class AcquisitionOptimizer {
   /**
@@ -28,11 +32,13 @@ public final class AcquisitionOptimizer {
    * @param restarts number of best raw points polished
    * @param lbfgs settings of each L-BFGS-B run
    * @param maxDiscreteSweeps limit of pattern-search sweeps over the discrete coordinates
+   * @param parallel score and polish on the common fork-join pool
    */
-  public record Settings(int rawSamples, int restarts, LbfgsB.Settings lbfgs, int maxDiscreteSweeps) {
-    /** 512 raw samples and 8 restarts of at most 60 L-BFGS-B iterations. */
+  public record Settings(int rawSamples, int restarts, LbfgsB.Settings lbfgs, int maxDiscreteSweeps,
+      boolean parallel) {
+    /** 512 raw samples and 8 restarts of at most 60 L-BFGS-B iterations, in parallel. */
     public static Settings defaults() {
-      return new Settings(512, 8, new LbfgsB.Settings(10, 60, 120, 1e-6, 1e-10), 8);
+      return new Settings(512, 8, new LbfgsB.Settings(10, 60, 120, 1e-6, 1e-10), 8, true);
     }
 
     public Settings {
@@ -64,6 +70,22 @@ public final class AcquisitionOptimizer {
    */
   public Candidate maximize(AcquisitionFunction f, int[] levels, Predicate<double[]> feasible, double[] extraPoints,
       long seed) {
+    return maximize(() -> f, levels, feasible, extraPoints, seed, false);
+  }
+
+  /**
+   * As {@link #maximize(AcquisitionFunction, int[], Predicate, double[], long)}; {@code functions}
+   * supplies independent instances of one acquisition for parallel work ({@code feasible} must then
+   * be thread-safe).
+   */
+  public Candidate maximize(Supplier<? extends AcquisitionFunction> functions, int[] levels,
+      Predicate<double[]> feasible, double[] extraPoints, long seed) {
+    return maximize(functions, levels, feasible, extraPoints, seed, settings.parallel());
+  }
+
+  private Candidate maximize(Supplier<? extends AcquisitionFunction> functions, int[] levels,
+      Predicate<double[]> feasible, double[] extraPoints, long seed, boolean parallel) {
+    AcquisitionFunction f = functions.get();
     int d = f.dimension();
     int extra = extraPoints == null ? 0 : extraPoints.length / d;
     int total = settings.rawSamples() + extra;
@@ -89,7 +111,18 @@ public final class AcquisitionOptimizer {
       return null;
     }
     double[] values = new double[m];
-    f.values(raw, m, values);
+    final int block = 128;
+    int blocks = (m + block - 1) / block;
+    int count = m;
+    IntStream bi = IntStream.range(0, blocks);
+    (parallel && blocks > 1 ? bi.parallel() : bi).forEach(b -> {
+      AcquisitionFunction g = b == 0 ? f : functions.get();
+      int from = b * block;
+      int len = Math.min(block, count - from);
+      double[] part = new double[len];
+      g.values(Arrays.copyOfRange(raw, from * d, (from + len) * d), len, part);
+      System.arraycopy(part, 0, values, from, len);
+    });
     Integer[] order = new Integer[m];
     for (int i = 0; i < m; i++) {
       order[i] = i;
@@ -98,17 +131,24 @@ public final class AcquisitionOptimizer {
       }
     }
     Arrays.sort(order, (a, b) -> Double.compare(values[b], values[a]));
-    Candidate best = null;
-    int started = 0;
+    java.util.List<double[]> starts = new java.util.ArrayList<>();
+    java.util.List<Double> startValues = new java.util.ArrayList<>();
     double[] previous = null;
-    for (int r = 0; r < m && started < settings.restarts(); r++) {
+    for (int r = 0; r < m && starts.size() < settings.restarts(); r++) {
       double[] x0 = Arrays.copyOfRange(raw, order[r] * d, order[r] * d + d);
       if (previous != null && Arrays.equals(previous, x0)) {
         continue;
       }
       previous = x0;
-      started++;
-      Candidate c = polish(f, x0, values[order[r]], levels, feasible);
+      starts.add(x0);
+      startValues.add(values[order[r]]);
+    }
+    IntStream si = IntStream.range(0, starts.size());
+    Candidate[] polished = (parallel && starts.size() > 1 ? si.parallel() : si)
+        .mapToObj(r -> polish(r == 0 ? f : functions.get(), starts.get(r), startValues.get(r), levels, feasible))
+        .toArray(Candidate[]::new);
+    Candidate best = null;
+    for (Candidate c : polished) {
       if (best == null || c.value() > best.value()) {
         best = c;
       }

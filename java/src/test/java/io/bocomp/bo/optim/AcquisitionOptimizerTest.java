@@ -100,7 +100,7 @@ class AcquisitionOptimizerTest {
     int[] levels = {100, 100, 100};
     AtomicInteger calls = new AtomicInteger();
     AcquisitionOptimizer opt = new AcquisitionOptimizer(new AcquisitionOptimizer.Settings(64, 4,
-        LbfgsB.Settings.defaults(), 50));
+        LbfgsB.Settings.defaults(), 50, true));
     AcquisitionOptimizer.Candidate best = opt.maximize(bowl(c, calls, 0), levels, null, null, 4);
     for (int j = 0; j < 3; j++) {
       // the best cell centre (i + ½)/100 nearest to c_j
