@@ -259,11 +259,7 @@ public final class BayesOpt {
       }
     }
     boolean exact = !noise.learnsHomoscedasticNoise() && Arrays.stream(data.se).allMatch(s -> s == 0);
-    double[] score = new double[data.n];
-    for (int i = 0; i < data.n; i++) {
-      score[i] = exact || gp == null || !data.eligible[i] ? data.y[i]
-          : CertificateEstimator.meanAt(gp, gp.trainingInput(i));
-    }
+    double[] score = exact || gp == null ? data.y : gp.trainingMeans();
     for (int i = 0; i < data.n; i++) {
       if (data.eligible[i] && (bestRow < 0 || score[i] < score[bestRow])) {
         bestRow = i;

@@ -4,7 +4,6 @@ import io.bocomp.bo.acquisition.StandardNormal;
 import io.bocomp.bo.model.CholeskyFactor;
 import io.bocomp.bo.model.GaussianProcess;
 import io.bocomp.bo.model.ModelFittingException;
-import io.bocomp.bo.model.PosteriorPoint;
 import io.bocomp.bo.optim.SobolSequence;
 import java.util.Arrays;
 import java.util.List;
@@ -145,12 +144,5 @@ final class CertificateEstimator {
       }
     }
     return 1.0 - (double) violations / samples;
-  }
-
-  /** The posterior mean of {@code gp} at {@code u}. */
-  static double meanAt(GaussianProcess gp, double[] u) {
-    PosteriorPoint pp = gp.newPosteriorPoint();
-    gp.predict(u, pp, false, null);
-    return pp.mean;
   }
 }

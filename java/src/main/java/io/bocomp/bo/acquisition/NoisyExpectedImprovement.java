@@ -39,14 +39,7 @@ public final class NoisyExpectedImprovement implements AcquisitionFunction {
    */
   public static int incumbentIndex(GaussianProcess gp, IntPredicate eligible) {
     int n = gp.size();
-    int d = gp.dimension();
-    double[] pts = new double[n * d];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(gp.trainingInput(i), 0, pts, i * d, d);
-    }
-    double[] mean = new double[n];
-    double[] var = new double[n];
-    gp.predictBatch(pts, n, null, mean, var, null);
+    double[] mean = gp.trainingMeans();
     int best = -1;
     for (int i = 0; i < n; i++) {
       if (eligible.test(i) && (best < 0 || mean[i] < mean[best])) {

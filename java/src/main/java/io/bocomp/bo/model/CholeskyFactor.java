@@ -1,6 +1,8 @@
 package io.bocomp.bo.model;
 
 import java.util.Arrays;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Cholesky factor {@code A + jitter·I = L·Lᵀ} of a symmetric positive definite matrix, kept in two
@@ -306,8 +308,12 @@ public final class CholeskyFactor {
 
   /**
    * The full symmetric inverse {@code (A + jitter·I)⁻¹} as an {@code n×n} row-major array: first
-   * {@code Y = L⁻¹} row by row, then {@code Yᵀ·Y} as a sum of rank-four updates; {@code n³/3}
-   * multiply-adds, all in contiguous loops that touch their target once per four multiply-adds.
+   * {@code Y = L⁻¹}, then {@code Yᵀ·Y} as a sum of rank-four updates; {@code n³/3} multiply-adds in
+   * contiguous loops that touch their target once per four multiply-adds. From
+   * {@value #PARALLEL_INVERSE_FROM} rows up, each phase is split in two independent halves run on
+   * the common fork-join pool: the columns of {@code Y} (each depends only on its own column of
+   * earlier rows) and the rows of the product; the arithmetic per entry is the same either way, so
+   * the result does not depend on the split.
    *
    * @param out an array of at least {@code n²} entries to reuse, or null
    * @param scratch an array of at least {@code n²} entries to reuse, or null
@@ -315,12 +321,41 @@ public final class CholeskyFactor {
   public double[] inverse(double[] out, double[] scratch) {
     int nn = n * n;
     double[] y = scratch != null && scratch.length >= nn ? scratch : new double[nn];
-    java.util.Arrays.fill(y, 0, nn, 0.0);
+    double[] r = out != null && out.length >= nn ? out : new double[nn];
+    Arrays.fill(y, 0, nn, 0.0);
+    Arrays.fill(r, 0, nn, 0.0);
+    // the work of column (phase 1) or row (phase 2) j grows like (n − j)²: split where halves are equal
+    int split = (int) (n * (1 - Math.cbrt(0.5)));
+    if (n >= PARALLEL_INVERSE_FROM) {
+      ForkJoinTask<?> t = ForkJoinPool.commonPool().submit(() -> invertLower(y, split, n));
+      invertLower(y, 0, split);
+      t.join();
+      t = ForkJoinPool.commonPool().submit(() -> gram(y, r, split, n));
+      gram(y, r, 0, split);
+      t.join();
+    } else {
+      invertLower(y, 0, n);
+      gram(y, r, 0, n);
+    }
+    for (int a = 0; a < n; a++) {
+      for (int b = a + 1; b < n; b++) {
+        r[b * n + a] = r[a * n + b];
+      }
+    }
+    return r;
+  }
+
+  /** Matrices from this size up are inverted by two threads. */
+  static final int PARALLEL_INVERSE_FROM = 96;
+
+  /** Columns {@code [c0, c1)} of {@code Y = L⁻¹} (row-major {@code n×n}, zero above the diagonal). */
+  private void invertLower(double[] y, int c0, int c1) {
     double[] tmp = new double[n];
-    for (int i = 0; i < n; i++) {
+    for (int i = c0; i < n; i++) {
       int ri = i * cap;
-      Arrays.fill(tmp, 0, i, 0.0);
-      int k = 0;
+      int hi = Math.min(c1, i);
+      Arrays.fill(tmp, c0, Math.max(c0, hi), 0.0);
+      int k = c0;
       for (; k + 3 < i; k += 4) {
         double l0 = lower[ri + k];
         double l1 = lower[ri + k + 1];
@@ -330,26 +365,32 @@ public final class CholeskyFactor {
         int y1 = y0 + n;
         int y2 = y1 + n;
         int y3 = y2 + n;
-        for (int j = 0; j <= k + 3; j++) {
+        int top = Math.min(hi, k + 4);
+        for (int j = c0; j < top; j++) {
           tmp[j] += l0 * y[y0 + j] + l1 * y[y1 + j] + l2 * y[y2 + j] + l3 * y[y3 + j];
         }
       }
       for (; k < i; k++) {
         double lik = lower[ri + k];
         int yk = k * n;
-        for (int j = 0; j <= k; j++) {
+        int top = Math.min(hi, k + 1);
+        for (int j = c0; j < top; j++) {
           tmp[j] += lik * y[yk + j];
         }
       }
       double inv = 1.0 / lower[ri + i];
       int yi = i * n;
-      for (int j = 0; j < i; j++) {
+      for (int j = c0; j < hi; j++) {
         y[yi + j] = -tmp[j] * inv;
       }
-      y[yi + i] = inv;
+      if (i < c1) {
+        y[yi + i] = inv;
+      }
     }
-    double[] r = out != null && out.length >= nn ? out : new double[nn];
-    Arrays.fill(r, 0, nn, 0.0);
+  }
+
+  /** Rows {@code [a0, a1)} of the upper triangle of {@code Yᵀ·Y} accumulated into {@code r}. */
+  private void gram(double[] y, double[] r, int a0, int a1) {
     int k = 0;
     for (; k + 3 < n; k += 4) {
       int y0 = k * n;
@@ -357,7 +398,8 @@ public final class CholeskyFactor {
       int y2 = y1 + n;
       int y3 = y2 + n;
       int top = k + 3;
-      for (int a = 0; a <= top; a++) {
+      int end = Math.min(a1, top + 1);
+      for (int a = a0; a < end; a++) {
         double s0 = y[y0 + a];
         double s1 = y[y1 + a];
         double s2 = y[y2 + a];
@@ -370,23 +412,15 @@ public final class CholeskyFactor {
     }
     for (; k < n; k++) {
       int yk = k * n;
-      for (int a = 0; a <= k; a++) {
+      int end = Math.min(a1, k + 1);
+      for (int a = a0; a < end; a++) {
         double yka = y[yk + a];
-        if (yka == 0) {
-          continue;
-        }
         int ra = a * n;
         for (int b = a; b <= k; b++) {
           r[ra + b] += yka * y[yk + b];
         }
       }
     }
-    for (int a = 0; a < n; a++) {
-      for (int b = a + 1; b < n; b++) {
-        r[b * n + a] = r[a * n + b];
-      }
-    }
-    return r;
   }
 
   /** See {@link #inverse(double[], double[])}. */

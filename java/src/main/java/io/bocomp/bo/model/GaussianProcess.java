@@ -194,6 +194,36 @@ public final class GaussianProcess {
     return noise[i];
   }
 
+  /**
+   * Posterior means at the training inputs, {@code c + s²κ(X, X)·α}: {@code O(n²d)}, no
+   * triangular solve (incumbent selection needs no variances).
+   */
+  public double[] trainingMeans() {
+    double[] mean = new double[n];
+    double[] r2 = new double[n];
+    double[] kv = new double[n];
+    double[] kd = new double[n];
+    for (int a = 0; a < n; a++) {
+      int ra = a * d;
+      for (int b = 0; b < n; b++) {
+        double s = 0;
+        int rb = b * d;
+        for (int j = 0; j < d; j++) {
+          double t = xScaled[ra + j] - xScaled[rb + j];
+          s += t * t;
+        }
+        r2[b] = s;
+      }
+      kernel.correlationAndDerivative(r2, n, kv, kd);
+      double m = 0;
+      for (int b = 0; b < n; b++) {
+        m += kv[b] * alpha[b];
+      }
+      mean[a] = hp.mean() + outputscale * m;
+    }
+    return mean;
+  }
+
   /** Fresh scratch space sized for this GP. */
   public PosteriorPoint newPosteriorPoint() {
     PosteriorPoint p = new PosteriorPoint();

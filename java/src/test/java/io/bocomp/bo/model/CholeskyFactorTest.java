@@ -75,6 +75,26 @@ class CholeskyFactorTest {
   }
 
   @Test
+  void largeInversesTakeTheTwoThreadPathAndStayExact() {
+    for (int n : new int[] {CholeskyFactor.PARALLEL_INVERSE_FROM, 131, 202}) {
+      double[] a = randomSpd(n, n);
+      double[] inv = CholeskyFactor.factor(a, n, n).inverse(null, null);
+      double worst = 0;
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          double s = 0;
+          for (int k = 0; k < n; k++) {
+            s += a[i * n + k] * inv[k * n + j];
+          }
+          worst = Math.max(worst, Math.abs(s - (i == j ? 1 : 0)));
+          assertThat(inv[i * n + j]).isEqualTo(inv[j * n + i]);
+        }
+      }
+      assertThat(worst).as("n=%d", n).isLessThan(1e-7);
+    }
+  }
+
+  @Test
   void multipleRightHandSidesMatchSingleSolves() {
     int n = 20;
     int m = 7;

@@ -158,6 +158,19 @@ class GaussianProcessTest {
   }
 
   @Property(tries = 15, seed = "1234567")
+  void trainingMeansEqualPointwisePredictions(@ForAll("kernels") Kernel kernel,
+      @ForAll @IntRange(min = 1, max = 25) int n, @ForAll @IntRange(min = 1, max = 4) int d,
+      @ForAll @IntRange(min = 0, max = 1000) int seed) {
+    Setup s = setup(kernel, n, d, seed, true, seed % 2 == 0);
+    double[] means = s.gp().trainingMeans();
+    PosteriorPoint p = s.gp().newPosteriorPoint();
+    for (int i = 0; i < n; i++) {
+      s.gp().predict(s.gp().trainingInput(i), p, false, null);
+      assertThat(means[i]).isCloseTo(p.mean, within(1e-10));
+    }
+  }
+
+  @Property(tries = 15, seed = "1234567")
   void conditioningIncrementallyEqualsConditioningAtOnce(@ForAll("kernels") Kernel kernel,
       @ForAll @IntRange(min = 2, max = 20) int n, @ForAll @IntRange(min = 1, max = 4) int d,
       @ForAll @IntRange(min = 0, max = 1000) int seed) {
