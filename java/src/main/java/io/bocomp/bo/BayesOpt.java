@@ -5,20 +5,18 @@ import io.bocomp.bo.constraint.BlackBoxConstraint;
 import io.bocomp.bo.constraint.KnownConstraint;
 import io.bocomp.bo.fit.HyperparameterPriors;
 import io.bocomp.bo.fit.MapFitter;
+import io.bocomp.bo.model.FixedHeteroscedasticNoise;
 import io.bocomp.bo.model.GaussianProcess;
 import io.bocomp.bo.model.Kernel;
 import io.bocomp.bo.model.Matern52Kernel;
 import io.bocomp.bo.model.ModelFittingException;
-import io.bocomp.bo.model.FixedHeteroscedasticNoise;
 import io.bocomp.bo.model.NoiseModel;
 import io.bocomp.bo.optim.AcquisitionOptimizer;
 import io.bocomp.bo.optim.SobolSequence;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -57,17 +55,13 @@ public final class BayesOpt {
   private final int initialDesignSize;
   private final Kernel kernel;
   private final NoiseModel noise;
-  private final List<KnownConstraint> known;
   private final List<BlackBoxConstraint> blackBox;
   private final Surrogate objectiveModel;
   private final List<Surrogate> constraintModels = new ArrayList<>();
   private final BatchProposer proposer;
   private final CertificateEstimator certifier;
   private final double certificateEpsilon;
-
-  private final List<Observation> observations = new ArrayList<>();
-  private final List<double[]> pending = new ArrayList<>();
-  private final Set<List<Double>> failedPoints = new HashSet<>();
+  private final ObservationLog log;
   private final SobolSequence design;
   private long designIndex;
   private long suggestCalls;
@@ -79,12 +73,11 @@ public final class BayesOpt {
     this.initialDesignSize = b.initialDesignSize > 0 ? b.initialDesignSize : Math.max(5, 2 * d);
     this.kernel = b.kernel;
     this.noise = b.noise;
-    this.known = List.copyOf(b.known);
     this.blackBox = List.copyOf(b.blackBox);
-    MapFitter fitter = b.fitter;
-    this.objectiveModel = new Surrogate("objective", kernel, noise, b.priors, fitter, b.refit, space.transform());
+    this.log = new ObservationLog(space, b.known, blackBox);
+    this.objectiveModel = new Surrogate("objective", kernel, noise, b.priors, b.fitter, b.refit, space.transform());
     for (BlackBoxConstraint c : blackBox) {
-      constraintModels.add(new Surrogate(c.name(), kernel, noise, b.priors, fitter, b.refit, space.transform()));
+      constraintModels.add(new Surrogate(c.name(), kernel, noise, b.priors, b.fitter, b.refit, space.transform()));
     }
     this.proposer = new BatchProposer(b.acquisition, new AcquisitionOptimizer(b.optimizer), space.levels());
     this.certifier = new CertificateEstimator(Math.min(8192, Math.max(1024, 128 * d)), 128, 1024);
@@ -107,12 +100,14 @@ public final class BayesOpt {
 
   /** A snapshot of all observations so far, failed ones included. */
   public synchronized List<Observation> observations() {
-    return List.copyOf(observations);
+    return log.observations();
   }
 
   /**
    * Proposes {@code q} points to evaluate next (user coordinates, integers exact). They count as
-   * pending until observed: later suggestions avoid them (Kriging believer).
+   * pending until observed: later suggestions avoid them (Kriging believer). Design points come
+   * first: while fewer than {@code initialDesignSize} points are observed or pending, or fewer than
+   * two evaluations succeeded.
    *
    * @throws InvalidSettingException when {@code q < 1}
    * @throws NoFeasiblePointException when the known constraints exclude every sampled point
@@ -123,9 +118,9 @@ public final class BayesOpt {
     }
     long call = suggestCalls++;
     List<double[]> chosen = new ArrayList<>();
-    int successes = successCount();
-    while (chosen.size() < q
-        && (observations.size() + pending.size() + chosen.size() < initialDesignSize || successes < 2)) {
+    int successes = log.successes();
+    int taken = log.size() + log.pending().size();
+    while (chosen.size() < q && (taken + chosen.size() < initialDesignSize || successes < 2)) {
       chosen.add(nextDesignPoint());
     }
     if (chosen.size() < q) {
@@ -133,69 +128,27 @@ public final class BayesOpt {
     }
     List<double[]> out = new ArrayList<>();
     for (double[] x : chosen) {
-      pending.add(x.clone());
+      log.addPending(x);
       out.add(x.clone());
     }
     return out;
   }
 
   /**
-   * Records an evaluation at {@code x}; removes it from the pending suggestions if it was one.
+   * Records an evaluation at {@code x}; removes it from the pending suggestions if it was one. A
+   * null evaluation, a NaN or infinite mean, or a non-finite black-box constraint value is
+   * recorded as a failed evaluation.
    *
    * @throws InvalidObservationException for a point outside the box, a negative or non-finite
    *     standard error, or black-box constraint values missing or undeclared
    */
   public synchronized void observe(double[] x, Evaluation e) {
-    double[] xv = space.validate(x);
-    Evaluation ev = checked(e);
-    observations.add(new Observation(xv, ev));
-    if (ev.isFailed()) {
-      failedPoints.add(key(xv));
-      LOG.info(() -> "evaluation " + observations.size() + " at " + Arrays.toString(xv) + " failed: "
-          + ev.failureReason());
-    }
-    for (int i = 0; i < pending.size(); i++) {
-      if (Arrays.equals(pending.get(i), xv)) {
-        pending.remove(i);
-        break;
-      }
-    }
+    log.record(x, e);
   }
 
   /** Records an observation; see {@link #observe(double[], Evaluation)}. */
   public void observe(Observation o) {
     observe(o.x(), o.evaluation());
-  }
-
-  private Evaluation checked(Evaluation e) {
-    if (e == null) {
-      return Evaluation.failed("no evaluation (null)");
-    }
-    if (e.isFailed()) {
-      return e;
-    }
-    if (!(e.stderr() >= 0) || Double.isInfinite(e.stderr())) {
-      throw new InvalidObservationException("standard error must be finite and >= 0, got " + e.stderr());
-    }
-    for (String name : e.constraints().keySet()) {
-      if (blackBox.stream().noneMatch(c -> c.name().equals(name))) {
-        throw new InvalidObservationException("observation carries undeclared black-box constraint '" + name + "'");
-      }
-    }
-    for (BlackBoxConstraint c : blackBox) {
-      Measurement m = e.constraints().get(c.name());
-      if (m == null) {
-        throw new InvalidObservationException("observation lacks a value for black-box constraint '" + c.name() + "'");
-      }
-      if (!(m.stderr() >= 0) || Double.isInfinite(m.stderr())) {
-        throw new InvalidObservationException("black-box constraint '" + c.name()
-            + "' standard error must be finite and >= 0, got " + m.stderr());
-      }
-      if (!Double.isFinite(m.mean())) {
-        return Evaluation.failed("black-box constraint '" + c.name() + "' value " + m.mean());
-      }
-    }
-    return e;
   }
 
   /** Evaluates {@code objective} at {@code budget} suggested points, one at a time. */
@@ -221,37 +174,32 @@ public final class BayesOpt {
       } catch (Exception ex) {
         e = Evaluation.failed(ex.toString());
       }
-      observe(x, e);
-      List<Observation> all = observations();
-      listener.accept(all.get(all.size() - 1));
+      Observation o;
+      synchronized (this) {
+        o = log.record(x, e);
+      }
+      listener.accept(o);
     }
     return result();
   }
 
   /** The best point so far, the trace and the certificate; has no effect on later suggestions. */
   public synchronized OptimizationResult result() {
-    ModelData data = modelData();
-    double[] trace = new double[observations.size()];
-    double best = Double.NaN;
-    int failures = 0;
-    for (int i = 0; i < observations.size(); i++) {
-      Evaluation e = observations.get(i).evaluation();
-      failures += e.isFailed() ? 1 : 0;
-      if (!e.isFailed() && isFeasible(observations.get(i)) && !(e.mean() >= best)) {
-        best = e.mean();
-      }
-      trace[i] = best;
-    }
-    int bestRow = -1;
+    ObservationLog.ModelData data = log.modelData();
+    List<Observation> all = log.observations();
+    double[] trace = log.trace();
     GaussianProcess gp = null;
     Surrogate objectiveCopy = objectiveModel.copy();
+    List<Surrogate> constraintCopies = new ArrayList<>();
     List<GaussianProcess> cons = new ArrayList<>();
     if (data.nc >= 2) {
       try {
         SplittableRandom rng = new SplittableRandom(mix(seed, 2, data.n));
         gp = objectiveCopy.update(data.x, data.y, data.se, data.n, rng);
         for (int k = 0; k < constraintModels.size(); k++) {
-          cons.add(constraintModels.get(k).copy().update(data.xc, data.c[k], data.cse[k], data.nc, rng));
+          Surrogate c = constraintModels.get(k).copy();
+          constraintCopies.add(c);
+          cons.add(c.update(data.xc, data.c[k], data.cse[k], data.nc, rng));
         }
       } catch (ModelFittingException e) {
         LOG.warning(() -> "no GP for the result: " + e.getMessage());
@@ -260,28 +208,28 @@ public final class BayesOpt {
     }
     boolean exact = !noise.learnsHomoscedasticNoise() && Arrays.stream(data.se).allMatch(s -> s == 0);
     double[] score = exact || gp == null ? data.y : gp.trainingMeans();
+    int bestRow = -1;
     for (int i = 0; i < data.n; i++) {
       if (data.eligible[i] && (bestRow < 0 || score[i] < score[bestRow])) {
         bestRow = i;
       }
     }
     if (bestRow < 0) {
-      return new OptimizationResult(null, Double.NaN, Double.NaN, -1, List.copyOf(observations), trace, failures, null);
+      return new OptimizationResult(null, Double.NaN, Double.NaN, -1, all, trace, log.failures(), null);
     }
     int bestIndex = data.rows[bestRow];
-    Observation bo = observations.get(bestIndex);
+    Observation best = all.get(bestIndex);
     Certificate cert = null;
     if (gp != null) {
       double eps = certificateEpsilon(data);
-      double[] th = thresholds(cons);
-      cert = certifier.estimate(gp, gp.trainingInput(bestRow), eps / objectiveCopy.scale(), eps, cons, th,
-          knownFeasibility(), mix(seed, 4, data.n));
+      cert = certifier.estimate(gp, gp.trainingInput(bestRow), eps / objectiveCopy.scale(), eps, cons,
+          thresholds(constraintCopies), log.knownFeasibility(), mix(seed, 4, data.n));
     }
-    return new OptimizationResult(bo.x(), bo.evaluation().mean(), bo.evaluation().stderr(), bestIndex,
-        List.copyOf(observations), trace, failures, cert);
+    return new OptimizationResult(best.x(), best.evaluation().mean(), best.evaluation().stderr(), bestIndex, all,
+        trace, log.failures(), cert);
   }
 
-  private double certificateEpsilon(ModelData data) {
+  private double certificateEpsilon(ObservationLog.ModelData data) {
     if (!Double.isNaN(certificateEpsilon)) {
       return certificateEpsilon;
     }
@@ -300,7 +248,7 @@ public final class BayesOpt {
   /** The state to continue this run later with {@link Builder#resume}. */
   public synchronized BayesOptState state() {
     List<BayesOptState.ObservationRecord> obs = new ArrayList<>();
-    for (Observation o : observations) {
+    for (Observation o : log.observations()) {
       obs.add(BayesOptState.ObservationRecord.of(o));
     }
     List<SurrogateState> models = new ArrayList<>();
@@ -308,12 +256,8 @@ public final class BayesOpt {
     for (Surrogate s : constraintModels) {
       models.add(s.state());
     }
-    List<double[]> pend = new ArrayList<>();
-    for (double[] p : pending) {
-      pend.add(p.clone());
-    }
-    return new BayesOptState(BayesOptState.VERSION, seed, space.dimensions(), kernel.name(), noise.name(), obs, pend,
-        designIndex, suggestCalls, models);
+    return new BayesOptState(BayesOptState.VERSION, seed, space.dimensions(), kernel.name(), noise.name(), obs,
+        log.pending(), designIndex, suggestCalls, models);
   }
 
   private void restore(BayesOptState s) {
@@ -326,12 +270,9 @@ public final class BayesOpt {
     }
     for (BayesOptState.ObservationRecord r : s.observations()) {
       Observation o = r.toObservation();
-      observe(o.x(), o.evaluation());
+      log.record(o.x(), o.evaluation());
     }
-    pending.clear();
-    for (double[] p : s.pending()) {
-      pending.add(space.validate(p));
-    }
+    log.replacePending(s.pending());
     design.skip(s.designIndex());
     designIndex = s.designIndex();
     suggestCalls = s.suggestCalls();
@@ -355,13 +296,13 @@ public final class BayesOpt {
    * @throws ModelFittingException when a GP cannot be fitted and has no earlier hyperparameters
    */
   public synchronized void updateModels() {
-    ModelData data = modelData();
+    ObservationLog.ModelData data = log.modelData();
     if (data.nc >= 2) {
       updateModels(data, new ArrayList<>());
     }
   }
 
-  private GaussianProcess updateModels(ModelData data, List<GaussianProcess> cons) {
+  private GaussianProcess updateModels(ObservationLog.ModelData data, List<GaussianProcess> cons) {
     SplittableRandom rng = new SplittableRandom(mix(seed, 2, data.n));
     GaussianProcess obj = objectiveModel.update(data.x, data.y, data.se, data.n, rng);
     for (int k = 0; k < constraintModels.size(); k++) {
@@ -371,7 +312,7 @@ public final class BayesOpt {
   }
 
   private List<double[]> proposeFromModel(int r, List<double[]> chosen, long call) {
-    ModelData data = modelData();
+    ObservationLog.ModelData data = log.modelData();
     GaussianProcess obj;
     List<GaussianProcess> cons = new ArrayList<>();
     try {
@@ -385,14 +326,14 @@ public final class BayesOpt {
       return out;
     }
     List<double[]> pendingModel = new ArrayList<>();
-    for (double[] p : pending) {
+    for (double[] p : log.pending()) {
       pendingModel.add(space.toModel(p));
     }
     for (double[] p : chosen) {
       pendingModel.add(space.toModel(p));
     }
-    List<double[]> us = proposer.propose(r, obj, data.eligible, cons, thresholds(cons), pendingModel,
-        knownFeasibility(), mix(seed, 3, call));
+    List<double[]> us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
+        log.knownFeasibility(), mix(seed, 3, call));
     List<double[]> out = new ArrayList<>();
     for (double[] u : us) {
       out.add(space.toUser(u));
@@ -400,46 +341,14 @@ public final class BayesOpt {
     return out;
   }
 
-  private double[] thresholds(List<GaussianProcess> cons) {
-    double[] th = new double[constraintModels.size()];
+  /** Black-box thresholds in the standardized units of each constraint's surrogate. */
+  private double[] thresholds(List<Surrogate> models) {
+    double[] th = new double[models.size()];
     for (int k = 0; k < th.length; k++) {
-      Surrogate s = constraintModels.get(k);
+      Surrogate s = models.get(k);
       th[k] = (blackBox.get(k).threshold() - s.center()) / s.scale();
     }
     return th;
-  }
-
-  /** Known constraints and failed points as a predicate on unit-cube points (null when none). */
-  private Predicate<double[]> knownFeasibility() {
-    if (known.isEmpty() && failedPoints.isEmpty()) {
-      return null;
-    }
-    return u -> {
-      double[] x = space.toUser(u);
-      return satisfiesKnown(x) && !failedPoints.contains(key(x));
-    };
-  }
-
-  private boolean satisfiesKnown(double[] x) {
-    for (KnownConstraint k : known) {
-      if (!k.isSatisfied(x)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private boolean isFeasible(Observation o) {
-    if (!satisfiesKnown(o.x())) {
-      return false;
-    }
-    for (BlackBoxConstraint c : blackBox) {
-      Measurement m = o.evaluation().constraints().get(c.name());
-      if (m == null || !(m.mean() <= c.threshold())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private double[] nextDesignPoint() {
@@ -448,129 +357,16 @@ public final class BayesOpt {
       design.next(u, 0);
       designIndex++;
       double[] x = space.toUser(u);
-      if (!satisfiesKnown(x) || failedPoints.contains(key(x))) {
+      if (!log.satisfiesKnown(x) || log.isFailedPoint(x)) {
         continue;
       }
-      if (tries < DISTINCT_DESIGN_TRIES && isTaken(x)) {
+      if (tries < DISTINCT_DESIGN_TRIES && log.isTaken(x)) {
         continue;
       }
       return x;
     }
-    throw new NoFeasiblePointException("no point satisfying the known constraints " + knownNames() + " among "
+    throw new NoFeasiblePointException("no point satisfying the known constraints " + log.knownNames() + " among "
         + MAX_DESIGN_TRIES + " Sobol points");
-  }
-
-  private boolean isTaken(double[] x) {
-    for (Observation o : observations) {
-      if (Arrays.equals(o.x(), x)) {
-        return true;
-      }
-    }
-    for (double[] p : pending) {
-      if (Arrays.equals(p, x)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private List<String> knownNames() {
-    return known.stream().map(KnownConstraint::name).toList();
-  }
-
-  private int successCount() {
-    int s = 0;
-    for (Observation o : observations) {
-      s += o.evaluation().isFailed() ? 0 : 1;
-    }
-    return s;
-  }
-
-  /**
-   * Model inputs and outputs. The objective GP sees every successful observation and, after the
-   * first success, every failed one imputed at the worst objective value observed before it (the
-   * crash imputation of SMAC: the search learns to avoid regions that fail; imputed rows are never
-   * incumbents). The imputed value is fixed when the failure is recorded, so the data only grow.
-   * Constraint GPs see the successful observations only.
-   */
-  private static final class ModelData {
-    int n;
-    int[] rows;
-    double[] x;
-    double[] y;
-    double[] se;
-    boolean[] eligible;
-    boolean[] imputed;
-    int nc;
-    double[] xc;
-    double[][] c;
-    double[][] cse;
-  }
-
-  private ModelData modelData() {
-    int d = space.dimension();
-    int total = 0;
-    int successes = 0;
-    double worst = Double.NEGATIVE_INFINITY;
-    for (Observation o : observations) {
-      if (!o.evaluation().isFailed()) {
-        successes++;
-        worst = Math.max(worst, o.evaluation().mean());
-      }
-      if (successes > 0) {
-        total++;
-      }
-    }
-    ModelData m = new ModelData();
-    m.rows = new int[total];
-    m.x = new double[total * d];
-    m.y = new double[total];
-    m.se = new double[total];
-    m.eligible = new boolean[total];
-    m.imputed = new boolean[total];
-    m.xc = new double[successes * d];
-    m.c = new double[blackBox.size()][successes];
-    m.cse = new double[blackBox.size()][successes];
-    worst = Double.NEGATIVE_INFINITY;
-    for (int row = 0; row < observations.size(); row++) {
-      Observation o = observations.get(row);
-      Evaluation e = o.evaluation();
-      double[] u = space.toModel(o.x());
-      if (e.isFailed()) {
-        if (m.nc == 0) {
-          continue;
-        }
-        m.rows[m.n] = row;
-        System.arraycopy(u, 0, m.x, m.n * d, d);
-        m.y[m.n] = worst;
-        m.imputed[m.n] = true;
-        m.n++;
-        continue;
-      }
-      worst = Math.max(worst, e.mean());
-      m.rows[m.n] = row;
-      System.arraycopy(u, 0, m.x, m.n * d, d);
-      m.y[m.n] = e.mean();
-      m.se[m.n] = e.stderr();
-      m.eligible[m.n] = isFeasible(o);
-      m.n++;
-      System.arraycopy(u, 0, m.xc, m.nc * d, d);
-      for (int k = 0; k < blackBox.size(); k++) {
-        Measurement c = e.constraints().get(blackBox.get(k).name());
-        m.c[k][m.nc] = c.mean();
-        m.cse[k][m.nc] = c.stderr();
-      }
-      m.nc++;
-    }
-    return m;
-  }
-
-  private static List<Double> key(double[] x) {
-    List<Double> k = new ArrayList<>(x.length);
-    for (double v : x) {
-      k.add(v);
-    }
-    return k;
   }
 
   /** SplitMix64-style mixing of the seed with a stream id and a counter. */

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bocomp bo}: minimizes a built-in test function with {@link BayesOpt} and prints, per trial,
- * the evaluated point, its value and the best value so far, then the best point and the
- * certificate. With {@code --json} stdout holds only one JSON object:
+ * its value, the best value and point so far and the evaluated point, then the recommended point
+ * and the certificate. With {@code --json} stdout holds only one JSON object:
  * {@code {"best_value":…,"best_x":[…],"trace":[…],"certificate":{…}}} where {@code trace[i]} is the
  * best observed value after trial {@code i + 1}. Bad input: exit code 2 and one line on stderr.
  */
@@ -75,13 +75,15 @@ public final class BoCommand implements Callable<Integer> {
       BayesOpt bo = BayesOpt.builder(f.space()).seed(seed).build();
       int[] trial = {0};
       double[] best = {Double.NaN};
+      double[][] bestX = {null};
       OptimizationResult r = bo.minimize(f.objective(), trials, o -> {
         trial[0]++;
         if (!o.evaluation().isFailed() && !(o.evaluation().mean() >= best[0])) {
           best[0] = o.evaluation().mean();
+          bestX[0] = o.x();
         }
         if (!json) {
-          out.println(trialLine(trial[0], o, best[0]));
+          out.println(trialLine(trial[0], o, best[0], bestX[0]));
           out.flush();
         }
       });
@@ -118,12 +120,13 @@ public final class BoCommand implements Callable<Integer> {
     return f;
   }
 
-  private static String trialLine(int i, Observation o, double best) {
+  private static String trialLine(int i, Observation o, double best, double[] bestX) {
     String x = Arrays.toString(o.x());
+    String b = String.format(Locale.ROOT, "best=%.6g at %s", best, Arrays.toString(bestX));
     if (o.evaluation().isFailed()) {
-      return String.format(Locale.ROOT, "trial %d failed at %s: %s", i, x, o.evaluation().failureReason());
+      return String.format(Locale.ROOT, "trial %d  failed (%s)  %s  x=%s", i, o.evaluation().failureReason(), b, x);
     }
-    return String.format(Locale.ROOT, "trial %d  y=%.6g  best=%.6g  x=%s", i, o.evaluation().mean(), best, x);
+    return String.format(Locale.ROOT, "trial %d  y=%.6g  %s  x=%s", i, o.evaluation().mean(), b, x);
   }
 
   static String toJson(OptimizationResult r) {

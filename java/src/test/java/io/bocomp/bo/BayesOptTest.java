@@ -231,6 +231,29 @@ class BayesOptTest {
   }
 
   @Test
+  void learnedNoiseFitsNoiseThatNobodyReported() {
+    TestFunction f = new SinOne();
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    Objective noisy = x -> Evaluation.of(f.value(x) + 0.05 * rng.nextGaussian()); // no standard error given
+    BayesOpt bo = BayesOpt.builder(f.space()).seed(5)
+        .noise(new io.bocomp.bo.model.LearnedHomoscedasticNoise(1.0)).build();
+    OptimizationResult r = bo.minimize(noisy, 30);
+    SurrogateState m = bo.state().models().get(0);
+    assertThat(m.learnedNoise()).as("learned noise variance, standardized").isGreaterThan(1e-3);
+    assertThat(f.value(r.bestX()) - f.optimum()).isLessThan(0.1);
+  }
+
+  @Test
+  void everyKernelOptimizes() {
+    for (io.bocomp.bo.model.Kernel k : List.of(new io.bocomp.bo.model.Matern32Kernel(),
+        new io.bocomp.bo.model.RbfKernel())) {
+      OptimizationResult r = BayesOpt.builder(BRANIN.space()).seed(3).kernel(k).build()
+          .minimize(BRANIN.objective(), 25);
+      assertThat(r.bestValue() - BRANIN.optimum()).as(k.name()).isLessThan(0.5);
+    }
+  }
+
+  @Test
   void noisyObjectivesAreOptimizedWithTheirStandardErrors() {
     TestFunction f = new NoisyTestFunction(new SinOne(), 0.03, 4);
     OptimizationResult r = BayesOpt.builder(f.space()).seed(4).build().minimize(f.objective(), 25);
