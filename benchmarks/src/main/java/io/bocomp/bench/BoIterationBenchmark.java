@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * One Bayesian-optimization iteration with {@code n} observations in {@code d} dimensions: record the
  * {@code n}-th observation, then {@code suggest(1)}, which brings the GP up to date and maximizes the
  * corrected noisy log-EI (512 Sobol raw samples, 8 L-BFGS-B restarts). Observations are a smooth
- * seeded function on {@code [0, 1]^d} with standard error 0.01 (fixed heteroscedastic noise).
+ * seeded function on {@code [0, 1]^d} with standard error 0.01 (fixed heteroscedastic noise). The
+ * initial design is set to 5 points so that every {@code (n, d)} of the grid takes the model path
+ * (the default {@code max(5, 2d)} would still be drawing Sobol points at {@code n = 50, d = 32}).
  *
  * <ul>
  *   <li>{@code refit}: hyperparameters refit by MAP, warm-started from the previous fit at
@@ -62,6 +64,8 @@ public class BoIterationBenchmark {
   @Param({"4", "16", "32"})
   public int d;
 
+  private static final int DESIGN = 5;
+
   private Space space;
   private List<Observation> observations;
   private BayesOptState before;
@@ -91,7 +95,8 @@ public class BoIterationBenchmark {
       }
       observations.add(new Observation(x, Evaluation.of(objective(x) + 0.01 * r.nextGaussian(), 0.01)));
     }
-    BayesOpt first = BayesOpt.builder(space).seed(7).observations(observations.subList(0, n - 1)).build();
+    BayesOpt first = BayesOpt.builder(space).seed(7).initialDesignSize(DESIGN)
+        .observations(observations.subList(0, n - 1)).build();
     first.updateModels();
     before = first.state();
   }
@@ -99,7 +104,7 @@ public class BoIterationBenchmark {
   @Setup(Level.Invocation)
   public void restore(org.openjdk.jmh.infra.BenchmarkParams params) {
     boolean refit = params.getBenchmark().endsWith("refit");
-    bo = BayesOpt.builder(space).seed(7)
+    bo = BayesOpt.builder(space).seed(7).initialDesignSize(DESIGN)
         .refitPolicy(refit ? RefitPolicy.everyIteration() : RefitPolicy.defaults())
         .resume(before).build();
     if (!refit) {
@@ -125,6 +130,7 @@ public class BoIterationBenchmark {
 
   @Benchmark
   public double[] coldStart() {
-    return BayesOpt.builder(space).seed(7).observations(observations).build().suggest(1).get(0);
+    return BayesOpt.builder(space).seed(7).initialDesignSize(DESIGN).observations(observations).build()
+        .suggest(1).get(0);
   }
 }

@@ -23,7 +23,7 @@ final class ObservationLog {
   private final List<BlackBoxConstraint> blackBox;
   private final List<Observation> observations = new ArrayList<>();
   private final List<double[]> pending = new ArrayList<>();
-  private final Set<List<Double>> failedPoints = new HashSet<>();
+  private final Set<PointKey> failedPoints = new HashSet<>();
 
   ObservationLog(Space space, List<KnownConstraint> known, List<BlackBoxConstraint> blackBox) {
     this.space = space;
@@ -177,7 +177,7 @@ final class ObservationLog {
     if (known.isEmpty() && failedPoints.isEmpty()) {
       return null;
     }
-    Set<List<Double>> failed = Set.copyOf(failedPoints);
+    Set<PointKey> failed = Set.copyOf(failedPoints);
     return u -> {
       double[] x = space.toUser(u);
       return satisfiesKnown(x) && !failed.contains(key(x));
@@ -272,11 +272,20 @@ final class ObservationLog {
     return m;
   }
 
-  private static List<Double> key(double[] x) {
-    List<Double> k = new ArrayList<>(x.length);
-    for (double v : x) {
-      k.add(v);
+  private static PointKey key(double[] x) {
+    return new PointKey(x);
+  }
+
+  /** A point as a hash key by value (no copy: callers pass points they own). */
+  private record PointKey(double[] x) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PointKey k && Arrays.equals(x, k.x);
     }
-    return k;
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(x);
+    }
   }
 }

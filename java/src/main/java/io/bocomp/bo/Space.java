@@ -107,6 +107,10 @@ public final class Space {
           throw new InvalidSpaceException("integer dimension '" + n + "' needs integer bounds within ±2^40, got ["
               + d.lower() + ", " + d.upper() + "]");
         }
+        if (d.integer() && d.upper() - d.lower() + 1 > Integer.MAX_VALUE) {
+          throw new InvalidSpaceException("integer dimension '" + n + "' has more than 2^31 - 1 values; declare it"
+              + " continuous and round in the objective");
+        }
       }
       return new Space(dims);
     }

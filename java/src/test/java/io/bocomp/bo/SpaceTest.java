@@ -49,6 +49,8 @@ class SpaceTest {
     assertThatThrownBy(() -> Space.builder().continuous(" ", 0, 1).build()).hasMessageContaining("blank name");
     assertThatThrownBy(() -> Space.builder().dimension(new Dimension("q", 0.5, 3, true)).build())
         .hasMessageContaining("integer dimension 'q' needs integer bounds");
+    assertThatThrownBy(() -> Space.builder().integer("huge", 0, 1L << 35).build())
+        .isInstanceOf(InvalidSpaceException.class).hasMessageContaining("'huge' has more than 2^31 - 1 values");
     Space.Builder big = Space.builder();
     for (int j = 0; j <= Space.MAX_DIMENSIONS; j++) {
       big.continuous("x" + j, 0, 1);

@@ -208,7 +208,7 @@ public final class LbfgsB {
     int n = x.length;
     double[] t = new double[n];
     double[] d = new double[n];
-    Integer[] order = new Integer[n];
+    int[] order = new int[n];
     int count = 0;
     for (int i = 0; i < n; i++) {
       free[i] = true;
@@ -229,7 +229,7 @@ public final class LbfgsB {
         }
       }
     }
-    Arrays.sort(order, 0, count, (p, q) -> Double.compare(t[p], t[q]));
+    sortByKey(order, count, t);
     double[] z = new double[n];
     double[] bz = new double[n];
     double[] bd = new double[n];
@@ -265,6 +265,20 @@ public final class LbfgsB {
     }
     double dtMin = fp < 0 && fpp > 0 ? -fp / fpp : 0;
     return finish(x, z, d, dtMin, lower, upper, xc);
+  }
+
+  /** Insertion sort of {@code idx[0, count)} by {@code key[idx]}: stable, no boxing, {@code count ≤ n}. */
+  private static void sortByKey(int[] idx, int count, double[] key) {
+    for (int a = 1; a < count; a++) {
+      int v = idx[a];
+      double kv = key[v];
+      int b = a - 1;
+      while (b >= 0 && key[idx[b]] > kv) {
+        idx[b + 1] = idx[b];
+        b--;
+      }
+      idx[b + 1] = v;
+    }
   }
 
   private static double[] finish(double[] x, double[] z, double[] d, double dt, double[] lower, double[] upper,
