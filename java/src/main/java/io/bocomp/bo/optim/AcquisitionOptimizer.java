@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
  *
  * <p>Known constraints are exact: a point the {@code feasible} predicate rejects is never scored
  * above {@code −∞}, never a start and never returned; L-BFGS-B sees {@code +∞} there and backs off.
+ *
  * <p>With {@code parallel}, raw-sample blocks and restarts run on the common fork-join pool, each
  * with its own acquisition instance from the supplier; the result is the same as sequentially (ties
  * go to the better-ranked start). Knows only the bounds and the function. Stateless apart from
