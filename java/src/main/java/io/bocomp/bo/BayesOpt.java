@@ -277,15 +277,27 @@ public final class BayesOpt {
     designIndex = s.designIndex();
     suggestCalls = s.suggestCalls();
     for (SurrogateState m : s.models()) {
-      if (m.name().equals(objectiveModel.name())) {
-        objectiveModel.restore(m);
-      }
-      for (Surrogate c : constraintModels) {
-        if (m.name().equals(c.name())) {
-          c.restore(m);
-        }
-      }
+      modelNamed(m.name()).ifPresent(model -> model.restore(m));
     }
+  }
+
+  private void warmStart(BayesOptState s) {
+    if (!s.space().equals(space.dimensions()) || !s.kernel().equals(kernel.name())
+        || !s.noise().equals(noise.name())) {
+      throw new InvalidSettingException("warm-start state is for space " + s.space() + ", kernel " + s.kernel()
+          + ", noise " + s.noise() + "; the builder has " + space.dimensions() + ", " + kernel.name() + ", "
+          + noise.name());
+    }
+    for (SurrogateState m : s.models()) {
+      modelNamed(m.name()).ifPresent(model -> model.warmStart(m));
+    }
+  }
+
+  private java.util.Optional<Surrogate> modelNamed(String name) {
+    if (objectiveModel.name().equals(name)) {
+      return java.util.Optional.of(objectiveModel);
+    }
+    return constraintModels.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
   /**
@@ -396,6 +408,7 @@ public final class BayesOpt {
     private double certificateEpsilon = Double.NaN;
     private final List<Observation> observations = new ArrayList<>();
     private BayesOptState resume;
+    private BayesOptState warmStart;
 
     private Builder(Space space) {
       if (space == null) {
@@ -497,6 +510,16 @@ public final class BayesOpt {
       return this;
     }
 
+    /**
+     * Start the first GP fits from the hyperparameters of an earlier run on the same space, kernel
+     * and noise model (e.g. the run before the observations were re-weighted): the first fit is then
+     * one warm-started L-BFGS-B run instead of a multi-start fit. Observations are not taken over.
+     */
+    public Builder warmStart(BayesOptState earlier) {
+      this.warmStart = java.util.Objects.requireNonNull(earlier, "earlier");
+      return this;
+    }
+
     /** Continue the run saved in {@code state}; the builder must be configured as for that run. */
     public Builder resume(BayesOptState state) {
       this.resume = java.util.Objects.requireNonNull(state, "state");
@@ -508,9 +531,15 @@ public final class BayesOpt {
         throw new InvalidSettingException("acquisition '" + acquisition.name()
             + "' cannot be combined with black-box constraints");
       }
+      if (resume != null && warmStart != null) {
+        throw new InvalidSettingException("resume and warmStart exclude each other: a resumed run has its own fits");
+      }
       BayesOpt bo = new BayesOpt(this);
       if (resume != null) {
         bo.restore(resume);
+      }
+      if (warmStart != null) {
+        bo.warmStart(warmStart);
       }
       for (Observation o : observations) {
         bo.observe(o.x(), o.evaluation());

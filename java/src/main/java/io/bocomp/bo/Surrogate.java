@@ -197,18 +197,40 @@ final class Surrogate {
 
   /** Restores persisted fit state; the posterior is rebuilt lazily by the next {@link #update}. */
   void restore(SurrogateState s) {
-    if (s.lengthscales() == null) {
+    if (!adopt(s)) {
       return;
+    }
+    fittedAt = s.fittedAt();
+    fullFitAt = s.fullFitAt();
+    conditionedAt = s.conditionedAt();
+    standardizedAt = s.standardizedAt();
+    gp = null;
+  }
+
+  /**
+   * Takes the hyperparameters of another run's GP as the warm start of the first fit, which is then
+   * a single-start refit unless the data have doubled since that run's last full fit.
+   */
+  void warmStart(SurrogateState s) {
+    if (!adopt(s)) {
+      return;
+    }
+    fittedAt = 0;
+    fullFitAt = s.fullFitAt();
+    conditionedAt = 0;
+    standardizedAt = 0;
+    gp = null;
+  }
+
+  private boolean adopt(SurrogateState s) {
+    if (s.lengthscales() == null) {
+      return false;
     }
     if (s.lengthscales().length != transform.dimension()) {
       throw new InvalidSettingException("saved GP '" + name + "' has " + s.lengthscales().length
           + " lengthscales, the space has " + transform.dimension() + " dimensions");
     }
     hp = new GpHyperparameters(s.lengthscales(), s.outputscale(), s.mean(), s.learnedNoise());
-    fittedAt = s.fittedAt();
-    fullFitAt = s.fullFitAt();
-    conditionedAt = s.conditionedAt();
-    standardizedAt = s.standardizedAt();
-    gp = null;
+    return true;
   }
 }

@@ -205,6 +205,31 @@ class BayesOptTest {
   }
 
   @Test
+  void reweightedObservationsRefitCheaplyFromAnEarlierRunsHyperparameters() {
+    BayesOpt first = BayesOpt.builder(BRANIN.space()).seed(1).build();
+    first.minimize(BRANIN.objective(), 24);
+    BayesOptState earlier = first.state();
+    // the same points with re-weighted values (a new Lagrange multiplier would do this)
+    List<Observation> reweighted = new ArrayList<>();
+    for (Observation o : earlier.observations().stream().map(BayesOptState.ObservationRecord::toObservation)
+        .toList()) {
+      reweighted.add(new Observation(o.x(), Evaluation.of(o.evaluation().mean() + 0.1 * o.x()[0])));
+    }
+    BayesOpt warm = BayesOpt.builder(BRANIN.space()).seed(2).observations(reweighted).warmStart(earlier).build();
+    warm.updateModels();
+    SurrogateState m = warm.state().models().get(0);
+    assertThat(m.fittedAt()).isEqualTo(24);
+    assertThat(m.fullFitAt()).as("no new multi-start fit").isEqualTo(earlier.models().get(0).fullFitAt());
+    assertThat(m.lengthscales()).isNotEqualTo(earlier.models().get(0).lengthscales());
+    BayesOpt cold = BayesOpt.builder(BRANIN.space()).seed(2).observations(reweighted).build();
+    cold.updateModels();
+    assertThat(cold.state().models().get(0).fullFitAt()).isEqualTo(24);
+    assertThat(warm.suggest(1).get(0)).hasSize(2);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> BayesOpt.builder(BRANIN.space())
+        .resume(earlier).warmStart(earlier).build())).isInstanceOf(InvalidSettingException.class);
+  }
+
+  @Test
   void noisyResultsPickThePosteriorMeanIncumbentNotTheLuckiestDraw() {
     Space s = Space.builder().continuous("x", 0, 1).build();
     List<Observation> obs = new ArrayList<>();
