@@ -146,6 +146,16 @@ public final class BayesOpt {
     log.record(x, e);
   }
 
+  /**
+   * Drops a pending suggestion that will not be evaluated (a worker died, the scheduler gave up), so
+   * that later suggestions stop avoiding it. Pending points also end when observed.
+   *
+   * @return false when {@code x} was not pending
+   */
+  public synchronized boolean abandon(double[] x) {
+    return log.removePending(space.validate(x));
+  }
+
   /** Records an observation; see {@link #observe(double[], Evaluation)}. */
   public void observe(Observation o) {
     observe(o.x(), o.evaluation());
@@ -344,11 +354,19 @@ public final class BayesOpt {
     for (double[] p : chosen) {
       pendingModel.add(space.toModel(p));
     }
-    List<double[]> us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
-        log.knownFeasibility(), mix(seed, 3, call));
     List<double[]> out = new ArrayList<>();
-    for (double[] u : us) {
-      out.add(space.toUser(u));
+    try {
+      List<double[]> us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
+          log.knownFeasibility(), mix(seed, 3, call));
+      for (double[] u : us) {
+        out.add(space.toUser(u));
+      }
+    } catch (NoFeasiblePointException e) {
+      // the feasible region is too small for the raw samples: fall back to the (longer) design search
+      LOG.info(() -> e.getMessage() + "; drawing space-filling points instead");
+      while (out.size() < r) {
+        out.add(nextDesignPoint());
+      }
     }
     return out;
   }

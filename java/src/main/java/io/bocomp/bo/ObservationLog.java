@@ -46,12 +46,7 @@ final class ObservationLog {
       LOG.info(() -> "evaluation " + observations.size() + " at " + Arrays.toString(xv) + " failed: "
           + ev.failureReason());
     }
-    for (int i = 0; i < pending.size(); i++) {
-      if (Arrays.equals(pending.get(i), xv)) {
-        pending.remove(i);
-        break;
-      }
-    }
+    removePending(xv);
     return o;
   }
 
@@ -117,6 +112,17 @@ final class ObservationLog {
       out.add(p.clone());
     }
     return out;
+  }
+
+  /** Removes one pending suggestion equal to {@code x}; false when there is none. */
+  boolean removePending(double[] x) {
+    for (int i = 0; i < pending.size(); i++) {
+      if (Arrays.equals(pending.get(i), x)) {
+        pending.remove(i);
+        return true;
+      }
+    }
+    return false;
   }
 
   void replacePending(List<double[]> points) {

@@ -95,6 +95,15 @@ class BayesOptBadInputTest {
   }
 
   @Test
+  void tinyFeasibleRegionsAreStillSampledExactly() {
+    // about 0.05% of the box is feasible: raw samples miss it, the design search finds it
+    BayesOpt bo = BayesOpt.builder(BRANIN.space()).seed(5)
+        .knownConstraint("corner", x -> x[0] < -4.7 && x[1] > 14.7).build();
+    OptimizationResult r = bo.minimize(BRANIN.objective(), 9);
+    assertThat(r.observations()).hasSize(9).allMatch(o -> o.x()[0] < -4.7 && o.x()[1] > 14.7);
+  }
+
+  @Test
   void resumeRejectsStateOfAnotherRunOrGarbage() {
     BayesOpt bo = BayesOpt.builder(BRANIN.space()).seed(3).build();
     bo.minimize(BRANIN.objective(), 3);

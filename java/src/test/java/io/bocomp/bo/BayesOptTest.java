@@ -121,6 +121,9 @@ class BayesOptTest {
     assertThat(bo.state().pending()).hasSize(6);
     bo.observe(batch.get(2), Evaluation.of(BRANIN.value(batch.get(2))));
     assertThat(bo.state().pending()).hasSize(5);
+    assertThat(bo.abandon(more.get(0))).isTrue();
+    assertThat(bo.abandon(more.get(0))).isFalse();
+    assertThat(bo.state().pending()).hasSize(4);
   }
 
   @Test
