@@ -42,13 +42,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *       after re-weighting cached observations).
  * </ul>
  *
+ * <p>The peer scripts in {@code benchmarks/peers/} do the same work with scikit-learn and measure
+ * Optuna's TPE; {@code bo_sklearn_peer.py --java-jar benchmarks/target/benchmarks.jar} runs both
+ * sides in one go and prints the ratios.
+ *
  * <p>The state before the timed call is rebuilt for every invocation ({@link Level#Invocation};
  * each call takes milliseconds, so the setup overhead JMH warns about is negligible). Run:
  *
  * <pre>
- * mvn -B -o -q -P '!cuda' -pl java install -DskipTests
- * mvn -B -o -q -P '!cuda' -pl benchmarks package -DskipTests
+ * mvn -B -o -q -P '!cuda' -pl java,benchmarks package -DskipTests
  * java -jar benchmarks/target/benchmarks.jar BoIterationBenchmark -p n=200 -p d=16
+ * java -jar benchmarks/target/benchmarks.jar BoIterationBenchmark          # the whole grid, ~9 min
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
