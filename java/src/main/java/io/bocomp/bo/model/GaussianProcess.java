@@ -391,41 +391,56 @@ public final class GaussianProcess {
   public void predictBatch(double[] points, int m, Reference ref, double[] mean, double[] var, double[] cov) {
     final int block = 128;
     double[] kt = new double[n * block];
-    double[] pr = new double[block * d];
+    double[] pt = new double[d * block];
+    double[] r2 = new double[block];
+    double[] kv = new double[block];
+    double[] kd = new double[block];
     double[] row = new double[d];
     double floor = 1e-12 * outputscale;
     for (int start = 0; start < m; start += block) {
       int b = Math.min(block, m - start);
+      // candidates transposed (d × b) so that distances accumulate in loops over candidates
       for (int c = 0; c < b; c++) {
         System.arraycopy(points, (start + c) * d, row, 0, d);
         transform.round(row, row);
         for (int j = 0; j < d; j++) {
-          pr[c * d + j] = row[j] * invLength[j];
+          pt[j * b + c] = row[j] * invLength[j];
         }
       }
       for (int i = 0; i < n; i++) {
         int ri = i * d;
+        java.util.Arrays.fill(r2, 0, b, 0.0);
+        for (int j = 0; j < d; j++) {
+          double xij = xScaled[ri + j];
+          int pj = j * b;
+          for (int c = 0; c < b; c++) {
+            double t = pt[pj + c] - xij;
+            r2[c] += t * t;
+          }
+        }
+        kernel.correlationAndDerivative(r2, b, kv, kd);
         int ki = i * b;
         for (int c = 0; c < b; c++) {
-          double s = 0;
-          int rc = c * d;
-          for (int j = 0; j < d; j++) {
-            double t = pr[rc + j] - xScaled[ri + j];
-            s += t * t;
-          }
-          kt[ki + c] = outputscale * kernel.correlation(s);
+          kt[ki + c] = outputscale * kv[c];
         }
+      }
+      if (ref != null) {
+        java.util.Arrays.fill(r2, 0, b, 0.0);
+        for (int j = 0; j < d; j++) {
+          double uj = ref.u[j] * invLength[j];
+          int pj = j * b;
+          for (int c = 0; c < b; c++) {
+            double t = pt[pj + c] - uj;
+            r2[c] += t * t;
+          }
+        }
+        kernel.correlationAndDerivative(r2, b, kv, kd);
       }
       for (int c = 0; c < b; c++) {
         mean[start + c] = hp.mean();
         var[start + c] = outputscale;
         if (ref != null) {
-          double s = 0;
-          for (int j = 0; j < d; j++) {
-            double t = pr[c * d + j] - ref.u[j] * invLength[j];
-            s += t * t;
-          }
-          cov[start + c] = outputscale * kernel.correlation(s);
+          cov[start + c] = outputscale * kv[c];
         }
       }
       for (int i = 0; i < n; i++) {
