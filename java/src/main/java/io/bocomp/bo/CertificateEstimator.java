@@ -12,9 +12,9 @@ import java.util.function.Predicate;
 
 /**
  * Computes a {@link Certificate} from fitted posteriors; see there for what it estimates. Costs one
- * batched posterior over the candidates ({@code O(n²m)}), a joint posterior and Cholesky over the
- * top {@code K} ({@code O(n²K + K³)}) and {@code S} draws ({@code O(K²S)}); about 0.1 s at
- * {@code n = 200}, {@code m = 4096}, {@code K = 256}, {@code S = 2048}.
+ * batched posterior over the {@code m} candidates ({@code O(n²m)}), a joint posterior and Cholesky
+ * over the top {@code K} ({@code O(n²K + K³)}) and {@code S} draws ({@code O(K²S)}). The loop uses
+ * {@code m = min(8192, max(1024, 128d))}, {@code K = 128}, {@code S = 1024}.
  */
 final class CertificateEstimator {
   private final int candidates;
