@@ -4,7 +4,7 @@ import io.bocomp.BocompException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -80,13 +80,7 @@ public final class Main {
     for (var h : root.getHandlers()) {
       root.removeHandler(h);
     }
-    ConsoleHandler h = new ConsoleHandler() {
-      {
-        setOutputStream(err);
-      }
-    };
-    h.setLevel(verbose ? Level.FINE : Level.INFO);
-    h.setFormatter(new Formatter() {
+    Formatter oneLine = new Formatter() {
       @Override
       public String format(LogRecord r) {
         String level = r.getLevel().intValue() >= Level.SEVERE.intValue() ? "ERROR"
@@ -94,7 +88,29 @@ public final class Main {
             : r.getLevel().intValue() >= Level.INFO.intValue() ? "INFO" : "DEBUG";
         return "bocomp: " + level + ": " + oneLine(formatMessage(r)) + System.lineSeparator();
       }
-    });
+    };
+    // A handler writing to the given stream without ever closing it (a ConsoleHandler whose
+    // stream is replaced would close System.err).
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (isLoggable(r)) {
+          err.print(oneLine.format(r));
+          err.flush();
+        }
+      }
+
+      @Override
+      public void flush() {
+        err.flush();
+      }
+
+      @Override
+      public void close() {
+        flush();
+      }
+    };
+    h.setLevel(verbose ? Level.FINE : Level.INFO);
     root.addHandler(h);
     root.setLevel(verbose ? Level.FINE : Level.INFO);
     Logger.getLogger("io.bocomp").setLevel(verbose ? Level.FINE : Level.INFO);

@@ -1,6 +1,7 @@
 package io.bocomp.engine;
 
 import io.bocomp.model.Graph;
+import io.bocomp.model.Model;
 
 /**
  * Where tensors are computed. {@code CpuBackend} always works; a CUDA backend is found at start-up
@@ -18,6 +19,20 @@ public interface Backend extends AutoCloseable {
    * ones), resolves constant inputs and plans buffers. Cheap: weights are used in place.
    */
   Executable compile(Graph graph);
+
+  /**
+   * Like {@link #compile(Graph)} for a graph written against the given default-domain opset:
+   * some ops changed meaning across opsets (Softmax's axis before and after 13, Clip's bounds as
+   * attributes before 11). {@link #compile(Graph)} assumes {@link Model#DEFAULT_OPSET}.
+   */
+  default Executable compile(Graph graph, long opset) {
+    return compile(graph);
+  }
+
+  /** Compiles a model's graph under the model's own opset. */
+  default Executable compile(Model model) {
+    return compile(model.graph(), model.opset());
+  }
 
   /** Releases native resources (thread pools, device memory). Idempotent. */
   @Override

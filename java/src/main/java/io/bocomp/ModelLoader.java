@@ -1,0 +1,92 @@
+package io.bocomp;
+
+import io.bocomp.data.Dataset;
+import io.bocomp.data.Idx;
+import io.bocomp.engine.ConstantFolding;
+import io.bocomp.model.Graph;
+import io.bocomp.model.GraphOptimizer;
+import io.bocomp.model.Model;
+import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.ShapeInference;
+import io.bocomp.model.onnx.OnnxImporter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * Loads ONNX models the way every bocomp command sees them: import ({@link OnnxImporter}), then
+ * Identity/Dropout removal, BatchNormalization folding and dead-node elimination
+ * ({@link GraphOptimizer#standard()}), constant folding of shape subgraphs
+ * ({@link ConstantFolding}), and shape inference ({@link ShapeInference#infer}), so that every
+ * value has a known shape (the batch dimension stays symbolic, -1).
+ *
+ * <p>Also gives access to the embedded default model ({@code models/fashion-cnn.onnx}, a VGG-style
+ * CNN trained on Fashion-MNIST by {@code tools/train_default.py}) and its 2,000-image sample of the
+ * Fashion-MNIST test set, packaged in the jar.
+ */
+public final class ModelLoader {
+  /** Classpath folder of the embedded default model and sample. */
+  public static final String DEFAULT_RESOURCES = "/io/bocomp/models/";
+  /** Name shown for the embedded default model. */
+  public static final String DEFAULT_MODEL_NAME = "fashion-cnn.onnx";
+  static final String SAMPLE_IMAGES = "fashion-sample-images.idx.gz";
+  static final String SAMPLE_LABELS = "fashion-sample-labels.idx.gz";
+
+  private ModelLoader() {}
+
+  /** Reads and prepares a model file. */
+  public static Model load(Path file) {
+    return prepare(OnnxImporter.read(file));
+  }
+
+  /** Reads and prepares an in-memory ONNX file; {@code source} names it in messages. */
+  public static Model load(byte[] onnx, String source) {
+    return prepare(OnnxImporter.read(onnx, source, null));
+  }
+
+  /** The embedded default model, prepared. */
+  public static Model loadDefault() {
+    return load(resourceBytes(DEFAULT_MODEL_NAME), "<embedded " + DEFAULT_MODEL_NAME + ">");
+  }
+
+  /** The raw bytes of the embedded default model (for hashing, copying out). */
+  public static byte[] defaultModelBytes() {
+    return resourceBytes(DEFAULT_MODEL_NAME);
+  }
+
+  /** The embedded 2,000-image sample of the Fashion-MNIST test set, with labels. */
+  public static Dataset defaultSample() {
+    try (InputStream img = resource(SAMPLE_IMAGES); InputStream lab = resource(SAMPLE_LABELS)) {
+      return new Dataset(Idx.readImages(img, "<embedded " + SAMPLE_IMAGES + ">", 0),
+          Idx.readLabels(lab, "<embedded " + SAMPLE_LABELS + ">", 0));
+    } catch (IOException e) {
+      throw new BocompException("cannot read the embedded sample (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Optimizes, folds and shape-infers an imported model. */
+  public static Model prepare(Model imported) {
+    Model optimized = GraphOptimizer.standard().apply(imported);
+    long opset = optimized.opset();
+    Graph folded = ConstantFolding.fold(optimized.graph(), opset);
+    Graph shaped = ShapeInference.infer(folded, opset);
+    return optimized.withGraph(shaped);
+  }
+
+  private static byte[] resourceBytes(String name) {
+    try (InputStream in = resource(name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new BocompException("cannot read the embedded " + name + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static InputStream resource(String name) {
+    InputStream in = ModelLoader.class.getResourceAsStream(DEFAULT_RESOURCES + name);
+    if (in == null) {
+      throw new ModelFormatException("the embedded " + name + " is missing from the classpath"
+          + " (build with Maven so models/ is packaged)");
+    }
+    return in;
+  }
+}

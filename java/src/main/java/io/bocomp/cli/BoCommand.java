@@ -1,0 +1,144 @@
+package io.bocomp.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bocomp.BocompException;
+import io.bocomp.bo.BayesOpt;
+import io.bocomp.bo.Certificate;
+import io.bocomp.bo.Observation;
+import io.bocomp.bo.OptimizationResult;
+import io.bocomp.bo.testfunctions.NoisyTestFunction;
+import io.bocomp.bo.testfunctions.TestFunction;
+import io.bocomp.bo.testfunctions.TestFunctions;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bocomp bo}: minimizes a built-in test function with {@link BayesOpt} and prints, per trial,
+ * its value, the best value and point so far and the evaluated point, then the recommended point
+ * and the certificate. With {@code --json} stdout holds only one JSON object:
+ * {@code {"best_value":…,"best_x":[…],"trace":[…],"certificate":{…}}} where {@code trace[i]} is the
+ * best observed value after trial {@code i + 1}. Bad input: exit code 2 and one line on stderr.
+ */
+@Command(name = "bo", mixinStandardHelpOptions = true,
+    description = "Minimize a built-in test function (branin, hartmann6, sinone, rosenbrock10, ackley10; "
+        + "suffix -noisy for Gaussian noise 0.03) with Bayesian optimization.")
+public final class BoCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--function", required = true, paramLabel = "NAME", description = "Test function name.")
+  String function;
+
+  @Option(names = "--trials", defaultValue = "30", paramLabel = "N", description = "Evaluations (default 30).")
+  int trials;
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default 0).")
+  long seed;
+
+  @Option(names = "--noise", paramLabel = "SIGMA",
+      description = "Standard deviation of Gaussian observation noise (default 0, or 0.03 for -noisy names).")
+  Double noise;
+
+  @Option(names = "--json", description = "Print only a JSON object on stdout.")
+  boolean json;
+
+  /** A command line for this command whose parse errors are one line on stderr with exit code 2. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new BoCommand());
+    cl.setParameterExceptionHandler((ex, args) -> {
+      ex.getCommandLine().getErr().println("bocomp bo: " + ex.getMessage());
+      ex.getCommandLine().getErr().flush();
+      return 2;
+    });
+    return cl;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      TestFunction f = resolve();
+      if (trials < 1) {
+        throw new BocompException("--trials must be >= 1, got " + trials);
+      }
+      BayesOpt bo = BayesOpt.builder(f.space()).seed(seed).build();
+      int[] trial = {0};
+      double[] best = {Double.NaN};
+      double[][] bestX = {null};
+      OptimizationResult r = bo.minimize(f.objective(), trials, o -> {
+        trial[0]++;
+        if (!o.evaluation().isFailed() && !(o.evaluation().mean() >= best[0])) {
+          best[0] = o.evaluation().mean();
+          bestX[0] = o.x();
+        }
+        if (!json) {
+          out.println(trialLine(trial[0], o, best[0], bestX[0]));
+          out.flush();
+        }
+      });
+      if (json) {
+        out.println(toJson(r));
+      } else {
+        out.printf(Locale.ROOT, "best value %.6g at %s (noiseless %.6g; known minimum %.6g)%n", r.bestValue(),
+            Arrays.toString(r.bestX()), f.value(r.bestX()), f.optimum());
+        Certificate c = r.certificate();
+        if (c != null) {
+          out.printf(Locale.ROOT, "certificate: P[within %.3g of the minimum] = %.3f (union bound %.3f, %d candidates)%n",
+              c.epsilon(), c.probability(), c.unionBound(), c.candidates());
+        }
+      }
+      out.flush();
+      return 0;
+    } catch (BocompException | IllegalArgumentException e) {
+      err.println("bocomp bo: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+  }
+
+  private TestFunction resolve() {
+    TestFunction f = TestFunctions.byName(function, seed);
+    if (noise != null) {
+      if (!(noise >= 0) || noise.isInfinite()) {
+        throw new BocompException("--noise must be finite and >= 0, got " + noise);
+      }
+      TestFunction base = f instanceof NoisyTestFunction ? TestFunctions.byName(function.replace("-noisy", ""), seed)
+          : f;
+      f = noise > 0 ? new NoisyTestFunction(base, noise, seed) : base;
+    }
+    return f;
+  }
+
+  private static String trialLine(int i, Observation o, double best, double[] bestX) {
+    String x = Arrays.toString(o.x());
+    String b = String.format(Locale.ROOT, "best=%.6g at %s", best, Arrays.toString(bestX));
+    if (o.evaluation().isFailed()) {
+      return String.format(Locale.ROOT, "trial %d  failed (%s)  %s  x=%s", i, o.evaluation().failureReason(), b, x);
+    }
+    return String.format(Locale.ROOT, "trial %d  y=%.6g  %s  x=%s", i, o.evaluation().mean(), b, x);
+  }
+
+  static String toJson(OptimizationResult r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("best_value", r.bestValue());
+    m.put("best_x", r.bestX());
+    m.put("trace", r.trace());
+    m.put("certificate", r.certificate());
+    try {
+      return new ObjectMapper().writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.bocomp.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bocomp.BocompException;
+import io.bocomp.ModelLoader;
+import io.bocomp.data.Dataset;
+import io.bocomp.data.Idx;
+import io.bocomp.engine.Backend;
+import io.bocomp.engine.Backends;
+import io.bocomp.engine.BatchRunner;
+import io.bocomp.engine.Decompositions.DistanceStats;
+import io.bocomp.engine.Executable;
+import io.bocomp.model.Model;
+import io.bocomp.model.Tensor;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code bocomp eval}: top-1 accuracy, and the output distance to a reference model. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = {
+        "Top-1 accuracy of a model on IDX images/labels and, with --reference, the output distance",
+        "to a reference model (mean over images of ||out - ref||^2, with its standard error) and",
+        "top-1 agreement. With no MODEL and no --images/--labels: the embedded default model and",
+        "its 2,000-image Fashion-MNIST test sample."})
+public final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+      description = "ONNX model (default: the embedded fashion-cnn.onnx).")
+  Path model;
+
+  @Option(names = "--images", paramLabel = "IDX",
+      description = "IDX image file, optionally gzipped; pixels are scaled to [0,1].")
+  Path images;
+
+  @Option(names = "--labels", paramLabel = "IDX", description = "IDX label file, optionally gzipped.")
+  Path labels;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
+  int limit;
+
+  @Option(names = "--reference", paramLabel = "REF.onnx",
+      description = "Reference model for the output distance and top-1 agreement.")
+  Path reference;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
+      description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
+      description = "Where to run (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a warning.")
+  String backend;
+
+  @Option(names = "--json", description = "Print only JSON on stdout.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (limit < 0) {
+      throw new BocompException("--limit must be >= 0, got " + limit);
+    }
+    if (batch < 1) {
+      throw new BocompException("--batch must be >= 1, got " + batch);
+    }
+    Dataset data = loadData();
+    if (!data.hasLabels() && reference == null) {
+      throw new BocompException("nothing to compute: give --labels (for top-1) or --reference");
+    }
+    Model m = ModelSource.load(model);
+    Model ref = reference == null ? null : ModelSource.load(reference);
+    try (Backend b = Backends.create(backend)) {
+      Tensor out = outputs(b, m, data);
+      int[] pred = BatchRunner.argmax(out);
+      ObjectNode result = JsonOutput.object();
+      result.put("model", ModelSource.name(model));
+      result.put("images", images == null ? "embedded sample" : images.toString());
+      result.put("n", data.size());
+      if (data.hasLabels()) {
+        result.put("top1", BatchRunner.agreement(pred, data.labels()));
+      }
+      if (ref != null) {
+        Tensor refOut = outputs(b, ref, data);
+        if (!java.util.Arrays.equals(out.shape(), refOut.shape())) {
+          throw new BocompException("model output shape " + java.util.Arrays.toString(out.shape())
+              + " differs from the reference's " + java.util.Arrays.toString(refOut.shape()));
+        }
+        DistanceStats d = DistanceStats.compute(out, refOut);
+        ObjectNode r = result.putObject("reference");
+        r.put("model", reference.toString());
+        ObjectNode dist = r.putObject("distance");
+        dist.put("mean", d.mean());
+        dist.put("stderr", d.stderr());
+        dist.put("n", d.n());
+        r.put("top1_agreement", BatchRunner.agreement(pred, BatchRunner.argmax(refOut)));
+        if (data.hasLabels()) {
+          r.put("top1", BatchRunner.agreement(BatchRunner.argmax(refOut), data.labels()));
+        }
+      }
+      print(result);
+    }
+    return 0;
+  }
+
+  private Dataset loadData() {
+    if (images == null && labels == null) {
+      return ModelLoader.defaultSample().head(limit);
+    }
+    if (images == null) {
+      throw new BocompException("--labels needs --images");
+    }
+    Tensor x = Idx.readImages(images, limit);
+    int[] y = labels == null ? null : Idx.readLabels(labels, limit);
+    if (y != null && y.length != x.dim(0)) {
+      throw new BocompException(labels + " has " + y.length + " labels but " + images + " has "
+          + x.dim(0) + " images");
+    }
+    return new Dataset(x, y);
+  }
+
+  private Tensor outputs(Backend b, Model m, Dataset data) {
+    try (Executable e = b.compile(m)) {
+      BatchRunner runner = new BatchRunner(e, batch);
+      runner.checkFits(data.images().shape(), "the images");
+      return runner.run(data.images());
+    }
+  }
+
+  private void print(ObjectNode r) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      JsonOutput.print(out, r);
+      return;
+    }
+    out.printf("model      %s%n", r.get("model").asText());
+    out.printf("images     %d (%s)%n", r.get("n").asInt(), r.get("images").asText());
+    if (r.has("top1")) {
+      out.printf("top-1      %.2f%%%n", 100 * r.get("top1").asDouble());
+    }
+    if (r.has("reference")) {
+      ObjectNode ref = (ObjectNode) r.get("reference");
+      ObjectNode d = (ObjectNode) ref.get("distance");
+      out.printf("reference  %s%n", ref.get("model").asText());
+      out.printf("distance   %.6g +- %.3g (mean +- stderr of ||out - ref||^2 over %d images)%n",
+          d.get("mean").asDouble(), d.get("stderr").asDouble(), d.get("n").asInt());
+      out.printf("agreement  %.2f%% (same top-1 class as the reference)%n",
+          100 * ref.get("top1_agreement").asDouble());
+      if (ref.has("top1")) {
+        out.printf("ref top-1  %.2f%%%n", 100 * ref.get("top1").asDouble());
+      }
+    }
+    out.flush();
+  }
+}

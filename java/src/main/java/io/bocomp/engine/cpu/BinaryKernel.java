@@ -1,0 +1,246 @@
+package io.bocomp.engine.cpu;
+
+import io.bocomp.model.Broadcast;
+import io.bocomp.model.Node;
+import io.bocomp.model.Tensor;
+import io.bocomp.model.UnsupportedOperatorException;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * Add, Sub, Mul, Div and PRelu with numpy broadcasting, on float data (a kernel) and on int64
+ * data ({@link #evaluateInt64}, for shape arithmetic evaluated at plan time).
+ *
+ * <p>The broadcast is collapsed first: adjacent output dimensions where each operand is either
+ * full or broadcast in the same way merge, so {@code [N,C,H,W] + [1,C,1,1]} becomes rows of
+ * {@code H*W} elements with a per-row scalar. The innermost collapsed dimension is processed in
+ * staged strips (operands broadcast along it are filled as a constant strip), rows in parallel.
+ */
+final class BinaryKernel implements Kernel {
+  enum Op {
+    ADD, SUB, MUL, DIV, PRELU
+  }
+
+  private final Op op;
+  private final int[] dims;
+  private final int[] aStride;
+  private final int[] bStride;
+  private final int rows;
+  private final int inner;
+  private final int inPlace;
+
+  private BinaryKernel(Op op, int[] a, int[] b, int[] out) {
+    this.op = op;
+    int r = out.length;
+    int[] pa = pad(a, r);
+    int[] pb = pad(b, r);
+    int[] d = new int[Math.max(r, 1)];
+    boolean[] ab = new boolean[d.length];
+    boolean[] bb = new boolean[d.length];
+    int k = 0;
+    for (int i = 0; i < r; i++) {
+      if (out[i] == 1) {
+        continue;
+      }
+      boolean aBroad = pa[i] == 1;
+      boolean bBroad = pb[i] == 1;
+      if (k > 0 && ab[k - 1] == aBroad && bb[k - 1] == bBroad) {
+        d[k - 1] *= out[i];
+      } else {
+        d[k] = out[i];
+        ab[k] = aBroad;
+        bb[k] = bBroad;
+        k++;
+      }
+    }
+    if (k == 0) {
+      d[0] = 1;
+      k = 1;
+    }
+    this.dims = Arrays.copyOf(d, k);
+    this.aStride = strides(dims, Arrays.copyOf(ab, k));
+    this.bStride = strides(dims, Arrays.copyOf(bb, k));
+    this.inner = dims[k - 1];
+    int rowCount = 1;
+    for (int i = 0; i < k - 1; i++) {
+      rowCount *= dims[i];
+    }
+    this.rows = rowCount;
+    this.inPlace = Arrays.equals(a, out) ? 0 : Arrays.equals(b, out) && op != Op.PRELU ? 1 : -1;
+  }
+
+  private static int[] pad(int[] s, int r) {
+    int[] p = new int[r];
+    Arrays.fill(p, 1);
+    System.arraycopy(s, 0, p, r - s.length, s.length);
+    return p;
+  }
+
+  private static int[] strides(int[] dims, boolean[] broadcast) {
+    int[] s = new int[dims.length];
+    int acc = 1;
+    for (int i = dims.length - 1; i >= 0; i--) {
+      s[i] = broadcast[i] ? 0 : acc;
+      if (!broadcast[i]) {
+        acc *= dims[i];
+      }
+    }
+    return s;
+  }
+
+  /** True for Add, Sub, Mul and Div (the ops with an int64 form). */
+  static boolean isArithmetic(String opType) {
+    return opType.equals("Add") || opType.equals("Sub") || opType.equals("Mul")
+        || opType.equals("Div");
+  }
+
+  static Op op(Node node) {
+    switch (node.opType()) {
+      case "Add": return Op.ADD;
+      case "Sub": return Op.SUB;
+      case "Mul": return Op.MUL;
+      case "Div": return Op.DIV;
+      case "PRelu": return Op.PRELU;
+      default: throw new IllegalArgumentException(node.opType());
+    }
+  }
+
+  static Kernel create(KernelSpec spec) {
+    return new BinaryKernel(op(spec.node), spec.in(0), spec.in(1), spec.out(0));
+  }
+
+  @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.ROW_A, Strips.STRIP);
+    s.floats(Scratch.ROW_B, Strips.STRIP);
+  }
+
+  @Override
+  public int inPlaceInput() {
+    return inPlace;
+  }
+
+  @Override
+  public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
+    FloatBuffer a = in[0];
+    FloatBuffer b = in[1];
+    FloatBuffer y = out[0];
+    int grain = Math.max(1, Strips.GRAIN / Math.max(1, inner));
+    Strips.forRange(pool, rows, grain, (r0, r1, w) -> {
+      Scratch s = pool.scratch(w);
+      float[] sa = s.floats(Scratch.ROW_A, Strips.STRIP);
+      float[] sb = s.floats(Scratch.ROW_B, Strips.STRIP);
+      int aIn = aStride[dims.length - 1];
+      int bIn = bStride[dims.length - 1];
+      for (int row = r0; row < r1; row++) {
+        int aOff = 0;
+        int bOff = 0;
+        int rem = row;
+        for (int i = dims.length - 2; i >= 0; i--) {
+          int idx = rem % dims[i];
+          rem /= dims[i];
+          aOff += idx * aStride[i];
+          bOff += idx * bStride[i];
+        }
+        int yOff = row * inner;
+        for (int st = 0; st < inner; st += Strips.STRIP) {
+          int len = Math.min(Strips.STRIP, inner - st);
+          load(a, aOff, aIn, st, sa, len);
+          load(b, bOff, bIn, st, sb, len);
+          apply(op, sa, sb, len);
+          y.put(yOff + st, sa, 0, len);
+        }
+      }
+    });
+  }
+
+  private static void load(FloatBuffer src, int off, int stride, int start, float[] dst, int len) {
+    if (stride == 0) {
+      Arrays.fill(dst, 0, len, src.get(off));
+    } else {
+      src.get(off + start, dst, 0, len);
+    }
+  }
+
+  /** {@code a[i] = a[i] op b[i]} for i < len. */
+  static void apply(Op op, float[] a, float[] b, int len) {
+    switch (op) {
+      case ADD:
+        for (int i = 0; i < len; i++) {
+          a[i] += b[i];
+        }
+        break;
+      case SUB:
+        for (int i = 0; i < len; i++) {
+          a[i] -= b[i];
+        }
+        break;
+      case MUL:
+        for (int i = 0; i < len; i++) {
+          a[i] *= b[i];
+        }
+        break;
+      case DIV:
+        for (int i = 0; i < len; i++) {
+          a[i] /= b[i];
+        }
+        break;
+      case PRELU:
+        for (int i = 0; i < len; i++) {
+          float v = a[i];
+          a[i] = v < 0f ? v * b[i] : v;
+        }
+        break;
+      default:
+        throw new AssertionError(op);
+    }
+  }
+
+  /**
+   * Add/Sub/Mul/Div on int64 tensors with broadcasting; division truncates toward zero as in
+   * ONNX Runtime.
+   */
+  static Tensor evaluateInt64(Node node, Tensor a, Tensor b) {
+    Op op = op(node);
+    if (op == Op.PRELU) {
+      throw new UnsupportedOperatorException(node.label() + ": PRelu on int64 data is not supported");
+    }
+    int[] out = Broadcast.shape(node, a.shape(), b.shape());
+    int n = Tensor.checkedSize(out);
+    long[] r = new long[n];
+    long[] x = a.toLongArray();
+    long[] y = b.toLongArray();
+    int[] pa = pad(a.shape(), out.length);
+    int[] pb = pad(b.shape(), out.length);
+    int[] idx = new int[out.length];
+    for (int i = 0; i < n; i++) {
+      int rem = i;
+      for (int d = out.length - 1; d >= 0; d--) {
+        idx[d] = rem % out[d];
+        rem /= out[d];
+      }
+      long u = x[flat(idx, pa)];
+      long v = y[flat(idx, pb)];
+      switch (op) {
+        case ADD: r[i] = u + v; break;
+        case SUB: r[i] = u - v; break;
+        case MUL: r[i] = u * v; break;
+        default:
+          if (v == 0) {
+            throw new io.bocomp.model.ModelFormatException(node.label() + ": int64 division by zero");
+          }
+          r[i] = u / v;
+          break;
+      }
+    }
+    return Tensor.ofLongs(out, r);
+  }
+
+  private static int flat(int[] idx, int[] shape) {
+    int f = 0;
+    for (int d = 0; d < shape.length; d++) {
+      f = f * shape[d] + (shape[d] == 1 ? 0 : idx[d]);
+    }
+    return f;
+  }
+}

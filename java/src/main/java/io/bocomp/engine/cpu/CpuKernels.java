@@ -1,0 +1,88 @@
+package io.bocomp.engine.cpu;
+
+import io.bocomp.model.Node;
+import io.bocomp.model.UnsupportedOperatorException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The CPU backend's operator registry: which op types it runs and how. Ops fall in three kinds:
+ * kernels (a {@link KernelFactory} each), views (Flatten, Reshape, Squeeze, Unsqueeze, Identity,
+ * Dropout: the output is the input's buffer under another shape) and plan-time ops (Constant and
+ * Shape, whose values never depend on run-time data).
+ */
+final class CpuKernels {
+  /** Factories that also need the pool's thread count (to size work tiles). */
+  @FunctionalInterface
+  interface ThreadedFactory {
+    Kernel create(KernelSpec spec, int threads);
+  }
+
+  private static final Map<String, ThreadedFactory> KERNELS = new TreeMap<>();
+  private static final Set<String> VIEWS =
+      Set.of("Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout");
+  private static final Set<String> PLAN_TIME = Set.of("Constant", "Shape");
+
+  static {
+    for (String op : new String[] {"Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid",
+        "HardSwish", "Tanh"}) {
+      register(op, UnaryKernel::create);
+    }
+    for (String op : new String[] {"Add", "Sub", "Mul", "Div", "PRelu"}) {
+      register(op, BinaryKernel::create);
+    }
+    KERNELS.put("Conv", ConvKernel::create);
+    register("ConvTranspose", ConvTransposeKernel::create);
+    register("Gemm", GemmKernel::gemm);
+    register("MatMul", GemmKernel::matMul);
+    for (String op : new String[] {"MaxPool", "AveragePool", "GlobalAveragePool",
+        "GlobalMaxPool"}) {
+      register(op, PoolKernel::create);
+    }
+    register("BatchNormalization", BatchNormKernel::create);
+    register("Softmax", SoftmaxKernel::create);
+    register("Transpose", LayoutKernels::transpose);
+    register("Concat", LayoutKernels::concat);
+    register("Gather", LayoutKernels::gather);
+  }
+
+  private CpuKernels() {}
+
+  private static void register(String op, KernelFactory f) {
+    KERNELS.put(op, (spec, threads) -> f.create(spec));
+  }
+
+  /** Every op type the CPU backend runs, sorted. */
+  static Set<String> supportedOps() {
+    Set<String> all = new TreeSet<>(KERNELS.keySet());
+    all.addAll(VIEWS);
+    all.addAll(PLAN_TIME);
+    return Collections.unmodifiableSet(all);
+  }
+
+  static boolean isView(String opType) {
+    return VIEWS.contains(opType);
+  }
+
+  /** Throws {@link UnsupportedOperatorException} naming the node, its op and the supported ops. */
+  static void requireSupported(Node node) {
+    boolean defaultDomain = node.domain().isEmpty() || node.domain().equals("ai.onnx");
+    if (!defaultDomain || !supportedOps().contains(node.opType())) {
+      String op = defaultDomain ? node.opType() : node.domain() + "." + node.opType();
+      throw new UnsupportedOperatorException("node '" + node.name() + "' uses unsupported op "
+          + op + "; supported ops: " + String.join(", ", supportedOps()));
+    }
+  }
+
+  /** Compiles a node that has a kernel. */
+  static Kernel create(KernelSpec spec, int threads) {
+    ThreadedFactory f = KERNELS.get(spec.node.opType());
+    if (f == null) {
+      throw new IllegalStateException(spec.node.label() + " has no kernel");
+    }
+    return f.create(spec, threads);
+  }
+}

@@ -1,0 +1,427 @@
+package io.bocomp.engine.cpu;
+
+import io.bocomp.engine.FeedException;
+import io.bocomp.model.Graph;
+import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.Node;
+import io.bocomp.model.ShapeInference;
+import io.bocomp.model.Tensor;
+import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.model.ValueInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the {@link ExecutionPlan} of one call pattern (feed names and shapes, wanted values):
+ *
+ * <ol>
+ *   <li><b>Pruning</b>: walking back from the wanted values, stop at anything fed or constant;
+ *       only the nodes reached must run. Shape reads only its input's shape, so the producers
+ *       above a Shape are shape-inferred but not run.
+ *   <li><b>Shapes and plan-time values</b>: with every feed shape known, every shape is known;
+ *       Shape nodes and nodes whose inputs are all known (int64 shape arithmetic) are evaluated
+ *       now, once, so no shape subgraph runs per call.
+ *   <li><b>Fusion</b>: a Conv followed by an Add of a same-shaped tensor (a residual) and/or an
+ *       activation, or a Gemm/MatMul followed by an activation, becomes one step when each
+ *       intermediate has that single reader and is not wanted; the step runs at the position of
+ *       the chain's last node.
+ *   <li><b>Storage</b>: {@link ArenaLayout}.
+ * </ol>
+ */
+final class Planner {
+  private final Graph graph;
+  private final long opset;
+  private final Map<String, Tensor> constants;
+  private final WorkerPool pool;
+
+  Planner(Graph graph, long opset, Map<String, Tensor> constants, WorkerPool pool) {
+    this.graph = graph;
+    this.opset = opset;
+    this.constants = constants;
+    this.pool = pool;
+  }
+
+  ExecutionPlan plan(Map<String, Tensor> feeds, List<String> wanted) {
+    Set<Node> dataNeeded = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Node> shapeNeeded = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (String w : wanted) {
+      visit(w, true, feeds, dataNeeded, shapeNeeded);
+    }
+    Map<String, int[]> shapes = new HashMap<>();
+    Map<String, Tensor> known = new HashMap<>();
+    for (Map.Entry<String, Tensor> e : constants.entrySet()) {
+      shapes.put(e.getKey(), e.getValue().shape());
+      known.put(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
+      shapes.put(e.getKey(), e.getValue().shape());
+      if (!e.getValue().isFloat()) {
+        known.put(e.getKey(), e.getValue());
+      }
+    }
+    List<Node> runtime = new ArrayList<>();
+    for (Node node : graph.nodes()) {
+      boolean data = dataNeeded.contains(node);
+      if (!data && !shapeNeeded.contains(node)) {
+        continue;
+      }
+      inferShapes(node, shapes, known);
+      if (!data) {
+        continue;
+      }
+      if (node.opType().equals("Shape")) {
+        known.put(node.output(0), shapeValue(node, shapes));
+      } else if (allKnown(node, known)) {
+        Tensor[] in = inputsOf(node, known);
+        Tensor[] out = NodeEvaluator.evaluate(node, in, opset, pool);
+        for (int i = 0; i < out.length && i < node.outputs().size(); i++) {
+          if (!node.output(i).isEmpty()) {
+            known.put(node.output(i), out[i]);
+          }
+        }
+      } else {
+        checkRuntimeNode(node, known);
+        runtime.add(node);
+      }
+    }
+    return new StepBuilder(runtime, shapes, known, feeds, wanted).build();
+  }
+
+  private static Tensor shapeValue(Node node, Map<String, int[]> shapes) {
+    return LayoutKernels.shapeOf(node, shapes.get(node.input(0)));
+  }
+
+  private void visit(String value, boolean data, Map<String, Tensor> feeds, Set<Node> dataNeeded,
+      Set<Node> shapeNeeded) {
+    if (feeds.containsKey(value) || constants.containsKey(value)) {
+      return;
+    }
+    Node p = graph.producer(value).orElse(null);
+    if (p == null) {
+      boolean isInput = graph.inputs().stream().anyMatch(v -> v.name().equals(value));
+      throw new FeedException(isInput ? "graph input '" + value + "' is not fed"
+          : "no value named '" + value + "' in graph '" + graph.name() + "'");
+    }
+    Set<Node> set = data ? dataNeeded : shapeNeeded;
+    if (!set.add(p) || (!data && dataNeeded.contains(p))) {
+      return;
+    }
+    boolean shapeOnly = p.opType().equals("Shape");
+    for (int i = 0; i < p.inputs().size(); i++) {
+      String in = p.input(i);
+      if (in.isEmpty()) {
+        continue;
+      }
+      boolean needData = data ? !shapeOnly : valueShapesOutput(p, i);
+      visit(in, needData, feeds, dataNeeded, shapeNeeded);
+    }
+  }
+
+  /** True if input i's data (not just its shape) determines the node's output shape. */
+  private static boolean valueShapesOutput(Node node, int i) {
+    switch (node.opType()) {
+      case "Reshape": case "Unsqueeze": case "Squeeze":
+        return i == 1;
+      default:
+        return false;
+    }
+  }
+
+  private void inferShapes(Node node, Map<String, int[]> shapes, Map<String, Tensor> known) {
+    int n = node.inputs().size();
+    int[][] in = new int[n][];
+    Tensor[] consts = new Tensor[n];
+    for (int i = 0; i < n; i++) {
+      in[i] = node.input(i).isEmpty() ? null : shapes.get(node.input(i));
+      consts[i] = node.input(i).isEmpty() ? null : known.get(node.input(i));
+    }
+    int[][] out = ShapeInference.outputShapes(node, in, consts, opset);
+    for (int o = 0; o < node.outputs().size(); o++) {
+      String name = node.output(o);
+      if (name.isEmpty()) {
+        continue;
+      }
+      int[] s = o < out.length ? out[o] : null;
+      if (s == null || Arrays.stream(s).anyMatch(d -> d < 0)) {
+        throw new ModelFormatException(node.label() + ": cannot determine the shape of '" + name
+            + "' (got " + (s == null ? "unknown rank" : Arrays.toString(s)) + ")");
+      }
+      shapes.put(name, s);
+    }
+  }
+
+  private static boolean allKnown(Node node, Map<String, Tensor> known) {
+    for (String in : node.inputs()) {
+      if (!in.isEmpty() && !known.containsKey(in)) {
+        return false;
+      }
+    }
+    return !node.inputs().isEmpty();
+  }
+
+  private static Tensor[] inputsOf(Node node, Map<String, Tensor> known) {
+    Tensor[] t = new Tensor[node.inputs().size()];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = node.input(i).isEmpty() ? null : known.get(node.input(i));
+    }
+    return t;
+  }
+
+  private void checkRuntimeNode(Node node, Map<String, Tensor> known) {
+    if (node.opType().equals("Dropout") && node.outputs().size() > 1
+        && !node.output(1).isEmpty() && !graph.consumers(node.output(1)).isEmpty()) {
+      throw new UnsupportedOperatorException(node.label() + ": Dropout's mask output is not"
+          + " supported");
+    }
+    if (!node.input(0).isEmpty() && known.containsKey(node.input(0))
+        && !known.get(node.input(0)).isFloat()) {
+      throw new UnsupportedOperatorException(node.label() + ": int64 data computed at run time"
+          + " is not supported");
+    }
+  }
+
+  /** Turns the run-time nodes into fused steps over value ids, then lays out storage. */
+  private final class StepBuilder {
+    private final List<Node> runtime;
+    private final Map<String, int[]> shapes;
+    private final Map<String, Tensor> known;
+    private final Map<String, Tensor> feeds;
+    private final List<String> wanted;
+    private final Map<String, Integer> ids = new HashMap<>();
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Integer> uses = new HashMap<>();
+    private final Map<String, Node> reader = new HashMap<>();
+
+    StepBuilder(List<Node> runtime, Map<String, int[]> shapes, Map<String, Tensor> known,
+        Map<String, Tensor> feeds, List<String> wanted) {
+      this.runtime = runtime;
+      this.shapes = shapes;
+      this.known = known;
+      this.feeds = feeds;
+      this.wanted = wanted;
+    }
+
+    ExecutionPlan build() {
+      for (Node node : runtime) {
+        for (String in : node.inputs()) {
+          if (!in.isEmpty()) {
+            uses.merge(in, 1, Integer::sum);
+            reader.put(in, node);
+          }
+        }
+      }
+      for (String w : wanted) {
+        uses.merge(w, 1, Integer::sum);
+      }
+      // Chains: host -> [residual Add] -> [activation], keyed by their last node.
+      Map<Node, Node[]> chainEndingAt = new IdentityHashMap<>();
+      Set<Node> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Node node : runtime) {
+        Node[] chain = absorbed.contains(node) || chainEndingAt.containsKey(node) ? null
+            : chain(node, absorbed, chainEndingAt.keySet());
+        if (chain != null) {
+          chainEndingAt.put(chain[chain.length - 1], chain);
+          for (int i = 0; i < chain.length - 1; i++) {
+            absorbed.add(chain[i]);
+          }
+        }
+      }
+      List<ExecutionPlan.Step> steps = new ArrayList<>();
+      List<int[]> shares = new ArrayList<>();
+      for (Node node : runtime) {
+        Node[] chain = chainEndingAt.get(node);
+        if (chain != null) {
+          steps.add(fusedStep(chain));
+          shares.add(new int[] {-1, 0});
+        } else if (!absorbed.contains(node)) {
+          if (CpuKernels.isView(node.opType())) {
+            steps.add(new ExecutionPlan.Step(null, new int[] {id(node.input(0))},
+                new int[] {id(node.output(0))}, new Node[] {node}));
+            shares.add(new int[] {0, 1});
+          } else {
+            ExecutionPlan.Step s = kernelStep(node);
+            steps.add(s);
+            shares.add(new int[] {s.kernel.inPlaceInput(), 0});
+          }
+        }
+      }
+      List<ExecutionPlan.Output> outputs = new ArrayList<>();
+      for (String w : wanted) {
+        if (feeds.containsKey(w)) {
+          outputs.add(new ExecutionPlan.Output(w, w, null, -1, null));
+        } else if (known.containsKey(w)) {
+          outputs.add(new ExecutionPlan.Output(w, null, known.get(w), -1, null));
+        } else {
+          outputs.add(new ExecutionPlan.Output(w, null, null, id(w), shapes.get(w)));
+        }
+      }
+      int n = names.size();
+      int[] size = new int[n];
+      boolean[] external = new boolean[n];
+      boolean[] keep = new boolean[n];
+      String[] feedName = new String[n];
+      Tensor[] constant = new Tensor[n];
+      Set<String> wantedSet = new HashSet<>(wanted);
+      for (int v = 0; v < n; v++) {
+        String name = names.get(v);
+        size[v] = Tensor.checkedSize(shapes.get(name));
+        if (feeds.containsKey(name)) {
+          external[v] = true;
+          feedName[v] = name;
+        } else if (known.containsKey(name)) {
+          external[v] = true;
+          constant[v] = known.get(name);
+        }
+        keep[v] = wantedSet.contains(name);
+      }
+      ArenaLayout layout = new ArenaLayout(size, external, keep);
+      for (int i = 0; i < steps.size(); i++) {
+        ExecutionPlan.Step s = steps.get(i);
+        layout.addStep(s.in, s.out, shares.get(i)[0], shares.get(i)[1] == 1);
+      }
+      layout.layout();
+      return new ExecutionPlan(steps.toArray(new ExecutionPlan.Step[0]), layout, size, feedName,
+          constant, outputs);
+    }
+
+    private int id(String name) {
+      Integer v = ids.get(name);
+      if (v == null) {
+        v = names.size();
+        ids.put(name, v);
+        names.add(name);
+      }
+      return v;
+    }
+
+    /** Id of a float buffer input; -1 for absent or int64 (plan-time) inputs. */
+    private int bufferId(String name) {
+      if (name.isEmpty()) {
+        return -1;
+      }
+      Tensor k = known.get(name);
+      if (k != null && !k.isFloat()) {
+        return -1;
+      }
+      return id(name);
+    }
+
+    private Node soleReader(String value) {
+      return uses.getOrDefault(value, 0) == 1 ? reader.get(value) : null;
+    }
+
+    private Node[] chain(Node host, Set<Node> absorbed, Set<Node> ends) {
+      String op = host.opType();
+      if (!op.equals("Conv") && !op.equals("Gemm") && !op.equals("MatMul")) {
+        return null;
+      }
+      List<Node> chain = new ArrayList<>();
+      chain.add(host);
+      String v = host.output(0);
+      Node next = free(soleReader(v), absorbed, ends);
+      if (op.equals("Conv") && next != null && next.opType().equals("Add")
+          && next.inputs().size() == 2 && next.input(0).equals(v) != next.input(1).equals(v)) {
+        String other = next.input(0).equals(v) ? next.input(1) : next.input(0);
+        Tensor k = known.get(other);
+        if (Arrays.equals(shapes.get(other), shapes.get(v)) && (k == null || k.isFloat())) {
+          chain.add(next);
+          v = next.output(0);
+          next = free(soleReader(v), absorbed, ends);
+        }
+      }
+      if (next != null && Activation.isActivation(next.opType()) && next.input(0).equals(v)
+          && activationOf(next) != null) {
+        chain.add(next);
+      }
+      return chain.size() > 1 ? chain.toArray(new Node[0]) : null;
+    }
+
+    /** The node, unless another chain already took it. */
+    private Node free(Node n, Set<Node> absorbed, Set<Node> ends) {
+      return n == null || absorbed.contains(n) || ends.contains(n) ? null : n;
+    }
+
+    private Activation activationOf(Node node) {
+      try {
+        return Activation.of(node, inputsOf(node, known), opset);
+      } catch (UnsupportedOperatorException e) {
+        return null;
+      }
+    }
+
+    private ExecutionPlan.Step kernelStep(Node node) {
+      int n = node.inputs().size();
+      int[] in = new int[n];
+      for (int i = 0; i < n; i++) {
+        in[i] = bufferId(node.input(i));
+      }
+      for (int i = 1; i < node.outputs().size(); i++) {
+        String extra = node.output(i);
+        if (!extra.isEmpty() && (uses.containsKey(extra) || !graph.consumers(extra).isEmpty())) {
+          throw new UnsupportedOperatorException(node.label() + ": output " + i + " ('" + extra
+              + "') is not supported");
+        }
+      }
+      KernelSpec spec = spec(node, n, null, null);
+      return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(node.output(0))},
+          new Node[] {node});
+    }
+
+    private ExecutionPlan.Step fusedStep(Node[] chain) {
+      Node host = chain[0];
+      Node last = chain[chain.length - 1];
+      String residual = null;
+      Activation act = null;
+      for (int i = 1; i < chain.length; i++) {
+        if (chain[i].opType().equals("Add")) {
+          String prev = chain[i - 1].output(0);
+          residual = chain[i].input(0).equals(prev) ? chain[i].input(1) : chain[i].input(0);
+        } else {
+          act = activationOf(chain[i]);
+        }
+      }
+      int n = host.inputs().size();
+      int[] in = new int[residual == null ? n : n + 1];
+      for (int i = 0; i < n; i++) {
+        in[i] = bufferId(host.input(i));
+      }
+      if (residual != null) {
+        in[n] = id(residual);
+      }
+      KernelSpec spec = spec(host, in.length, residual, act);
+      return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(last.output(0))}, chain);
+    }
+
+    private Kernel kernel(KernelSpec spec) {
+      Kernel k = CpuKernels.create(spec, pool.threads());
+      pool.reserve(k);
+      return k;
+    }
+
+    private KernelSpec spec(Node node, int count, String residual, Activation act) {
+      int n = node.inputs().size();
+      int[][] inShapes = new int[count][];
+      Tensor[] consts = new Tensor[count];
+      for (int i = 0; i < n; i++) {
+        String in = node.input(i);
+        inShapes[i] = in.isEmpty() ? null : shapes.get(in);
+        consts[i] = in.isEmpty() ? null : known.get(in);
+      }
+      if (residual != null) {
+        inShapes[n] = shapes.get(residual);
+      }
+      int[][] outShapes = new int[node.outputs().size()][];
+      for (int i = 0; i < outShapes.length; i++) {
+        outShapes[i] = node.output(i).isEmpty() ? null : shapes.get(node.output(i));
+      }
+      return new KernelSpec(node, opset, inShapes, consts, outShapes, act, residual != null);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.bocomp.engine.cpu;
+
+import io.bocomp.model.ModelFormatException;
+import java.nio.FloatBuffer;
+
+/**
+ * Softmax, with ONNX's two semantics: before opset 13 the input is coerced to 2-D at {@code axis}
+ * (default 1) and each row of {@code prod(dims[axis:])} elements is normalized; from opset 13 the
+ * normalization runs along the single axis {@code axis} (default -1). Both reduce to
+ * {@code outer x len x inner} blocks; exponentials are of {@code x - max} in double precision.
+ * With {@code inner > 1} a whole block is staged and the reductions run across it in
+ * vectorizable row-wise passes.
+ */
+final class SoftmaxKernel implements Kernel {
+  private final int outer;
+  private final int len;
+  private final int inner;
+
+  private SoftmaxKernel(int outer, int len, int inner) {
+    this.outer = outer;
+    this.len = len;
+    this.inner = inner;
+  }
+
+  static Kernel create(KernelSpec spec) {
+    int[] x = spec.in(0);
+    int r = x.length;
+    if (r == 0) {
+      return new SoftmaxKernel(1, 1, 1);
+    }
+    boolean legacy = spec.opset < 13;
+    long axisAttr = spec.node.intAttr("axis", legacy ? 1 : -1);
+    long a = axisAttr < 0 ? axisAttr + r : axisAttr;
+    if (a < 0 || a >= r) {
+      throw new ModelFormatException(spec.node.label() + ": axis " + axisAttr
+          + " is out of range for rank " + r);
+    }
+    int outer = 1;
+    for (int i = 0; i < a; i++) {
+      outer *= x[i];
+    }
+    int rest = 1;
+    for (int i = (int) a + 1; i < r; i++) {
+      rest *= x[i];
+    }
+    return legacy ? new SoftmaxKernel(outer, x[(int) a] * rest, 1)
+        : new SoftmaxKernel(outer, x[(int) a], rest);
+  }
+
+  @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.STAGE, len * inner);
+    s.floats(Scratch.ROW_A, inner);
+    s.floats(Scratch.ROW_B, inner);
+  }
+
+  @Override
+  public int inPlaceInput() {
+    return 0;
+  }
+
+  @Override
+  public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
+    FloatBuffer x = in[0];
+    FloatBuffer y = out[0];
+    int block = len * inner;
+    int grain = Math.max(1, Strips.GRAIN / Math.max(1, block));
+    Strips.forRange(pool, outer, grain, (o0, o1, w) -> {
+      Scratch s = pool.scratch(w);
+      float[] v = s.floats(Scratch.STAGE, block);
+      float[] m = s.floats(Scratch.ROW_A, inner);
+      float[] sum = s.floats(Scratch.ROW_B, inner);
+      for (int o = o0; o < o1; o++) {
+        x.get(o * block, v, 0, block);
+        if (inner == 1) {
+          row(v, len);
+        } else {
+          columns(v, m, sum);
+        }
+        y.put(o * block, v, 0, block);
+      }
+    });
+  }
+
+  private static void row(float[] v, int n) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, v[i]);
+    }
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      float e = (float) Math.exp(v[i] - max);
+      v[i] = e;
+      total += e;
+    }
+    float inv = (float) (1.0 / total);
+    for (int i = 0; i < n; i++) {
+      v[i] *= inv;
+    }
+  }
+
+  private void columns(float[] v, float[] m, float[] sum) {
+    System.arraycopy(v, 0, m, 0, inner);
+    for (int l = 1; l < len; l++) {
+      int base = l * inner;
+      for (int j = 0; j < inner; j++) {
+        m[j] = Math.max(m[j], v[base + j]);
+      }
+    }
+    java.util.Arrays.fill(sum, 0, inner, 0f);
+    for (int l = 0; l < len; l++) {
+      int base = l * inner;
+      for (int j = 0; j < inner; j++) {
+        float e = (float) Math.exp(v[base + j] - m[j]);
+        v[base + j] = e;
+        sum[j] += e;
+      }
+    }
+    for (int j = 0; j < inner; j++) {
+      sum[j] = 1f / sum[j];
+    }
+    for (int l = 0; l < len; l++) {
+      int base = l * inner;
+      for (int j = 0; j < inner; j++) {
+        v[base + j] *= sum[j];
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.bocomp.engine.cpu;
+
+import io.bocomp.model.Tensor;
+import java.nio.FloatBuffer;
+
+/** Element-wise activations (Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh). */
+final class UnaryKernel implements Kernel {
+  private final Activation activation;
+  private final int size;
+
+  private UnaryKernel(Activation activation, int size) {
+    this.activation = activation;
+    this.size = size;
+  }
+
+  static Kernel create(KernelSpec spec) {
+    return new UnaryKernel(Activation.of(spec.node, spec.consts, spec.opset),
+        Tensor.checkedSize(spec.out(0)));
+  }
+
+  @Override
+  public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
+    FloatBuffer x = in[0];
+    FloatBuffer y = out[0];
+    Strips.forRange(pool, size, Strips.GRAIN, (from, to, w) -> {
+      float[] a = pool.scratch(w).floats(Scratch.ROW_A, Strips.STRIP);
+      for (int s = from; s < to; s += Strips.STRIP) {
+        int len = Math.min(Strips.STRIP, to - s);
+        x.get(s, a, 0, len);
+        activation.apply(a, 0, len);
+        y.put(s, a, 0, len);
+      }
+    });
+  }
+
+  @Override
+  public void reserve(Scratch s) {
+    s.floats(Scratch.ROW_A, Strips.STRIP);
+  }
+
+  @Override
+  public int inPlaceInput() {
+    return 0;
+  }
+}

@@ -1,0 +1,74 @@
+package io.bocomp.engine.cpu;
+
+import io.bocomp.engine.Executable;
+import io.bocomp.engine.OrtReference;
+import io.bocomp.engine.Parity;
+import io.bocomp.engine.TestNetworks;
+import io.bocomp.model.Graph;
+import io.bocomp.model.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole networks against ONNX Runtime, each compiled once and run at several batch sizes (the
+ * same executable; plans are per input shape).
+ */
+class CpuNetworkTest {
+  private static CpuBackend backend;
+
+  @BeforeAll
+  static void start() {
+    backend = new CpuBackend(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    backend.close();
+  }
+
+  private static void check(String what, Graph g, int[] inShape, int... batches) {
+    try (Executable e = backend.compile(g, 14)) {
+      for (int b : batches) {
+        int[] shape = inShape.clone();
+        shape[0] = b;
+        Tensor x = Parity.random(1000 + b, shape);
+        Tensor expected = OrtReference.run(g, 14, x);
+        Parity.assertClose(what + " batch " + b, expected, e.run(x));
+      }
+    }
+  }
+
+  @Test
+  void smallCnnWithBatchNormAtBatch1And7And50() {
+    check("conv-bn-relu-pool x2, flatten, gemm-relu, gemm",
+        TestNetworks.smallCnn(1, true, false), new int[] {0, 1, 28, 28}, 1, 7, 50);
+  }
+
+  @Test
+  void smallCnnWithPyTorchFlattenIdiom() {
+    check("small CNN, torch flatten", TestNetworks.smallCnn(2, false, true),
+        new int[] {0, 1, 28, 28}, 1, 7, 50);
+  }
+
+  @Test
+  void resnet18Shaped() {
+    check("ResNet-18", TestNetworks.resnet18(3, 32, 1), new int[] {0, 3, 32, 32}, 1, 3);
+  }
+
+  @Test
+  void resnet18ShapedLargerInputNarrow() {
+    check("ResNet-18 /4 at 64x64", TestNetworks.resnet18(4, 64, 4), new int[] {0, 3, 64, 64},
+        1, 5);
+  }
+
+  @Test
+  void vgg16Shaped() {
+    check("VGG-16 /4", TestNetworks.vgg16(5, 32, 4), new int[] {0, 3, 32, 32}, 1, 4);
+  }
+
+  @Test
+  void mobileNetStyle() {
+    check("MobileNet-style", TestNetworks.mobileNet(6, 48), new int[] {0, 3, 48, 48}, 1, 6);
+  }
+}
