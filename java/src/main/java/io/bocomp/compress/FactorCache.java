@@ -118,6 +118,8 @@ public final class FactorCache {
         LOG.warning("factor cache " + file + " unreadable (" + e.getMessage() + "); rebuilding it");
       }
     }
+    LOG.info("decomposing the layers of " + (modelFile == null ? "the model" : modelFile)
+        + " (once; cached in " + file + ")");
     ModelFactors f = compute(model);
     try {
       Files.createDirectories(file.getParent());

@@ -79,7 +79,13 @@ public final class LayerAnalysis {
   /** A plain-text table of the rows, then the nodes left alone. */
   public static String format(CompressibleModel model, List<Row> rows) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-24s %-14s %-18s %12s %14s  %-30s %s%n", "layer", "op",
+    int width = 24;
+    for (Row r : rows) {
+      width = Math.max(width, r.name().length());
+    }
+    String fmt = "%-" + width + "s %-14s %-18s %12s %14s  %-30s %s%n";
+    String rowFmt = "%-" + width + "s %-14s %-18s %,12d %,14d  %-30s %s%n";
+    b.append(String.format(Locale.ROOT, fmt, "layer", "op",
         "weight", "params", "MACs", "methods", "rank for 90/95/99% energy"));
     for (Row r : rows) {
       List<String> ms = new ArrayList<>();
@@ -91,7 +97,7 @@ public final class LayerAnalysis {
         er.add(e.rankIn() > 0 ? "[" + e.rankIn() + "," + e.rankOut() + "]"
             : e.rank() < 0 ? ">cached" : Integer.toString(e.rank()));
       }
-      b.append(String.format(Locale.ROOT, "%-24s %-14s %-18s %,12d %,14d  %-30s %s%n", r.name(),
+      b.append(String.format(Locale.ROOT, rowFmt, r.name(),
           r.op(), Arrays.toString(r.weightShape()).replace(" ", ""), r.params(), r.macs(),
           String.join(",", ms), er.isEmpty() ? "-" : String.join(" / ", er)));
     }
