@@ -10,6 +10,7 @@ import io.bocomp.bo.SurrogateState;
 import io.bocomp.bo.constraint.KnownConstraint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -30,12 +31,39 @@ final class BoProposer {
   private final SearchSpace space;
   private final long seed;
   private final BayesOptState template;
+  private final FeasibleSampler explorer;
+  private final int exploreEvery;
+  private final Predicate<double[]> alreadyMeasured;
 
-  BoProposer(SearchSpace space, long seed) {
+  /**
+   * @param explorer draws the exploration points (and replaces repeated proposals), or null for
+   *     pure BO
+   * @param exploreEvery every this many BO trials, one is a random feasible point instead (0: never)
+   * @param measured true for a theta whose network was measured already (its proposal would be a
+   *     wasted trial); null to allow repeats
+   */
+  BoProposer(SearchSpace space, long seed, FeasibleSampler explorer, int exploreEvery,
+      Predicate<double[]> measured) {
     this.space = space;
     this.seed = seed;
     this.template = BayesOpt.builder(space.boSpace()).build().state();
+    this.explorer = explorer;
+    this.exploreEvery = explorer == null ? 0 : exploreEvery;
+    this.alreadyMeasured = explorer == null ? null : measured;
   }
+
+  /** True when BO trial {@code boTrial} (counted from the end of the design) explores. */
+  boolean explores(int boTrial) {
+    return exploreEvery > 0 && boTrial % exploreEvery == exploreEvery - 1;
+  }
+
+  /** A random feasible point for trial {@code trial} ({@link FeasibleSampler}). */
+  Proposal explore(int stage, int trial, double lambda, double kappa) {
+    return new Proposal(explorer.random(stage, trial), EXPLORE, lambda, kappa, List.of());
+  }
+
+  /** The phase of exploration trials and of repeated proposals replaced by one. */
+  static final String EXPLORE = "explore";
 
   /** A black-box constraint for the proposal: its name, threshold and per-trial values. */
   record Measured(String name, double threshold, ToDoubleFunction<TrialRecord> value) {}
@@ -62,6 +90,10 @@ final class BoProposer {
       x = fallback.clone();
     }
     List<SurrogateState> gp = bo.state().models();
+    if (alreadyMeasured != null && alreadyMeasured.test(x)) {
+      // The optimizer's choice resolves to a network measured before: a wasted trial. Explore.
+      return new Proposal(explorer.random(stage, trial), EXPLORE, lambda, kappa, gp);
+    }
     return new Proposal(x, "bo", lambda, kappa, gp);
   }
 

@@ -53,6 +53,9 @@ final class ConstrainedSearch implements Search {
       return Proposal.design(design.point(t), design.phase(t));
     }
     double kappa = kappaAt(t);
+    if (proposer.explores(t - design.size())) {
+      return proposer.explore(stage, t, Double.NaN, kappa);
+    }
     return proposer.propose(stage, t, history.subList(0, t), TrialRecord::loss, known(kappa),
         measured(kappa), fallback, Double.NaN, kappa);
   }

@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
  * The first trials of a stage, before any GP is fitted: optionally the uniform plan at the budget
  * (the same value in every dimension, the largest that meets the budget: a strong feasible start
  * and the baseline the tuner must beat), then points of a scrambled Sobol sequence over the box
- * (seeded, so every dimension varies before d lengthscales are fitted).
+ * (seeded, so every dimension varies before d lengthscales are fitted), restricted to the points
+ * that meet the budget in closed form when a {@link FeasibleSampler} is given.
  */
 final class InitialDesign {
   private final List<double[]> points = new ArrayList<>();
@@ -20,11 +21,19 @@ final class InitialDesign {
    * @param size number of design points
    * @param seed seed of the Sobol scrambling
    * @param uniform the uniform plan at the budget, or null to start with Sobol points
+   * @param feasible keeps only Sobol points within the budget, or null for the whole box
    */
-  InitialDesign(SearchSpace space, int size, long seed, double[] uniform) {
+  InitialDesign(SearchSpace space, int size, long seed, double[] uniform,
+      FeasibleSampler feasible) {
     this.startsUniform = uniform != null && size > 0;
     if (startsUniform) {
       points.add(uniform.clone());
+    }
+    if (feasible != null) {
+      for (double[] p : feasible.sobol(size - points.size(), seed)) {
+        points.add(p);
+      }
+      return;
     }
     SobolSequence sobol = SobolSequence.scrambled(space.dimension(), seed);
     double[] u = new double[space.dimension()];

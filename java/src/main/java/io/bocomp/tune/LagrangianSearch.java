@@ -59,6 +59,9 @@ final class LagrangianSearch implements Search {
       return Proposal.design(design.point(t), design.phase(t));
     }
     double lambda = lambdaAt(t, history);
+    if (proposer.explores(t - design.size())) {
+      return proposer.explore(stage, t, lambda, Double.NaN);
+    }
     return proposer.propose(stage, t, history.subList(0, t), r -> r.loss() + lambda * r.r(), null,
         null, fallback, lambda, Double.NaN);
   }

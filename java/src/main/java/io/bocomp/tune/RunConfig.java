@@ -48,7 +48,7 @@ public final class RunConfig {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("budget", "method", "parameter", "mode",
       "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
-      "groups", "initial_design", "trials_per_lambda", "uniform_start", "max_prune_fraction",
+      "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start", "max_prune_fraction",
       "latency", "stages");
 
   public final Budget budget;
@@ -67,6 +67,10 @@ public final class RunConfig {
   public final List<Stage> stages;
   public final int initialDesign;
   public final int trialsPerLambda;
+  /** Every this many BO trials, one is a random point within the budget (0: pure BO). */
+  public final int exploreEvery;
+  /** Layers saving less than this fraction of the budget's cost at most are left dense. */
+  public final double minSaving;
   public final boolean uniformStart;
   public final double maxPruneFraction;
   public final int latencyBatch;
@@ -94,6 +98,8 @@ public final class RunConfig {
     this.stages = b.stages.isEmpty() ? List.of(Stage.whole()) : List.copyOf(b.stages);
     this.initialDesign = b.initialDesign;
     this.trialsPerLambda = b.trialsPerLambda;
+    this.exploreEvery = b.exploreEvery;
+    this.minSaving = b.minSaving;
     this.uniformStart = b.uniformStart;
     this.maxPruneFraction = b.maxPruneFraction;
     this.latencyBatch = b.latencyBatch;
@@ -149,6 +155,8 @@ public final class RunConfig {
     }
     o.put("initial_design", initialDesign);
     o.put("trials_per_lambda", trialsPerLambda);
+    o.put("explore_every", exploreEvery);
+    o.put("min_saving", minSaving);
     o.put("uniform_start", uniformStart);
     o.put("max_prune_fraction", maxPruneFraction);
     ObjectNode lat = o.putObject("latency");
@@ -286,6 +294,12 @@ public final class RunConfig {
       }
       if (root.has("trials_per_lambda")) {
         b.trialsPerLambda(integer(root, "trials_per_lambda"));
+      }
+      if (root.has("explore_every")) {
+        b.exploreEvery(integer(root, "explore_every"));
+      }
+      if (root.has("min_saving")) {
+        b.minSaving(number(root, "min_saving"));
       }
       if (root.has("uniform_start")) {
         if (!root.get("uniform_start").isBoolean()) {
@@ -442,6 +456,8 @@ public final class RunConfig {
     private List<Stage> stages = List.of();
     private int initialDesign;
     private int trialsPerLambda;
+    private int exploreEvery = 4;
+    private double minSaving = 0.01;
     private boolean uniformStart = true;
     private double maxPruneFraction = 0.99;
     private int latencyBatch = 1;
@@ -523,6 +539,21 @@ public final class RunConfig {
       return this;
     }
 
+    /** Every n-th BO trial is a random point within the budget (default 4; 0: pure BO). */
+    public Builder exploreEvery(int n) {
+      this.exploreEvery = n;
+      return this;
+    }
+
+    /**
+     * Layers whose strongest compression saves less than this fraction of the budget's cost are
+     * left dense (default 0.01; 0 searches every layer).
+     */
+    public Builder minSaving(double f) {
+      this.minSaving = f;
+      return this;
+    }
+
     public Builder trialsPerLambda(int n) {
       this.trialsPerLambda = n;
       return this;
@@ -555,8 +586,12 @@ public final class RunConfig {
       if (samples < 1) {
         throw new TuneConfigException("--samples must be >= 1, got " + samples);
       }
-      if (initialDesign < 0 || trialsPerLambda < 0) {
-        throw new TuneConfigException("initial_design and trials_per_lambda must be >= 0");
+      if (initialDesign < 0 || trialsPerLambda < 0 || exploreEvery < 0) {
+        throw new TuneConfigException(
+            "initial_design, trials_per_lambda and explore_every must be >= 0");
+      }
+      if (!(minSaving >= 0 && minSaving < 1)) {
+        throw new TuneConfigException("min_saving must lie in [0, 1), got " + minSaving);
       }
       if (!(maxPruneFraction > 0 && maxPruneFraction <= 1)) {
         throw new TuneConfigException("max_prune_fraction must lie in (0, 1], got "

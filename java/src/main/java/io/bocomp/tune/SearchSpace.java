@@ -65,10 +65,15 @@ public final class SearchSpace {
    * @param groups layers sharing one dimension, one list of patterns per dimension
    * @param fixed plan entries fixed by earlier stages (their layers are not searched)
    * @param maxPruneFraction largest pruning fraction searched
+   * @param savingMetric the cost {@code minSaving} is measured in (an analytic one)
+   * @param minSaving a layer whose strongest compression saves less than this fraction of the
+   *     model's {@code savingMetric} is left dense (with a note) instead of becoming a dimension:
+   *     it cannot move the budget, only the distance (0: search every layer)
    */
   public record Options(MethodChoice method, Parametrization parametrization,
       List<LayerPattern> include, List<LayerPattern> exclude, Map<LayerPattern, Double> freeze,
-      List<List<LayerPattern>> groups, List<PlanEntry> fixed, double maxPruneFraction) {
+      List<List<LayerPattern>> groups, List<PlanEntry> fixed, double maxPruneFraction,
+      CostMetric savingMetric, double minSaving) {
     public Options {
       include = List.copyOf(include);
       exclude = List.copyOf(exclude);
@@ -80,7 +85,7 @@ public final class SearchSpace {
     /** Every layer the method applies to, one dimension each, rank fractions. */
     public static Options of(MethodChoice method) {
       return new Options(method, Parametrization.RANK, List.of(), List.of(), Map.of(), List.of(),
-          List.of(), 0.99);
+          List.of(), 0.99, CostMetric.PARAMS, 0);
     }
   }
 
@@ -151,6 +156,15 @@ public final class SearchSpace {
         fixed.add(entry(factors, l, m, kind, frozen));
         notes.add(l.name() + ": frozen at " + kind.json() + " " + frozen);
         continue;
+      }
+      if (o.minSaving() > 0) {
+        double saving = maxSaving(factors, l, m, kind, o);
+        if (saving < o.minSaving()) {
+          notes.add(String.format(Locale.ROOT, "%s: left dense: its strongest compression saves"
+              + " %.3f%% of the model's %s (below min_saving %.3g%%)", l.name(), 100 * saving,
+              o.savingMetric().json(), 100 * o.minSaving()));
+          continue;
+        }
       }
       searched.add(l);
       methodOf.put(l.name(), m);
@@ -419,6 +433,21 @@ public final class SearchSpace {
       out[i++] = c;
     }
     return out;
+  }
+
+  /** The fraction of the model's cost that layer l saves at its strongest setting (0 if none). */
+  private static double maxSaving(ModelFactors factors, CompressibleLayer l, Method m,
+      Parametrization kind, Options o) {
+    Knob k = knob(factors, kind, l.name(), List.of(l), Map.of(l.name(), m), o.maxPruneFraction(),
+        new ArrayList<>());
+    if (k == null) {
+      return 0;
+    }
+    double strongest = kind.higherCompresses() ? k.upper() : k.lower();
+    CostMetric metric = o.savingMetric().analytic() ? o.savingMetric() : CostMetric.MACS;
+    PlanCost c = PlanCost.analytic(CompressionPlan.of(List.of(entry(factors, l, m, kind,
+        strongest))).resolve(factors, ApplyOptions.defaults()));
+    return 1 - c.fraction(metric, PlanCost.original(factors));
   }
 
   /** The plan entry giving layer {@code l} value {@code v}. */

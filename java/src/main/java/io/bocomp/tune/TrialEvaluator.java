@@ -46,6 +46,15 @@ final class TrialEvaluator {
     return PlanCost.analytic(space.resolve(theta)).fraction(metric, original);
   }
 
+  /** True when the network theta resolves to was measured before (in this run). */
+  boolean measured(double[] theta) {
+    try {
+      return cache.contains(cachePrefix + "|" + EvaluationCache.key(space.resolve(theta)));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   TrialRecord evaluate(int stage, int trial, Proposal p, double boMillis) {
     double[] theta = p.theta();
     long t0 = System.nanoTime();

@@ -284,9 +284,12 @@ public final class Tuner implements AutoCloseable {
         : theta -> PlanCost.analytic(space.resolve(theta)).fraction(CostMetric.MACS, originalCost);
     double[] uniform = InitialDesign.uniformAtBudget(space, proxy, fraction);
     double[] fallback = uniform != null ? uniform : space.strongest();
+    FeasibleSampler feasible = config.exploreEvery > 0
+        ? new FeasibleSampler(space, proxy, fraction, config.seed) : null;
     InitialDesign design = new InitialDesign(space, designSize,
-        BoProposer.trialSeed(config.seed, k, -1), config.uniformStart ? uniform : null);
-    BoProposer proposer = new BoProposer(space, config.seed);
+        BoProposer.trialSeed(config.seed, k, -1), config.uniformStart ? uniform : null, feasible);
+    BoProposer proposer = new BoProposer(space, config.seed, feasible, config.exploreEvery,
+        evaluator::measured);
     if (config.mode == RunConfig.Mode.CONSTRAINED) {
       return new ConstrainedSearch(k, design, proposer, fraction, trials,
           CoolingSchedule.named(config.cooling), analytic, fallback);
@@ -309,7 +312,8 @@ public final class Tuner implements AutoCloseable {
       groups.add(ps);
     }
     return new SearchSpace.Options(config.methodOf(stage), config.parametrization, include, exclude,
-        freeze, groups, fixed, config.maxPruneFraction);
+        freeze, groups, fixed, config.maxPruneFraction, config.budgetOf(stage).metric(),
+        config.minSaving);
   }
 
   /** Throws when the strongest compression of the space misses the budget. */
