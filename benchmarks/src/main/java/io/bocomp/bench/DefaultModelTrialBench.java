@@ -2,22 +2,17 @@ package io.bocomp.bench;
 
 import io.bocomp.ModelLoader;
 import io.bocomp.compress.ApplyOptions;
-import io.bocomp.compress.CompressibleLayer;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
 import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
-import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;
-import io.bocomp.compress.PlanEntry;
 import io.bocomp.engine.BatchRunner;
 import io.bocomp.engine.Executable;
 import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,35 +50,25 @@ public class DefaultModelTrialBench {
   private CompressionPlan plan;
   private Tensor sample;
   private CpuBackend cpu;
-  private CpuDecompositions dec;
+  private TrialFixture fixture;
 
   @Setup(Level.Trial)
   public void setup() {
     model = ModelLoader.loadDefault();
     analysed = CompressibleModel.of(model);
-    dec = new CpuDecompositions();
-    factors = new FactorCache(dec, FactorCache.Settings.defaults(), null).compute(analysed);
-    List<PlanEntry> entries = new ArrayList<>();
-    for (CompressibleLayer l : analysed.layers()) {
-      if (l.methods().contains(Method.TUCKER2)) {
-        entries.add(PlanEntry.tucker2(l.name(), Math.max(1, l.inputs() / 2),
-            Math.max(1, l.outputs() / 2)));
-      } else {
-        entries.add(PlanEntry.svdRank(l.name(), Math.max(1, Math.min(l.inputs(), l.outputs()) / 4)));
-      }
-    }
-    plan = CompressionPlan.of(entries);
+    fixture = new TrialFixture(analysed, 0.5, 0.25);
+    factors = fixture.factors;
+    plan = fixture.plan;
     sample = ModelLoader.defaultSample().head(images).images();
     cpu = new CpuBackend();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    long before = dec.decompositionCount();
-    build();
-    cpu.close();
-    if (dec.decompositionCount() != before) {
-      throw new IllegalStateException("a trial decomposed a layer");
+    try {
+      fixture.requireNoDecomposition(this::build);
+    } finally {
+      cpu.close();
     }
   }
 

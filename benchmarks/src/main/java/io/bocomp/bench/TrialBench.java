@@ -1,18 +1,13 @@
 package io.bocomp.bench;
 
 import io.bocomp.compress.ApplyOptions;
-import io.bocomp.compress.CompressibleLayer;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
 import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
-import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;
-import io.bocomp.compress.PlanEntry;
 import io.bocomp.compress.cost.AnalyticCost;
 import io.bocomp.model.Graph;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,35 +44,20 @@ public class TrialBench {
   private CompressibleModel model;
   private ModelFactors factors;
   private CompressionPlan plan;
-  private CpuDecompositions dec;
+  private TrialFixture fixture;
 
   @Setup(Level.Trial)
   public void setup() {
     graph = Vgg16Weights.build(7);
     model = CompressibleModel.of(graph, 17);
-    dec = new CpuDecompositions();
-    factors = new FactorCache(dec, FactorCache.Settings.defaults(), null).compute(model);
-    List<PlanEntry> entries = new ArrayList<>();
-    for (CompressibleLayer l : model.layers()) {
-      if (l.methods().contains(Method.TUCKER2)) {
-        entries.add(PlanEntry.tucker2(l.name(), Math.max(1, (int) (l.inputs() * rankFraction)),
-            Math.max(1, (int) (l.outputs() * rankFraction))));
-      } else {
-        int max = factors.of(l.name()).orElseThrow().maxRank();
-        int r = (int) (Math.min(l.inputs(), l.outputs()) * rankFraction);
-        entries.add(PlanEntry.svdRank(l.name(), Math.max(1, Math.min(max, r))));
-      }
-    }
-    plan = CompressionPlan.of(entries);
+    fixture = new TrialFixture(model, rankFraction, rankFraction);
+    factors = fixture.factors;
+    plan = fixture.plan;
   }
 
   @TearDown(Level.Trial)
   public void checkNoDecomposition() {
-    long before = dec.decompositionCount();
-    plan.apply(graph, factors, ApplyOptions.defaults());
-    if (dec.decompositionCount() != before) {
-      throw new IllegalStateException("a trial decomposed a layer");
-    }
+    fixture.requireNoDecomposition(this::trial);
   }
 
   @Benchmark

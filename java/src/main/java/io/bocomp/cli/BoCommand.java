@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +26,8 @@ import picocli.CommandLine.Spec;
  * its value, the best value and point so far and the evaluated point, then the recommended point
  * and the certificate. With {@code --json} stdout holds only one JSON object:
  * {@code {"best_value":…,"best_x":[…],"trace":[…],"certificate":{…}}} where {@code trace[i]} is the
- * best observed value after trial {@code i + 1}. Bad input: exit code 2 and one line on stderr.
+ * best observed value after trial {@code i + 1}. Bad input is a {@link BocompException} (or a
+ * picocli parameter error) naming the option, which {@link Main} prints as one line with exit code 2.
  */
 @Command(name = "bo", mixinStandardHelpOptions = true,
     description = "Minimize a built-in test function (branin, hartmann6, sinone, rosenbrock10, ackley10; "
@@ -52,63 +52,50 @@ public final class BoCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print only a JSON object on stdout.")
   boolean json;
 
-  /** A command line for this command whose parse errors are one line on stderr with exit code 2. */
-  public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new BoCommand());
-    cl.setParameterExceptionHandler((ex, args) -> {
-      ex.getCommandLine().getErr().println("bocomp bo: " + ex.getMessage());
-      ex.getCommandLine().getErr().flush();
-      return 2;
-    });
-    return cl;
-  }
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      TestFunction f = resolve();
-      if (trials < 1) {
-        throw new BocompException("--trials must be >= 1, got " + trials);
-      }
-      BayesOpt bo = BayesOpt.builder(f.space()).seed(seed).build();
-      int[] trial = {0};
-      double[] best = {Double.NaN};
-      double[][] bestX = {null};
-      OptimizationResult r = bo.minimize(f.objective(), trials, o -> {
-        trial[0]++;
-        if (!o.evaluation().isFailed() && !(o.evaluation().mean() >= best[0])) {
-          best[0] = o.evaluation().mean();
-          bestX[0] = o.x();
-        }
-        if (!json) {
-          out.println(trialLine(trial[0], o, best[0], bestX[0]));
-          out.flush();
-        }
-      });
-      if (json) {
-        out.println(toJson(r));
-      } else {
-        out.printf(Locale.ROOT, "best value %.6g at %s (noiseless %.6g; known minimum %.6g)%n", r.bestValue(),
-            Arrays.toString(r.bestX()), f.value(r.bestX()), f.optimum());
-        Certificate c = r.certificate();
-        if (c != null) {
-          out.printf(Locale.ROOT, "certificate: P[within %.3g of the minimum] = %.3f (union bound %.3f, %d candidates)%n",
-              c.epsilon(), c.probability(), c.unionBound(), c.candidates());
-        }
-      }
-      out.flush();
-      return 0;
-    } catch (BocompException | IllegalArgumentException e) {
-      err.println("bocomp bo: " + e.getMessage());
-      err.flush();
-      return 2;
+    TestFunction f = resolve();
+    if (trials < 1) {
+      throw new BocompException("--trials must be >= 1, got " + trials);
     }
+    BayesOpt bo = BayesOpt.builder(f.space()).seed(seed).build();
+    int[] trial = {0};
+    double[] best = {Double.NaN};
+    double[][] bestX = {null};
+    OptimizationResult r = bo.minimize(f.objective(), trials, o -> {
+      trial[0]++;
+      if (!o.evaluation().isFailed() && !(o.evaluation().mean() >= best[0])) {
+        best[0] = o.evaluation().mean();
+        bestX[0] = o.x();
+      }
+      if (!json) {
+        out.println(trialLine(trial[0], o, best[0], bestX[0]));
+        out.flush();
+      }
+    });
+    if (json) {
+      out.println(toJson(r));
+    } else {
+      out.printf(Locale.ROOT, "best value %.6g at %s (noiseless %.6g; known minimum %.6g)%n", r.bestValue(),
+          Arrays.toString(r.bestX()), f.value(r.bestX()), f.optimum());
+      Certificate c = r.certificate();
+      if (c != null) {
+        out.printf(Locale.ROOT, "certificate: P[within %.3g of the minimum] = %.3f (union bound %.3f, %d candidates)%n",
+            c.epsilon(), c.probability(), c.unionBound(), c.candidates());
+      }
+    }
+    out.flush();
+    return 0;
   }
 
   private TestFunction resolve() {
-    TestFunction f = TestFunctions.byName(function, seed);
+    TestFunction f;
+    try {
+      f = TestFunctions.byName(function, seed);
+    } catch (IllegalArgumentException e) {
+      throw new BocompException("--function: " + e.getMessage(), e);
+    }
     if (noise != null) {
       if (!(noise >= 0) || noise.isInfinite()) {
         throw new BocompException("--noise must be finite and >= 0, got " + noise);

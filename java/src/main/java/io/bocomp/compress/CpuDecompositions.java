@@ -7,6 +7,7 @@ import static org.bytedeco.openblas.global.openblas.CblasUpper;
 import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
 
 import io.bocomp.engine.Decompositions;
+import io.bocomp.engine.OpenBlasThreads;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;

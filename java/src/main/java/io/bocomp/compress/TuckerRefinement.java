@@ -5,6 +5,7 @@ import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 import static org.bytedeco.openblas.global.openblas.CblasUpper;
 
+import io.bocomp.engine.OpenBlasThreads;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
 import org.bytedeco.openblas.global.openblas;

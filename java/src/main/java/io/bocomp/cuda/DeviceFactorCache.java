@@ -6,10 +6,9 @@ import static io.bocomp.cuda.CudaCalls.floats;
 import io.bocomp.engine.Decompositions.DeviceResidentFactors;
 import io.bocomp.engine.Decompositions.LowRankFactors;
 import io.bocomp.engine.Decompositions.Tucker2Layers;
+import io.bocomp.engine.FactorEntries;
 import io.bocomp.model.Tensor;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,25 +35,21 @@ import org.bytedeco.cuda.global.cublas;
  */
 public final class DeviceFactorCache implements DeviceResidentFactors {
   private final CudaDecompositions owner;
-  private final Map<String, DeviceSvdFactors> svd;  // u holds US = U diag(s)
-  private final Map<String, DeviceTucker2Factors> tucker;
+  // SVD entries' u holds US = U diag(s)
+  private final FactorEntries<DeviceSvdFactors, DeviceTucker2Factors> entries =
+      new FactorEntries<>();
   private final DeviceArena scratch = new DeviceArena();
   private boolean closed;
 
-  private DeviceFactorCache(CudaDecompositions owner, Map<String, DeviceSvdFactors> svd,
-      Map<String, DeviceTucker2Factors> tucker) {
+  private DeviceFactorCache(CudaDecompositions owner) {
     this.owner = owner;
-    this.svd = svd;
-    this.tucker = tucker;
   }
 
   /** Uploads and decomposes all entries; see the class comment. */
   static DeviceFactorCache build(CudaDecompositions owner, Map<String, Tensor> matrices,
       Map<String, Tensor> kernels) {
-    Map<String, DeviceSvdFactors> svd = new LinkedHashMap<>();
-    Map<String, DeviceTucker2Factors> tucker = new LinkedHashMap<>();
     List<DeviceTensor> inputs = new ArrayList<>();
-    DeviceFactorCache cache = new DeviceFactorCache(owner, svd, tucker);
+    DeviceFactorCache cache = new DeviceFactorCache(owner);
     try {
       List<DeviceSvdFactors> svdOut = new ArrayList<>();
       for (Map.Entry<String, Tensor> e : matrices.entrySet()) {
@@ -64,7 +59,7 @@ public final class DeviceFactorCache implements DeviceResidentFactors {
         }
         inputs.add(DeviceTensor.upload(a));
         DeviceSvdFactors f = DeviceSvdFactors.allocate(a.dim(0), a.dim(1));
-        svd.put(e.getKey(), f);
+        cache.entries.putMatrix(e.getKey(), f);
         svdOut.add(f);
       }
       owner.svd(new ArrayList<>(inputs), svdOut);
@@ -80,7 +75,7 @@ public final class DeviceFactorCache implements DeviceResidentFactors {
         inputs.add(d);
         kin.add(d);
         DeviceTucker2Factors f = DeviceTucker2Factors.allocate(w.shape());
-        tucker.put(e.getKey(), f);
+        cache.entries.putKernel(e.getKey(), f);
         kout.add(f);
       }
       owner.tucker2(kin, kout);
@@ -119,36 +114,36 @@ public final class DeviceFactorCache implements DeviceResidentFactors {
   /** U_r diag(s_r) of an SVD entry: an m x r view (row stride k). */
   public DeviceTensor svdLeft(String key, int rank) {
     DeviceSvdFactors f = matrix(key);
-    checkRank(key, rank, f.s().size());
+    FactorEntries.checkRank(key, rank, f.s().size());
     return f.u().leadingColumns(rank);
   }
 
   /** Vt_r of an SVD entry: an r x n view. */
   public DeviceTensor svdRight(String key, int rank) {
     DeviceSvdFactors f = matrix(key);
-    checkRank(key, rank, f.s().size());
+    FactorEntries.checkRank(key, rank, f.s().size());
     return f.vt().rows(0, rank);
   }
 
   /** U_out's leading rOut columns (Cout x rOut view, row stride Cout). */
   public DeviceTensor tuckerOut(String key, int rOut) {
     DeviceTucker2Factors f = kernel(key);
-    checkRank(key + " (output mode)", rOut, f.uOut().dim(0));
+    FactorEntries.checkRank(key + " (output mode)", rOut, f.uOut().dim(0));
     return f.uOut().leadingColumns(rOut);
   }
 
   /** U_in's leading rIn columns (Cin x rIn view, row stride Cin). */
   public DeviceTensor tuckerIn(String key, int rIn) {
     DeviceTucker2Factors f = kernel(key);
-    checkRank(key + " (input mode)", rIn, f.uIn().dim(0));
+    FactorEntries.checkRank(key + " (input mode)", rIn, f.uIn().dim(0));
     return f.uIn().leadingColumns(rIn);
   }
 
   /** The core's leading block as an rOut x (rIn*kh*kw) view (row stride Cin*kh*kw). */
   public DeviceTensor tuckerCore(String key, int rOut, int rIn) {
     DeviceTucker2Factors f = kernel(key);
-    checkRank(key + " (output mode)", rOut, f.uOut().dim(0));
-    checkRank(key + " (input mode)", rIn, f.uIn().dim(0));
+    FactorEntries.checkRank(key + " (output mode)", rOut, f.uOut().dim(0));
+    FactorEntries.checkRank(key + " (input mode)", rIn, f.uIn().dim(0));
     return f.coreSlice(rOut, rIn);
   }
 
@@ -156,12 +151,12 @@ public final class DeviceFactorCache implements DeviceResidentFactors {
 
   @Override
   public Set<String> matrixKeys() {
-    return Collections.unmodifiableSet(svd.keySet());
+    return entries.matrixKeys();
   }
 
   @Override
   public Set<String> kernelKeys() {
-    return Collections.unmodifiableSet(tucker.keySet());
+    return entries.kernelKeys();
   }
 
   @Override
@@ -171,9 +166,7 @@ public final class DeviceFactorCache implements DeviceResidentFactors {
 
   @Override
   public Tensor modeEigenvalues(String key, int mode) {
-    if (mode != 0 && mode != 1) {
-      throw new IllegalArgumentException("Tucker-2 mode must be 0 or 1, got " + mode);
-    }
+    FactorEntries.checkMode(mode);
     DeviceTucker2Factors f = kernel(key);
     return (mode == 0 ? f.eigOut() : f.eigIn()).toHost();
   }
@@ -268,28 +261,12 @@ public final class DeviceFactorCache implements DeviceResidentFactors {
 
   private DeviceSvdFactors matrix(String key) {
     ensureOpen();
-    DeviceSvdFactors f = svd.get(key);
-    if (f == null) {
-      throw new IllegalArgumentException("no SVD entry '" + key + "' (have " + svd.keySet() + ")");
-    }
-    return f;
+    return entries.matrix(key);
   }
 
   private DeviceTucker2Factors kernel(String key) {
     ensureOpen();
-    DeviceTucker2Factors f = tucker.get(key);
-    if (f == null) {
-      throw new IllegalArgumentException("no Tucker-2 entry '" + key + "' (have " + tucker.keySet()
-          + ")");
-    }
-    return f;
-  }
-
-  private static void checkRank(String what, int rank, int max) {
-    if (rank < 0 || rank > max) {
-      throw new IllegalArgumentException("rank " + rank + " out of range [0, " + max + "] for '"
-          + what + "'");
-    }
+    return entries.kernel(key);
   }
 
   private void ensureOpen() {
@@ -304,8 +281,8 @@ public final class DeviceFactorCache implements DeviceResidentFactors {
       return;
     }
     closed = true;
-    svd.values().forEach(DeviceSvdFactors::close);
-    tucker.values().forEach(DeviceTucker2Factors::close);
+    entries.matrices().forEach(DeviceSvdFactors::close);
+    entries.kernels().forEach(DeviceTucker2Factors::close);
     scratch.close();
   }
 }

@@ -12,8 +12,6 @@ import io.bocomp.engine.Decompositions.Tucker2Layers;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,13 +24,9 @@ import java.util.Set;
  * SGEMMs (OpenBLAS) per call. Also the reference the GPU cache is tested against.
  */
 public final class HostResidentFactors implements DeviceResidentFactors {
-  private final Map<String, SvdFactors> svd;
-  private final Map<String, Tucker2Factors> tucker;
+  private final FactorEntries<SvdFactors, Tucker2Factors> entries = new FactorEntries<>();
 
-  private HostResidentFactors(Map<String, SvdFactors> svd, Map<String, Tucker2Factors> tucker) {
-    this.svd = svd;
-    this.tucker = tucker;
-  }
+  private HostResidentFactors() {}
 
   /** Decomposes all entries with {@code decompositions} and keeps the host factors. */
   public static HostResidentFactors build(Decompositions decompositions,
@@ -43,45 +37,42 @@ public final class HostResidentFactors implements DeviceResidentFactors {
         : decompositions.svd(mk.stream().map(matrices::get).toList());
     List<Tucker2Factors> t = kk.isEmpty() ? List.of()
         : decompositions.tucker2(kk.stream().map(kernels::get).toList());
-    Map<String, SvdFactors> sm = new LinkedHashMap<>();
+    HostResidentFactors cache = new HostResidentFactors();
     for (int i = 0; i < mk.size(); i++) {
-      sm.put(mk.get(i), s.get(i));
+      cache.entries.putMatrix(mk.get(i), s.get(i));
     }
-    Map<String, Tucker2Factors> tm = new LinkedHashMap<>();
     for (int i = 0; i < kk.size(); i++) {
-      tm.put(kk.get(i), t.get(i));
+      cache.entries.putKernel(kk.get(i), t.get(i));
     }
-    return new HostResidentFactors(sm, tm);
+    return cache;
   }
 
   @Override
   public Set<String> matrixKeys() {
-    return Collections.unmodifiableSet(svd.keySet());
+    return entries.matrixKeys();
   }
 
   @Override
   public Set<String> kernelKeys() {
-    return Collections.unmodifiableSet(tucker.keySet());
+    return entries.kernelKeys();
   }
 
   @Override
   public Tensor singularValues(String key) {
-    return matrix(key).s().copy();
+    return entries.matrix(key).s().copy();
   }
 
   @Override
   public Tensor modeEigenvalues(String key, int mode) {
-    Tucker2Factors f = kernel(key);
-    if (mode != 0 && mode != 1) {
-      throw new IllegalArgumentException("Tucker-2 mode must be 0 or 1, got " + mode);
-    }
+    Tucker2Factors f = entries.kernel(key);
+    FactorEntries.checkMode(mode);
     return (mode == 0 ? f.eigOut() : f.eigIn()).copy();
   }
 
   @Override
   public LowRankFactors lowRank(String key, int rank) {
-    SvdFactors f = matrix(key);
-    checkRank(key, rank, f.rank());
+    SvdFactors f = entries.matrix(key);
+    FactorEntries.checkRank(key, rank, f.rank());
     int m = f.u().dim(0);
     int k = f.rank();
     int n = f.vt().dim(1);
@@ -114,13 +105,13 @@ public final class HostResidentFactors implements DeviceResidentFactors {
 
   @Override
   public Tucker2Layers tucker2(String key, int rOut, int rIn) {
-    Tucker2Factors f = kernel(key);
+    Tucker2Factors f = entries.kernel(key);
     int[] shape = f.core().shape();
     int cout = shape[0];
     int cin = shape[1];
     int sp = shape[2] * shape[3];
-    checkRank(key + " (output mode)", rOut, cout);
-    checkRank(key + " (input mode)", rIn, cin);
+    FactorEntries.checkRank(key + " (output mode)", rOut, cout);
+    FactorEntries.checkRank(key + " (input mode)", rIn, cin);
     float[] uo = f.uOut().toFloatArray();
     float[] ui = f.uIn().toFloatArray();
     float[] core = f.core().toFloatArray();
@@ -146,7 +137,7 @@ public final class HostResidentFactors implements DeviceResidentFactors {
   @Override
   public Tensor tucker2Weight(String key, int rOut, int rIn) {
     Tucker2Layers l = tucker2(key, rOut, rIn);
-    int[] shape = kernel(key).core().shape();
+    int[] shape = entries.kernel(key).core().shape();
     int cout = shape[0];
     int cin = shape[1];
     int sp = shape[2] * shape[3];
@@ -179,33 +170,8 @@ public final class HostResidentFactors implements DeviceResidentFactors {
     return Tensor.of(new int[] {cin, rIn}, u);
   }
 
-  private SvdFactors matrix(String key) {
-    SvdFactors f = svd.get(key);
-    if (f == null) {
-      throw new IllegalArgumentException("no SVD entry '" + key + "' (have " + svd.keySet() + ")");
-    }
-    return f;
-  }
-
-  private Tucker2Factors kernel(String key) {
-    Tucker2Factors f = tucker.get(key);
-    if (f == null) {
-      throw new IllegalArgumentException("no Tucker-2 entry '" + key + "' (have " + tucker.keySet()
-          + ")");
-    }
-    return f;
-  }
-
-  static void checkRank(String what, int rank, int max) {
-    if (rank < 0 || rank > max) {
-      throw new IllegalArgumentException("rank " + rank + " out of range [0, " + max + "] for '"
-          + what + "'");
-    }
-  }
-
   @Override
   public void close() {
-    svd.clear();
-    tucker.clear();
+    entries.clear();
   }
 }

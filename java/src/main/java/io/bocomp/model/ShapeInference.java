@@ -2,7 +2,6 @@ package io.bocomp.model;
 
 import java.util.Arrays;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Static shape inference for the supported operators. Used at import (to annotate value infos and
@@ -17,25 +16,18 @@ import java.util.TreeSet;
  * {@link #infer}); Reshape then makes that dimension unknown.
  *
  * <p>Limits: Conv, ConvTranspose and pools are inferred for any spatial rank, but only the ops in
- * {@link #supportedOps()} are known; anything else, or any node outside the default domain, is
+ * {@link SupportedOps#OPS} (the one list the importer and the engine share) are known; anything else, or any node outside the default domain, is
  * rejected.
  */
 public final class ShapeInference {
   /** Marks an element of an int64 value that is not known statically. */
   public static final long UNKNOWN_VALUE = Long.MIN_VALUE;
 
-  private static final Set<String> OPS = Set.of(
-      "Conv", "ConvTranspose", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "PRelu",
-      "Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
-      "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization",
-      "Flatten", "Reshape", "Transpose", "Concat", "Softmax", "Identity", "Dropout", "Constant",
-      "Shape", "Gather", "Unsqueeze", "Squeeze");
-
   private ShapeInference() {}
 
-  /** The op types this class infers, sorted. */
+  /** The op types this class infers, sorted: {@link SupportedOps#OPS}. */
   public static Set<String> supportedOps() {
-    return new TreeSet<>(OPS);
+    return SupportedOps.OPS;
   }
 
   /**
@@ -148,17 +140,16 @@ public final class ShapeInference {
   }
 
   static void requireSupported(Node node) {
-    String d = node.domain();
-    if (!(d.isEmpty() || d.equals("ai.onnx")) || !OPS.contains(node.opType())) {
+    if (!SupportedOps.isSupported(node.domain(), node.opType())) {
       throw unsupported(node);
     }
   }
 
   static UnsupportedOperatorException unsupported(Node node) {
-    String op = node.domain().isEmpty() || node.domain().equals("ai.onnx")
+    String op = SupportedOps.DEFAULT_DOMAINS.contains(node.domain())
         ? node.opType() : node.domain() + "." + node.opType();
     return new UnsupportedOperatorException("node '" + node.name() + "' uses unsupported op "
-        + op + "; supported ops: " + String.join(", ", supportedOps()));
+        + op + "; supported ops: " + SupportedOps.listing());
   }
 
   private static void requireInputs(Node node, long opset) {

@@ -5,9 +5,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The operators (default ONNX domain) bocomp imports and executes: the one list the importer, the
- * engine and the CLI all consult, so an error message naming "the supported ops" never disagrees
- * with what actually runs.
+ * The operators (default ONNX domain) bocomp imports and executes: the one list the importer,
+ * shape inference and the CLI consult, so an error message naming "the supported ops" never
+ * disagrees with what actually runs. The CPU backend registers a kernel per op
+ * ({@code engine.cpu.CpuKernels}); {@code SupportedOpsAgreementTest} proves the two sets are equal.
  *
  * <p>Shape, Gather and Unsqueeze are here because exporters (PyTorch's {@code x.view(x.size(0),
  * -1)}) emit them to compute a Flatten's target shape; they are meant for such shape subgraphs, not
@@ -21,11 +22,11 @@ public final class SupportedOps {
 
   /** Supported op types of the default domain, sorted by name. */
   public static final Set<String> OPS = Collections.unmodifiableSet(new TreeSet<>(Set.of(
-      "Conv", "Gemm", "MatMul",
+      "Conv", "ConvTranspose", "Gemm", "MatMul",
       "Add", "Sub", "Mul", "Div",
       "Relu", "LeakyRelu", "PRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
-      "MaxPool", "AveragePool", "GlobalAveragePool", "BatchNormalization",
-      "Flatten", "Reshape", "Transpose", "Concat", "Softmax",
+      "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization",
+      "Flatten", "Reshape", "Squeeze", "Transpose", "Concat", "Softmax",
       "Identity", "Dropout", "Constant",
       "Shape", "Gather", "Unsqueeze")));
 

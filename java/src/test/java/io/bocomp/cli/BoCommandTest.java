@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -56,19 +57,34 @@ class BoCommandTest {
   }
 
   @Test
-  void badInputExitsWithCode2AndOneLineOnStderr() {
+  void badValuesAreOneErrorLineFromMainNamingTheOption() {
     for (String[] args : new String[][] {
-      {"--function", "nope"},
-      {"--function", "branin", "--trials", "0"},
-      {"--function", "branin", "--noise", "-1"},
-      {"--function", "branin", "--trials", "many"},
-      {"--trials", "3"},
+      {"bo", "--function", "nope"},
+      {"bo", "--function", "branin", "--trials", "0"},
+      {"bo", "--function", "branin", "--noise", "-1"},
     }) {
-      Run r = run(BoCommand.commandLine(), args);
-      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(r.err().trim().split("\n")).as(String.join(" ", args)).hasSize(1);
-      assertThat(r.err()).startsWith("bocomp bo: ");
-      assertThat(r.out()).isEmpty();
+      CliRunner r = CliRunner.run(args);
+      String what = String.join(" ", args);
+      assertThat(r.exitCode).as(what).isEqualTo(Main.EXIT_BAD_INPUT);
+      assertThat(r.err.trim().split("\n")).as(what).hasSize(1);
+      assertThat(r.err).as(what).startsWith("bocomp: error: --").contains(args[args.length - 2]);
+      assertThat(r.out).as(what).isEmpty();
+    }
+  }
+
+  @Test
+  void parseErrorsGoThroughMainsUsageHandler() {
+    Map<String, String[]> cases = Map.of(
+        "--trials", new String[] {"bo", "--function", "branin", "--trials", "many"},
+        "--function", new String[] {"bo", "--trials", "3"});
+    for (Map.Entry<String, String[]> c : cases.entrySet()) {
+      String[] args = c.getValue();
+      CliRunner r = CliRunner.run(args);
+      String what = String.join(" ", args);
+      assertThat(r.exitCode).as(what).isEqualTo(Main.EXIT_BAD_INPUT);
+      assertThat(r.err).as(what).startsWith("bocomp: ").contains(c.getKey())
+          .contains("Try 'bocomp bo --help'");
+      assertThat(r.out).as(what).isEmpty();
     }
   }
 }

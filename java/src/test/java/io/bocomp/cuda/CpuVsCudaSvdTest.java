@@ -3,6 +3,7 @@ package io.bocomp.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.engine.Decompositions.SvdFactors;
 import io.bocomp.model.Tensor;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Differential tests of the GPU SVDs against LAPACK (LAPACKE_sgesdd, the CPU path) on awkward
- * shapes, through both routes and the automatic choice. Skips without a usable GPU.
+ * Differential tests of the GPU SVDs against the CPU path ({@link CpuDecompositions}: LAPACK's
+ * sgesdd) on awkward shapes, through both routes and the automatic choice. Skips without a usable GPU.
  */
 class CpuVsCudaSvdTest {
   /** Degenerate, odd, prime-ish and tile-unfriendly shapes; both orientations. */
@@ -29,6 +30,7 @@ class CpuVsCudaSvdTest {
   private static final Map<SvdRoute, CudaDecompositions> GPU = new EnumMap<>(SvdRoute.class);
   private static final List<Tensor> MATRICES = new ArrayList<>();
   private static final List<SvdFactors> LAPACK = new ArrayList<>();
+  private static final CpuDecompositions CPU = new CpuDecompositions(1);
 
   @BeforeAll
   static void requireGpu() {
@@ -43,7 +45,7 @@ class CpuVsCudaSvdTest {
       double[] s = TestMatrices.gappedSpectrum(Math.min(shape[0], shape[1]));
       Tensor a = TestMatrices.withSpectrum(shape[0], shape[1], s, seed++);
       MATRICES.add(a);
-      LAPACK.add(LapackReference.sgesdd(a));
+      LAPACK.add(cpuSvd(a));
     }
   }
 
@@ -96,7 +98,7 @@ class CpuVsCudaSvdTest {
         TestMatrices.gaussian(5, 513, 511));
     List<SvdFactors> gpu = GPU.get(route).svd(batch);
     for (int i = 0; i < batch.size(); i++) {
-      SvdFactors ref = LapackReference.sgesdd(batch.get(i));
+      SvdFactors ref = cpuSvd(batch.get(i));
       float s0 = ref.s().get(0);
       assertThat(FactorChecks.toleranceRatio(gpu.get(i).s().toFloatArray(), ref.s().toFloatArray(),
           0, 1e-5 * s0)).as(route + " " + batch.get(i) + ": singular values to 1e-5 s_0")
@@ -144,7 +146,7 @@ class CpuVsCudaSvdTest {
       s[i] = i < 20 ? 10 * Math.pow(0.7, i) : 1e-4;
     }
     Tensor a = TestMatrices.withSpectrum(1023, 517, s, 5);
-    SvdFactors ref = LapackReference.sgesdd(a);
+    SvdFactors ref = cpuSvd(a);
     SvdFactors g = GPU.get(SvdRoute.AUTO).truncatedSvd(a, 10, 10, 2, 42);
     assertThat(g.u().shape()).containsExactly(1023, 10);
     assertThat(g.vt().shape()).containsExactly(10, 517);
@@ -193,5 +195,9 @@ class CpuVsCudaSvdTest {
       }
     }
     return Tensor.of(new int[] {m, n}, a);
+  }
+
+  private static SvdFactors cpuSvd(Tensor a) {
+    return CPU.svd(List.of(a)).get(0);
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The GPU executable against the host reference interpreter (itself checked against ONNX Runtime)
+ * The GPU executable against the CPU backend (itself checked against ONNX Runtime)
  * on a network with every supported operator at awkward sizes; partial runs from a fed
  * intermediate; the fused distance path; weight reuse across compiles. Skips without a GPU.
  */
@@ -50,7 +50,7 @@ class CudaBackendTest {
   @ValueSource(ints = {1, 7, 64})
   void matchesTheReferenceOnEveryOperator(int batch) {
     Tensor x = TestMatrices.gaussian(300 + batch, batch, 3, 17, 13);
-    Map<String, Tensor> ref = ReferenceInterpreter.run(GRAPH, Map.of(TestNetworks.INPUT, x));
+    Map<String, Tensor> ref = CpuReference.run(GRAPH, Map.of(TestNetworks.INPUT, x));
     try (Executable exe = backend.compile(GRAPH)) {
       Map<String, Tensor> out = exe.run(Map.of(TestNetworks.INPUT, x),
           List.of(TestNetworks.PROBS, TestNetworks.POOLED, "c1", "p1", "cl", "ap", "g1"));
@@ -63,7 +63,7 @@ class CudaBackendTest {
   @Test
   void runsOnlyWhatTheWantedValuesNeedFromAFedIntermediate() {
     Tensor x = TestMatrices.gaussian(77, 5, 3, 17, 13);
-    Map<String, Tensor> ref = ReferenceInterpreter.run(GRAPH, Map.of(TestNetworks.INPUT, x));
+    Map<String, Tensor> ref = CpuReference.run(GRAPH, Map.of(TestNetworks.INPUT, x));
     try (Executable exe = backend.compile(GRAPH)) {
       Tensor probs = exe.run(Map.of("cl", ref.get("cl")), List.of(TestNetworks.PROBS))
           .get(TestNetworks.PROBS);

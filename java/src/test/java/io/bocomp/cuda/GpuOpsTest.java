@@ -36,7 +36,7 @@ class GpuOpsTest {
         }
         shapes.put(n.output(0), ops.get(i).outputShape(in));
       }
-      Map<String, Tensor> ref = ReferenceInterpreter.run(g,
+      Map<String, Tensor> ref = CpuReference.run(g,
           Map.of(TestNetworks.INPUT, Tensor.zeros(batch, 3, 17, 13)));
       for (Node n : g.nodes()) {
         assertThat(shapes.get(n.output(0))).as(n.label()).containsExactly(ref.get(n.output(0)).shape());

@@ -1,20 +1,14 @@
 package io.bocomp.cuda;
 
-import com.google.protobuf.ByteString;
-import io.bocomp.model.Attribute;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
-import io.bocomp.model.onnx.Onnx;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Map;
 
 /**
  * A small CNN with every operator the GPU backend runs, at awkward sizes (odd spatial dims,
- * asymmetric pads, SAME padding, strides 2, a pointwise conv, broadcasting adds, a residual), and
- * a minimal converter of such graphs to ONNX for ONNX Runtime.
+ * asymmetric pads, SAME padding, strides 2, a pointwise conv, broadcasting adds, a residual).
+ * ONNX Runtime reads it through {@link io.bocomp.testing.OrtReference}.
  */
 final class TestNetworks {
   private TestNetworks() {}
@@ -73,82 +67,5 @@ final class TestNetworks {
     g.output(new ValueInfo(PROBS, ValueInfo.ELEM_FLOAT, new int[] {-1, 7}, null));
     g.output(new ValueInfo(POOLED, ValueInfo.ELEM_FLOAT, new int[] {-1, 6, 1, 1}, null));
     return g.build();
-  }
-
-  /** An ONNX model (opset 17) of a graph built from the attribute kinds used above. */
-  static byte[] toOnnx(Graph graph) {
-    Onnx.GraphProto.Builder gp = Onnx.GraphProto.newBuilder().setName(graph.name());
-    for (Map.Entry<String, Tensor> e : graph.initializers().entrySet()) {
-      gp.addInitializer(tensor(e.getKey(), e.getValue()));
-    }
-    for (ValueInfo v : graph.inputs()) {
-      gp.addInput(valueInfo(v));
-    }
-    for (ValueInfo v : graph.outputs()) {
-      gp.addOutput(valueInfo(v));
-    }
-    for (Node n : graph.nodes()) {
-      Onnx.NodeProto.Builder np = Onnx.NodeProto.newBuilder().setName(n.name())
-          .setOpType(n.opType()).addAllInput(n.inputs()).addAllOutput(n.outputs());
-      for (Map.Entry<String, Attribute> a : n.attributes().entrySet()) {
-        Onnx.AttributeProto.Builder ap = Onnx.AttributeProto.newBuilder().setName(a.getKey());
-        Attribute v = a.getValue();
-        switch (v.kind()) {
-          case INT -> ap.setType(Onnx.AttributeProto.AttributeType.INT).setI(v.asInt());
-          case FLOAT -> ap.setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(v.asFloat());
-          case STRING -> ap.setType(Onnx.AttributeProto.AttributeType.STRING)
-              .setS(ByteString.copyFromUtf8(v.asString()));
-          case INTS -> {
-            ap.setType(Onnx.AttributeProto.AttributeType.INTS);
-            for (long x : v.asInts()) {
-              ap.addInts(x);
-            }
-          }
-          default -> throw new IllegalArgumentException("attribute kind " + v.kind());
-        }
-        np.addAttribute(ap);
-      }
-      gp.addNode(np);
-    }
-    return Onnx.ModelProto.newBuilder().setIrVersion(8).setProducerName("bocomp-test")
-        .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
-        .setGraph(gp).build().toByteArray();
-  }
-
-  private static Onnx.TensorProto tensor(String name, Tensor t) {
-    Onnx.TensorProto.Builder b = Onnx.TensorProto.newBuilder().setName(name);
-    for (int d : t.shape()) {
-      b.addDims(d);
-    }
-    if (t.isFloat()) {
-      ByteBuffer raw = ByteBuffer.allocate(4 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < t.size(); i++) {
-        raw.putFloat(t.get(i));
-      }
-      b.setDataType(Onnx.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(raw.array()));
-    } else {
-      b.setDataType(Onnx.TensorProto.DataType.INT64_VALUE);
-      for (long v : t.toLongArray()) {
-        b.addInt64Data(v);
-      }
-    }
-    return b.build();
-  }
-
-  private static Onnx.ValueInfoProto valueInfo(ValueInfo v) {
-    Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
-    int[] s = v.shape();
-    for (int i = 0; i < s.length; i++) {
-      Onnx.TensorShapeProto.Dimension.Builder d = Onnx.TensorShapeProto.Dimension.newBuilder();
-      if (s[i] >= 0) {
-        d.setDimValue(s[i]);
-      } else {
-        d.setDimParam(v.dimParam(i) == null ? "d" + i : v.dimParam(i));
-      }
-      shape.addDim(d);
-    }
-    return Onnx.ValueInfoProto.newBuilder().setName(v.name()).setType(Onnx.TypeProto.newBuilder()
-        .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(v.elemType()).setShape(shape)))
-        .build();
   }
 }

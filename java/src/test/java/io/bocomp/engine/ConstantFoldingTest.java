@@ -7,6 +7,8 @@ import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.testing.MnistNets;
+import io.bocomp.testing.OrtReference;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ class ConstantFoldingTest {
 
   @Test
   void rewritesThePyTorchFlattenIdiomToAConstantReshape() {
-    Graph g = TestNetworks.smallCnn(21, false, true);
+    Graph g = MnistNets.smallCnn(21, false, true);
     int before = g.nodes().size();
     Graph f = ConstantFolding.fold(g, 14);
 

@@ -3,6 +3,7 @@ package io.bocomp.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.engine.Decompositions.DeviceResidentFactors;
 import io.bocomp.engine.Decompositions.LowRankFactors;
 import io.bocomp.engine.Decompositions.SvdFactors;
@@ -20,15 +21,15 @@ import org.junit.jupiter.api.Test;
  * the three Tucker-2 convolutions compose to the truncated kernel.
  */
 class HostResidentFactorsTest {
-  private final Decompositions lapack = new LapackDecompositions();
+  private final Decompositions cpu = new CpuDecompositions(1);
   private final Tensor fc = random(1, 23, 17);
   private final Tensor conv = random(2, 6, 5, 3, 3);
 
   @Test
   void lowRankTruncationsAreTheLeadingTriplets() {
-    try (DeviceResidentFactors f = lapack.keepResident(Map.of("fc", fc), Map.of())) {
+    try (DeviceResidentFactors f = cpu.keepResident(Map.of("fc", fc), Map.of())) {
       assertThat(f.matrixKeys()).containsExactly("fc");
-      SvdFactors svd = lapack.svd(List.of(fc)).get(0);
+      SvdFactors svd = cpu.svd(List.of(fc)).get(0);
       assertThat(f.singularValues("fc").toFloatArray()).containsExactly(svd.s().toFloatArray());
       assertThat(maxAbsDiff(f.lowRankWeight("fc", 17), fc)).isLessThan(2e-5);
       for (int r : new int[] {0, 1, 5, 16}) {
@@ -54,8 +55,8 @@ class HostResidentFactorsTest {
 
   @Test
   void tucker2LayersComposeToTheTruncatedKernel() {
-    try (DeviceResidentFactors f = lapack.keepResident(Map.of(), Map.of("conv", conv))) {
-      Tucker2Factors t = lapack.tucker2(List.of(conv)).get(0);
+    try (DeviceResidentFactors f = cpu.keepResident(Map.of(), Map.of("conv", conv))) {
+      Tucker2Factors t = cpu.tucker2(List.of(conv)).get(0);
       assertThat(f.modeEigenvalues("conv", 0).toFloatArray()).containsExactly(t.eigOut().toFloatArray());
       assertThat(f.modeEigenvalues("conv", 1).toFloatArray()).containsExactly(t.eigIn().toFloatArray());
       assertThat(maxAbsDiff(f.tucker2Weight("conv", 6, 5), conv)).as("full ranks are exact")
@@ -88,7 +89,7 @@ class HostResidentFactorsTest {
 
   @Test
   void badKeysAndRanksNameTheEntry() {
-    try (DeviceResidentFactors f = lapack.keepResident(Map.of("fc", fc), Map.of("conv", conv))) {
+    try (DeviceResidentFactors f = cpu.keepResident(Map.of("fc", fc), Map.of("conv", conv))) {
       assertThatThrownBy(() -> f.lowRankWeight("nope", 1)).hasMessageContaining("'nope'");
       assertThatThrownBy(() -> f.lowRank("fc", 18)).hasMessageContaining("rank 18")
           .hasMessageContaining("'fc'");

@@ -12,7 +12,7 @@ import java.util.Map;
  * HardSigmoid, Tanh, MaxPool with asymmetric pads and ceil_mode, AveragePool with and without
  * count_include_pad, Transpose, Concat, Softmax, Conv with auto_pad SAME_UPPER / SAME_LOWER, with
  * dilations and unequal strides, Gemm with transA/alpha/beta, Flatten at axis 2 and Reshape with 0,
- * a standalone BatchNormalization, Clip and HardSwish.
+ * a standalone BatchNormalization, Clip and HardSwish, ConvTranspose, GlobalMaxPool and Squeeze.
  *
  * <p>Each net has one float input "input" whose axis 0 is the batch (-1, "N"); outputs keep the
  * samples independent (sample i of the output depends only on sample i of the input), so a test
@@ -37,6 +37,7 @@ public final class OpNets {
     m.put("conv_dilations_strides", convDilationsStrides(seed));
     m.put("flatten_reshape", flattenReshape(seed));
     m.put("batchnorm_clip_hardswish", batchNormClipHardSwish(seed));
+    m.put("convtranspose_globalmaxpool_squeeze", convTransposeGlobalMaxPoolSqueeze(seed));
     return m;
   }
 
@@ -197,6 +198,24 @@ public final class OpNets {
     x = TestNets.bn(b, r, "bn", b.relu(x), 4, 0.8, 1.2);
     x = b.hardSwish(b.clip(x, -1f, 1f));
     b.output(b.globalAveragePool(x), -1, 4, 1, 1);
+    return b.buildModel();
+  }
+
+  /**
+   * (N,4,5,5): ConvTranspose 4 -> 3 channels (3x3, stride 2, pads 1, output 9x9) with bias ->
+   * GlobalMaxPool -> Squeeze axes (2, 3) (an input, opset 13 on) -> (N,3).
+   */
+  public static Model convTransposeGlobalMaxPoolSqueeze(long seed) {
+    SeededWeights r = new SeededWeights(seed);
+    GraphBuilder b = new GraphBuilder("convtranspose_globalmaxpool_squeeze");
+    String x = b.input("input", -1, 4, 5, 5);
+    x = b.op("ConvTranspose", x, b.constant("w", r.he(4 * 9, 4, 3, 3, 3)),
+        b.constant("b", r.normal(0.1, 3))).attr("kernel_shape", 3, 3).attr("strides", 2, 2)
+        .attr("pads", 1, 1, 1, 1).out();
+    x = b.op("GlobalMaxPool", x).out();
+    x = b.op("Squeeze", x, b.constant("axes", Tensor.ofLongs(new int[] {2}, new long[] {2, 3})))
+        .out();
+    b.output(x, -1, 3);
     return b.buildModel();
   }
 }

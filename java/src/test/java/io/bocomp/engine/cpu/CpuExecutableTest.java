@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bocomp.engine.FeedException;
 import io.bocomp.engine.Parity;
-import io.bocomp.engine.TestNetworks;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.testing.MnistNets;
+import io.bocomp.testing.TestNets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class CpuExecutableTest {
   private static CpuBackend backend;
   /** conv, relu, pool, conv, relu, pool, flatten, gemm, relu, gemm, identity. */
-  private static final Graph NET = TestNetworks.smallCnn(11, false, false);
+  private static final Graph NET = MnistNets.smallCnn(11, false, false);
 
   @BeforeAll
   static void start() {
@@ -104,7 +105,7 @@ class CpuExecutableTest {
 
   @Test
   void shapeSubgraphsAreEvaluatedOncePerPlanNotPerCall() {
-    Graph g = TestNetworks.smallCnn(12, false, true);
+    Graph g = MnistNets.smallCnn(12, false, true);
     CpuExecutable e = compile(g);
     Map<String, Tensor> r = new HashMap<>();
     List<String> ran = executed(e, Map.of("x", Parity.random(4, 5, 1, 28, 28)),
@@ -145,7 +146,7 @@ class CpuExecutableTest {
 
   @Test
   void neverWritesFeedsOrWeights() {
-    Graph g = TestNetworks.mobileNet(13, 32);
+    Graph g = TestNets.mobileNetStyle(32, 13).graph();
     Map<String, Tensor> before = new HashMap<>();
     g.initializers().forEach((k, v) -> before.put(k, v.copy()));
     Tensor x = Parity.random(7, 2, 3, 32, 32);
@@ -194,7 +195,7 @@ class CpuExecutableTest {
 
   @Test
   void givesTheSameResultsForAnyThreadCount() {
-    Graph g = TestNetworks.resnet18(14, 40, 2);
+    Graph g = TestNets.resnet18(40, 32, TestNets.CLASSES, 14).graph();
     Tensor x = Parity.random(9, 5, 3, 40, 40);
     Tensor reference;
     try (CpuBackend one = new CpuBackend(1)) {
@@ -209,7 +210,7 @@ class CpuExecutableTest {
 
   @Test
   void executablesOfOneBackendCanRunOnTwoThreadsAtOnce() throws Exception {
-    Graph g = TestNetworks.mobileNet(15, 32);
+    Graph g = TestNets.mobileNetStyle(32, 15).graph();
     Tensor a = Parity.random(10, 3, 3, 32, 32);
     CpuExecutable ea = compile(g);
     CpuExecutable eb = compile(NET);

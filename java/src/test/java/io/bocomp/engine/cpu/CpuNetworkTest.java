@@ -1,11 +1,12 @@
 package io.bocomp.engine.cpu;
 
 import io.bocomp.engine.Executable;
-import io.bocomp.engine.OrtReference;
 import io.bocomp.engine.Parity;
-import io.bocomp.engine.TestNetworks;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.MnistNets;
+import io.bocomp.testing.OrtReference;
+import io.bocomp.testing.TestNets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,33 +43,35 @@ class CpuNetworkTest {
   @Test
   void smallCnnWithBatchNormAtBatch1And7And50() {
     check("conv-bn-relu-pool x2, flatten, gemm-relu, gemm",
-        TestNetworks.smallCnn(1, true, false), new int[] {0, 1, 28, 28}, 1, 7, 50);
+        MnistNets.smallCnn(1, true, false), new int[] {0, 1, 28, 28}, 1, 7, 50);
   }
 
   @Test
   void smallCnnWithPyTorchFlattenIdiom() {
-    check("small CNN, torch flatten", TestNetworks.smallCnn(2, false, true),
+    check("small CNN, torch flatten", MnistNets.smallCnn(2, false, true),
         new int[] {0, 1, 28, 28}, 1, 7, 50);
   }
 
   @Test
   void resnet18Shaped() {
-    check("ResNet-18", TestNetworks.resnet18(3, 32, 1), new int[] {0, 3, 32, 32}, 1, 3);
+    check("ResNet-18", TestNets.resnet18(32, 64, TestNets.CLASSES, 3).graph(),
+        new int[] {0, 3, 32, 32}, 1, 3);
   }
 
   @Test
   void resnet18ShapedLargerInputNarrow() {
-    check("ResNet-18 /4 at 64x64", TestNetworks.resnet18(4, 64, 4), new int[] {0, 3, 64, 64},
-        1, 5);
+    check("ResNet-18 /4 at 64x64", TestNets.resnet18(64, 16, TestNets.CLASSES, 4).graph(),
+        new int[] {0, 3, 64, 64}, 1, 5);
   }
 
   @Test
   void vgg16Shaped() {
-    check("VGG-16 /4", TestNetworks.vgg16(5, 32, 4), new int[] {0, 3, 32, 32}, 1, 4);
+    check("VGG-16 /4", TestNets.vgg16(32, 4, 1024, TestNets.CLASSES, 5).graph(),
+        new int[] {0, 3, 32, 32}, 1, 4);
   }
 
   @Test
   void mobileNetStyle() {
-    check("MobileNet-style", TestNetworks.mobileNet(6, 48), new int[] {0, 3, 48, 48}, 1, 6);
+    check("MobileNet-style", TestNets.mobileNetStyle(48, 6).graph(), new int[] {0, 3, 48, 48}, 1, 6);
   }
 }

@@ -1,10 +1,10 @@
 package io.bocomp.engine.cpu;
 
 import io.bocomp.engine.Executable;
-import io.bocomp.engine.OrtReference;
 import io.bocomp.engine.Parity;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.OrtReference;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;

@@ -3,12 +3,13 @@ package io.bocomp.engine.cpu;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.bocomp.engine.OrtReference;
 import io.bocomp.engine.Parity;
-import io.bocomp.engine.TestNetworks;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.MnistNets;
+import io.bocomp.testing.OrtReference;
+import io.bocomp.testing.TestNets;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,11 +39,11 @@ public final class EngineThroughputHarness {
     Graph g;
     int[] shape;
     if (net.equals("fashion")) {
-      g = TestNetworks.fashionCnn(1);
+      g = MnistNets.fashionCnn(1);
       shape = new int[] {batch, 1, 28, 28};
     } else if (net.startsWith("resnet18-")) {
       int size = Integer.parseInt(net.substring("resnet18-".length()));
-      g = TestNetworks.resnet18(1, size, 1);
+      g = TestNets.resnet18(size, 64, TestNets.CLASSES, 1).graph();
       shape = new int[] {batch, 3, size, size};
     } else {
       throw new IllegalArgumentException("unknown net " + net);
