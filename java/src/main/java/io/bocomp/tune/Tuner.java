@@ -140,7 +140,14 @@ public final class Tuner implements AutoCloseable {
   public static Tuner prepare(Inputs inputs, RunConfig config, String backendName, Path outDir,
       boolean resume, String command) {
     RunDirectory.check(outDir, resume);
-    Backend b = Backends.create(backendName);
+    return prepare(inputs, config, Backends.create(backendName), outDir, resume, command);
+  }
+
+  /** As {@link #prepare(Inputs, RunConfig, String, Path, boolean, String)} on a given backend,
+   * which the tuner owns (and closes) from then on. */
+  static Tuner prepare(Inputs inputs, RunConfig config, Backend b, Path outDir, boolean resume,
+      String command) {
+    RunDirectory.check(outDir, resume);
     try {
       return new Tuner(inputs, config, outDir, resume, command, b);
     } catch (RuntimeException e) {
