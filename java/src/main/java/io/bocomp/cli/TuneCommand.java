@@ -45,12 +45,12 @@ import picocli.CommandLine.Spec;
  * continues a stopped or killed run.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-        "Tune per-layer compression (SVD / Tucker-2 ranks or pruning fractions) of an ONNX model",
-        "under a budget, minimizing the output distance to the original model on sampled inputs",
-        "(Lagrangian search of Ma et al., or Chen et al.'s constraint-aware BO with --mode",
-        "constrained). With no arguments: the embedded default model and its sample, --max-params",
-        "0.25. Writes compressed.onnx, result.json, report.html and journal.jsonl to --out."})
+    description = {"Tune per-layer compression (SVD / Tucker-2 ranks or pruning fractions) of an"
+        + " ONNX model under a budget, minimizing the output distance to the original model on"
+        + " sampled inputs (Lagrangian search of Ma et al., or Chen et al.'s constraint-aware BO"
+        + " with --mode constrained).",
+        "With no arguments: the embedded default model and its sample, --max-params 0.25."
+        + " Writes compressed.onnx, result.json, report.html and journal.jsonl to --out."})
 public final class TuneCommand implements Callable<Integer> {
   /** Exit status after Ctrl-C (128 + SIGINT), as shells expect. */
   static final int EXIT_INTERRUPTED = 130;

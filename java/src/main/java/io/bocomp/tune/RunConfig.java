@@ -30,14 +30,16 @@ import java.util.Set;
  *  "trials": 100, "samples": 50, "seed": 0,
  *  "distance": "squared" | "kl", "temperature": 4.0,
  *  "exclude": ["GLOB", ...], "freeze": {"GLOB": 0.5, ...}, "groups": [["GLOB", ...], ...],
- *  "initial_design": 0, "trials_per_lambda": 0, "uniform_start": true,
+ *  "initial_design": 0, "trials_per_lambda": 0, "explore_every": 4, "min_saving": 0.01,
+ *  "uniform_start": true,
  *  "max_prune_fraction": 0.99, "latency": {"batch": 1, "warmup": 3, "runs": 11},
  *  "stages": [{"name": "conv", "layers": ["GLOB", ...], "trials": 60,
  *              "budget": {"metric": "macs", "max": 0.5}, "method": "tucker",
  *              "hook": "python finetune.py"}, ...]}
  * </pre>
  *
- * ({@code initial_design} and {@code trials_per_lambda} 0 mean automatic.)
+ * ({@code initial_design} and {@code trials_per_lambda} 0 mean automatic; {@code explore_every} 0
+ * is pure BO; {@code min_saving} 0 searches every compressible layer.)
  */
 public final class RunConfig {
   /** The search mode. */

@@ -236,6 +236,64 @@ class TunerTest {
     }
   }
 
+  @Test
+  void stagesRunInOrderAndTheHookModelReplacesTheBase() throws Exception {
+    Path runFile = dir.resolve("run.json");
+    Files.writeString(runFile, """
+        {"budget": {"metric": "params", "max": 0.3}, "samples": 16,
+         "stages": [
+           {"name": "conv", "layers": ["/features/*"], "trials": 6,
+            "budget": {"metric": "macs", "max": 0.6},
+            "hook": "cp $BOCOMP_STAGE_MODEL $BOCOMP_STAGE_OUTPUT && echo tuned $BOCOMP_STAGE"},
+           {"name": "fc", "layers": ["/classifier/*"], "trials": 6}]}
+        """);
+    RunConfig.Builder b = RunConfig.builder();
+    RunConfig.readRunFile(runFile, b);
+    RunConfig c = b.build();
+    assertThat(c.stages).extracting(Stage::name).containsExactly("conv", "fc");
+    TuneResult r = run(c, dir.resolve("staged"), false, t -> TuneListener.NONE);
+    Path out = r.dir();
+    assertThat(out.resolve("stage-1.onnx")).isRegularFile();
+    assertThat(out.resolve("stage-1-hook-output.onnx")).isRegularFile();
+    assertThat(Files.readString(out.resolve("stage-1-hook.log")).trim()).isEqualTo("tuned conv");
+    List<JsonNode> trials = trials(out);
+    assertThat(trials).hasSize(12);
+    assertThat(trials.subList(0, 6)).allMatch(t -> t.path("stage").asInt() == 0);
+    assertThat(trials.subList(6, 12)).allMatch(t -> t.path("stage").asInt() == 1);
+    JsonNode result = JSON.readTree(Files.readString(out.resolve("result.json")));
+    assertThat(result.path("params").path("compressed").asDouble()
+        / result.path("params").path("original").asDouble()).isLessThanOrEqualTo(0.3);
+    // the final plan compresses FC layers; the conv layers come compressed in the hook's model
+    assertThat(result.path("plan").path("layers").toString()).contains("classifier")
+        .doesNotContain("features");
+    assertThat(result.path("macs").path("compressed").asDouble()
+        / result.path("macs").path("original").asDouble()).isLessThanOrEqualTo(0.6);
+  }
+
+  @Test
+  void constraintAwareModeCoolsTheBoundAndEndsFeasible() throws Exception {
+    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.MACS, 0.5)).trials(16)
+        .samples(16).mode(RunConfig.Mode.CONSTRAINED).cooling("exp").initialDesign(6)
+        .exploreEvery(0).build();
+    TuneResult r = run(c, dir.resolve("constrained"), false, t -> TuneListener.NONE);
+    List<Double> kappas = new ArrayList<>();
+    for (JsonNode t : trials(r.dir())) {
+      if (t.path("kappa").isNumber()) {
+        kappas.add(t.path("kappa").asDouble());
+        // the analytic constraint is exact: every BO proposal meets the bound of its trial
+        assertThat(t.path("r").asDouble()).isLessThanOrEqualTo(t.path("kappa").asDouble() + 1e-12);
+      }
+    }
+    assertThat(kappas).hasSize(10);
+    CoolingSchedule exp = CoolingSchedule.named("exp");
+    for (int i = 0; i < kappas.size(); i++) {
+      assertThat(kappas.get(i)).isCloseTo(exp.bound(i, 10, 1.0, 0.5), within(1e-12));
+    }
+    assertThat(kappas.get(9)).isEqualTo(0.5);
+    assertThat(r.json().path("macs").path("compressed").asDouble()
+        / r.json().path("macs").path("original").asDouble()).isLessThanOrEqualTo(0.5);
+  }
+
   private static double distance(SearchSpace space, IncrementalEvaluator ev, double[] theta) {
     var plan = space.resolve(theta);
     var g = plan.plan().apply(space.factors().model().graph(), space.factors(),
