@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Compress trained neural networks (ONNX) with Bayesian optimization.",
-    subcommands = {InspectCommand.class, EvalCommand.class, RunCommand.class, BoCommand.class,
-        CompressCommand.class})
+    subcommands = {TuneCommand.class, ReportCommand.class, CompressCommand.class,
+        InspectCommand.class, EvalCommand.class, RunCommand.class, BoCommand.class})
 public final class BocompCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -1,5 +1,6 @@
 package io.bocomp.engine.cpu;
 
+import io.bocomp.engine.Decompositions;
 import io.bocomp.engine.Executable;
 import io.bocomp.engine.FeedException;
 import io.bocomp.model.Graph;
@@ -98,6 +99,22 @@ final class CpuExecutable implements Executable {
 
   @Override
   public Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted) {
+    return run(feeds, wanted, true);
+  }
+
+  /**
+   * The tuner's objective without copying the output: the reduction reads the logits once, in the
+   * arena where the last kernel wrote them (fused in the sense that no extra pass or copy over the
+   * output is made; the reduction itself is {@link Decompositions.DistanceStats#compute}).
+   */
+  @Override
+  public Decompositions.DistanceStats distanceToReference(Map<String, Tensor> feeds, String output,
+      Tensor reference) {
+    Tensor view = run(feeds, List.of(output), false).get(output);
+    return Decompositions.DistanceStats.compute(view, reference);
+  }
+
+  private Map<String, Tensor> run(Map<String, Tensor> feeds, List<String> wanted, boolean copyOut) {
     Objects.requireNonNull(feeds, "feeds");
     Objects.requireNonNull(wanted, "wanted");
     if (closed) {
@@ -115,7 +132,7 @@ final class CpuExecutable implements Executable {
       arenaGeneration++;
       arenaAllocations++;
     }
-    return plan.execute(feeds, arena, arenaGeneration, pool, listener);
+    return plan.execute(feeds, arena, arenaGeneration, pool, listener, copyOut);
   }
 
   private void checkFeeds(Map<String, Tensor> feeds) {

@@ -92,6 +92,16 @@ final class ExecutionPlan {
    */
   Map<String, Tensor> execute(Map<String, Tensor> feeds, FloatBuffer arena, int generation,
       WorkerPool pool, Consumer<Node> listener) {
+    return execute(feeds, arena, generation, pool, listener, true);
+  }
+
+  /**
+   * As {@link #execute(Map, FloatBuffer, int, WorkerPool, Consumer)}; with {@code copyOut} false,
+   * computed values are returned as views of the arena where the last step wrote them (no copy),
+   * valid only until the executable runs again.
+   */
+  Map<String, Tensor> execute(Map<String, Tensor> feeds, FloatBuffer arena, int generation,
+      WorkerPool pool, Consumer<Node> listener, boolean copyOut) {
     bind(feeds, arena, generation);
     for (Step s : steps) {
       if (s.kernel != null) {
@@ -116,9 +126,11 @@ final class ExecutionPlan {
         t = feeds.get(o.feed);
       } else if (o.known != null) {
         t = o.known.copy();
-      } else {
+      } else if (copyOut) {
         t = Tensor.zeros(o.shape);
         t.data().put(0, buffers[o.value], 0, valueSize[o.value]);
+      } else {
+        t = Tensor.wrap(o.shape, buffers[o.value]);
       }
       result.put(o.name, t);
     }

@@ -1,0 +1,355 @@
+package io.bocomp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bocomp.BocompException;
+import io.bocomp.ModelLoader;
+import io.bocomp.data.Dataset;
+import io.bocomp.data.Idx;
+import io.bocomp.model.Model;
+import io.bocomp.model.Tensor;
+import io.bocomp.tune.Budget;
+import io.bocomp.tune.CostMetric;
+import io.bocomp.tune.DistanceObjective;
+import io.bocomp.tune.MethodChoice;
+import io.bocomp.tune.Parametrization;
+import io.bocomp.tune.RunConfig;
+import io.bocomp.tune.TuneListener;
+import io.bocomp.tune.TuneResult;
+import io.bocomp.tune.Tuner;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bocomp tune}: chooses per-layer compression under a budget with Bayesian optimization
+ * (io.bocomp.tune) and writes compressed.onnx, result.json, report.html and journal.jsonl into
+ * --out. Settings come from the defaults, then --config RUN.json, then the options given.
+ * Ctrl-C stops after the current trial and writes a partial result and report; --resume DIR
+ * continues a stopped or killed run.
+ */
+@Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Tune per-layer compression (SVD / Tucker-2 ranks or pruning fractions) of an"
+        + " ONNX model under a budget, minimizing the output distance to the original model on"
+        + " sampled inputs (Lagrangian search of Ma et al., or Chen et al.'s constraint-aware BO"
+        + " with --mode constrained).",
+        "With no arguments: the embedded default model and its sample, --max-params 0.25."
+        + " Writes compressed.onnx, result.json, report.html and journal.jsonl to --out."})
+public final class TuneCommand implements Callable<Integer> {
+  /** Exit status after Ctrl-C (128 + SIGINT), as shells expect. */
+  static final int EXIT_INTERRUPTED = 130;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+      description = "ONNX model (default: the embedded fashion-cnn.onnx).")
+  Path model;
+
+  @Option(names = "--images", paramLabel = "IDX",
+      description = "IDX images (optionally gzipped) to sample inputs from (default: the embedded sample).")
+  Path images;
+
+  @Option(names = "--labels", paramLabel = "IDX",
+      description = "IDX labels for top-1 accuracy of the original and compressed models.")
+  Path labels;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  BudgetOption budget;
+
+  /** The one budget option. */
+  static final class BudgetOption {
+    @Option(names = "--max-params", paramLabel = "F",
+        description = "Parameters at most F x the original (default 0.25).")
+    Double params;
+
+    @Option(names = "--max-macs", paramLabel = "F", description = "MACs at most F x the original.")
+    Double macs;
+
+    @Option(names = "--max-bytes", paramLabel = "F",
+        description = "Weight bytes at most F x the original.")
+    Double bytes;
+
+    @Option(names = "--max-latency-ms", paramLabel = "X",
+        description = "Measured latency at most X milliseconds (batch of 1 by default).")
+    Double latency;
+
+    Budget toBudget() {
+      return params != null ? new Budget(CostMetric.PARAMS, params)
+          : macs != null ? new Budget(CostMetric.MACS, macs)
+          : bytes != null ? new Budget(CostMetric.BYTES, bytes)
+          : new Budget(CostMetric.LATENCY_MS, latency);
+    }
+  }
+
+  @Option(names = "--method", paramLabel = "svd|tucker|prune|auto",
+      description = "Compression per layer (default auto: Tucker-2 for k x k convs, SVD for FC and 1x1).")
+  String method;
+
+  @Option(names = "--parameter", paramLabel = "rank|energy",
+      description = "Search rank fractions (default) or energy fractions for factorized layers.")
+  String parameter;
+
+  @Option(names = "--trials", paramLabel = "N", description = "Trials per stage (default 100).")
+  Integer trials;
+
+  @Option(names = "--samples", paramLabel = "N",
+      description = "Inputs the distance is measured on (default 50).")
+  Integer samples;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed of samples and search (default 0).")
+  Long seed;
+
+  @Option(names = "--mode", paramLabel = "lagrangian|constrained",
+      description = "Budget handling (default lagrangian).")
+  String mode;
+
+  @Option(names = "--cooling", paramLabel = "exp|linear|none",
+      description = "Bound schedule of --mode constrained (default exp).")
+  String cooling;
+
+  @Option(names = "--distance", paramLabel = "squared|kl",
+      description = "Per-sample distance (default squared; kl: temperature-softened KL).")
+  String distance;
+
+  @Option(names = "--temperature", paramLabel = "T", description = "KL temperature (default 4).")
+  Double temperature;
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave matching layers dense.")
+  List<String> exclude;
+
+  @Option(names = "--freeze", paramLabel = "GLOB=F",
+      description = "Hold matching layers at value F (rank/energy/prune fraction).")
+  List<String> freeze;
+
+  @Option(names = "--group", paramLabel = "GLOB[,GLOB...]",
+      description = "Layers matching these patterns share one search dimension.")
+  List<String> group;
+
+  @Option(names = "--config", paramLabel = "RUN.json", description = "Run file (stages, hooks, ...).")
+  Path config;
+
+  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
+      description = "Where to run (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a warning.")
+  String backend;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default runs/<timestamp>).")
+  Path out;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "Continue the run in DIR (give the same options as that run).")
+  Path resume;
+
+  @Option(names = "--json", description = "Print only the result JSON on stdout.")
+  boolean json;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    RunConfig cfg = config();
+    if (labels != null && images == null) {
+      throw new BocompException("--labels needs --images");
+    }
+    if (resume != null && out != null && !resume.equals(out)) {
+      throw new BocompException("--out " + out + " and --resume " + resume + " differ; --resume"
+          + " continues the run in its own directory");
+    }
+    Path dir = resume != null ? resume : out != null ? out
+        : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Dataset data = loadData();
+    Model m = ModelSource.load(model);
+    PrintWriter stdout = spec.commandLine().getOut();
+    Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
+        images == null ? "embedded sample (" + data.size() + " images)" : images.toString());
+    PrintStream err = System.err;
+    try (Tuner tuner = Tuner.prepare(in, cfg, backend, dir, resume != null, commandLine())) {
+      if (tuner.nothingToDo() != null) {
+        if (json) {
+          var o = JsonOutput.object();
+          o.put("nothing_to_do", tuner.nothingToDo());
+          JsonOutput.print(stdout, o);
+        } else {
+          stdout.println("bocomp: " + tuner.nothingToDo());
+          stdout.flush();
+        }
+        return 0;
+      }
+      boolean progress = !quiet && !json && System.console() != null;
+      TuneProgress bar = progress ? new TuneProgress(err) : null;
+      TuneListener listener = bar != null ? bar : TuneListener.NONE;
+      CountDownLatch done = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        tuner.requestStop();
+        try {
+          done.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "bocomp-tune-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      TuneResult r;
+      try {
+        r = tuner.run(listener);
+      } finally {
+        if (bar != null) {
+          bar.close();
+        }
+        done.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is running and waits for the partial outputs, now written
+        }
+      }
+      print(r, stdout);
+      return r.partial() ? EXIT_INTERRUPTED : 0;
+    }
+  }
+
+  private RunConfig config() {
+    RunConfig.Builder b = RunConfig.builder();
+    if (config != null) {
+      RunConfig.readRunFile(config, b);
+    }
+    if (budget != null) {
+      b.budget(budget.toBudget());
+    }
+    if (method != null) {
+      MethodChoice mc = MethodChoice.fromJson(method);
+      if (mc == null) {
+        throw new BocompException("--method must be svd, tucker, prune or auto, got '" + method + "'");
+      }
+      b.method(mc);
+    }
+    if (parameter != null) {
+      Parametrization p = Parametrization.fromJson(parameter);
+      if (p == null || p == Parametrization.PRUNE) {
+        throw new BocompException("--parameter must be rank or energy, got '" + parameter + "'");
+      }
+      b.parametrization(p);
+    }
+    if (trials != null) {
+      b.trials(trials);
+    }
+    if (samples != null) {
+      b.samples(samples);
+    }
+    if (seed != null) {
+      b.seed(seed);
+    }
+    if (mode != null) {
+      try {
+        b.mode(RunConfig.Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new BocompException("--mode must be lagrangian or constrained, got '" + mode + "'");
+      }
+    }
+    if (cooling != null) {
+      b.cooling(cooling);
+    }
+    if (distance != null) {
+      DistanceObjective.Divergence d = DistanceObjective.Divergence.fromJson(distance);
+      if (d == null) {
+        throw new BocompException("--distance must be squared or kl, got '" + distance + "'");
+      }
+      b.distance(d);
+    }
+    if (temperature != null) {
+      b.temperature(temperature);
+    }
+    if (exclude != null) {
+      b.exclude(exclude);
+    }
+    if (freeze != null) {
+      Map<String, Double> f = new LinkedHashMap<>();
+      for (String s : freeze) {
+        int eq = s.lastIndexOf('=');
+        try {
+          f.put(s.substring(0, eq), Double.parseDouble(s.substring(eq + 1)));
+        } catch (RuntimeException e) {
+          throw new BocompException("--freeze '" + s + "' must be GLOB=F (e.g. '*conv1*=0.5')");
+        }
+      }
+      b.freeze(f);
+    }
+    if (group != null) {
+      List<List<String>> groups = new ArrayList<>();
+      for (String g : group) {
+        groups.add(Arrays.asList(g.split(",")));
+      }
+      b.groups(groups);
+    }
+    return b.build();
+  }
+
+  private Dataset loadData() {
+    if (images == null) {
+      return ModelLoader.defaultSample();
+    }
+    Tensor x = Idx.readImages(images, 0);
+    int[] y = labels == null ? null : Idx.readLabels(labels, 0);
+    if (y != null && y.length != x.dim(0)) {
+      throw new BocompException(labels + " has " + y.length + " labels but " + images + " has "
+          + x.dim(0) + " images");
+    }
+    return new Dataset(x, y);
+  }
+
+  private String commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return "bocomp tune " + String.join(" ", args);
+  }
+
+  private void print(TuneResult r, PrintWriter out) {
+    if (json) {
+      JsonOutput.print(out, r.json());
+      return;
+    }
+    JsonNode j = r.json();
+    if (r.partial()) {
+      out.printf("bocomp: stopped after %d trials; partial result in %s (continue with --resume %s)%n",
+          r.trials(), r.dir(), r.dir());
+    }
+    out.printf("model      %s%n", j.path("model").asText());
+    out.printf("budget     %s <= %s%s%n", j.path("budget").path("metric").asText(),
+        j.path("budget").path("max").asText(),
+        j.path("budget").path("metric").asText().equals("latency_ms") ? " ms" : " x original");
+    out.printf("trials     %d (%d networks evaluated, %d from the cache) in %.1f s%n", r.trials(),
+        r.evaluations(), j.path("cache_hits").asInt(), j.path("seconds").asDouble());
+    if (r.distance() != null) {
+      out.printf("distance   %.6g +- %.3g (%s over %d samples)%n", r.distance().mean(),
+          r.distance().stderr(), j.path("distance").path("objective").asText(), r.distance().n());
+    }
+    for (String m : new String[] {"params", "macs", "bytes", "latency_ms"}) {
+      if (j.has(m)) {
+        out.printf("%-10s %s -> %s (%.2f%%)%n", m, j.get(m).path("original").asText(),
+            j.get(m).path("compressed").asText(), 100 * j.get(m).path("fraction").asDouble());
+      }
+    }
+    if (j.has("top1")) {
+      out.printf("top-1      %.2f%% -> %.2f%% (%d images)%n",
+          100 * j.get("top1").path("original").asDouble(),
+          100 * j.get("top1").path("compressed").asDouble(), j.get("top1").path("n").asInt());
+    }
+    out.printf("wrote      %s (%s)%n", r.dir(), r.partial() ? "result.json, report.html, journal.jsonl"
+        : "compressed.onnx, result.json, report.html, journal.jsonl");
+    out.flush();
+  }
+}

@@ -1,0 +1,87 @@
+package io.bocomp.tune;
+
+import io.bocomp.bo.optim.SobolSequence;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Random points of the search box that meet the budget in closed form (the analytic cost of the
+ * resolved plan, or the MACs proxy when the budget is a measured latency), by rejection. It feeds
+ * the space-filling initial design and the exploration trials of the searches.
+ *
+ * <p>Why: at a tight budget most of the box is infeasible (at 25% of the parameters of the default
+ * model, about 9 in 10 uniform points), so a design over the whole box spends its trials where the
+ * answer cannot be; and expected improvement over-exploits a basin once its GP is confident (the
+ * trials then repeat almost the same plan). Interleaving random feasible points with the BO
+ * proposals ("epsilon-greedy" BO, De Ath et al., ACM TELO 2021) keeps every region of the
+ * feasible set in play at a known cost: the tuner is never worse than random search on the
+ * points it spends on exploration, and its BO trials refine the best basins.
+ *
+ * <p>Every draw is a pure function of (seed, stage, trial), so resumed runs draw the same points.
+ */
+final class FeasibleSampler {
+  /** Rejection draws per point before accepting an infeasible one (a nearly empty region). */
+  static final int MAX_DRAWS = 20_000;
+
+  private final SearchSpace space;
+  private final ToDoubleFunction<double[]> r;
+  private final double budget;
+  private final long seed;
+
+  /**
+   * @param r R(theta) as a fraction of the original (closed form)
+   * @param budget accept points with r &lt;= budget
+   */
+  FeasibleSampler(SearchSpace space, ToDoubleFunction<double[]> r, double budget, long seed) {
+    this.space = space;
+    this.r = r;
+    this.budget = budget;
+    this.seed = seed;
+  }
+
+  /** A uniform random feasible point for trial {@code trial} of stage {@code stage}. */
+  double[] random(int stage, int trial) {
+    SplittableRandom rng = new SplittableRandom(BoProposer.trialSeed(seed ^ 0x6A09E667F3BCC909L,
+        stage, trial));
+    double[] u = new double[space.dimension()];
+    double[] best = null;
+    double bestR = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < MAX_DRAWS; i++) {
+      for (int k = 0; k < u.length; k++) {
+        u[k] = rng.nextDouble();
+      }
+      double[] theta = space.fromUnit(u);
+      double v = r.applyAsDouble(theta);
+      if (v <= budget) {
+        return theta;
+      }
+      if (v < bestR) {
+        bestR = v;
+        best = theta;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The first {@code n} points of a scrambled Sobol sequence over the box that meet the budget
+   * (keeping the sequence's spread over the feasible set); points past the draw limit are taken
+   * as they come.
+   */
+  double[][] sobol(int n, long sobolSeed) {
+    double[][] out = new double[n][];
+    SobolSequence sobol = SobolSequence.scrambled(space.dimension(), sobolSeed);
+    double[] u = new double[space.dimension()];
+    long limit = (long) MAX_DRAWS * Math.max(1, n);
+    long draws = 0;
+    int filled = 0;
+    while (filled < n) {
+      sobol.next(u, 0);
+      double[] theta = space.fromUnit(u);
+      if (++draws > limit || r.applyAsDouble(theta) <= budget) {
+        out[filled++] = theta;
+      }
+    }
+    return out;
+  }
+}

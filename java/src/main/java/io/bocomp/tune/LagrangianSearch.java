@@ -1,0 +1,170 @@
+package io.bocomp.tune;
+
+import io.bocomp.bo.Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Ma et al.'s budgeted search: minimize L(theta) subject to R(theta) &lt;= B through the Lagrangian
+ * L + lambda R, with an outer search over lambda and an inner Bayesian optimization per lambda.
+ *
+ * <p>Steps: after the initial design, the trials are cut into steps of {@code stepLength}. At the
+ * start of each step lambda is set by maximizing the dual over the cached evaluations,
+ * g(lambda) = min_i L_i + lambda (R_i - B): its supergradient is R(argmin) - B, so lambda is
+ * bracketed automatically (from the scale (L range)/(R range) of the trials so far, multiplied or
+ * divided by 4 until the argmin's R crosses B) and then bisected in log(lambda) to the smallest
+ * value whose argmin is feasible. The step's trials are proposed by a Bayesian optimizer of
+ * L + lambda R built from ALL cached evaluations re-weighted with that lambda ({@link BoProposer});
+ * no network is evaluated for the re-weighting. As the cache grows, lambda converges to the
+ * multiplier at which the best feasible and the best infeasible trade-offs balance.
+ *
+ * <p>The result is chosen by the tuner: the feasible trial of least L over all trials, whatever
+ * lambda proposed it.
+ */
+final class LagrangianSearch implements Search {
+  private static final double GROWTH = 4;
+  private static final int MAX_BRACKET_STEPS = 60;
+  /** Shrinking stops at scale / 4^10 (about 1e-6 scale): the budget is then not binding. */
+  private static final int MAX_SHRINK_STEPS = 10;
+  private static final int BISECTIONS = 60;
+
+  private final int stage;
+  private final InitialDesign design;
+  private final BoProposer proposer;
+  private final double budget;
+  private final int stepLength;
+  private final double[] fallback;
+  private final Map<Integer, Double> lambdaOfStep = new HashMap<>();
+
+  /**
+   * @param budget B as a fraction of the original cost
+   * @param stepLength BO trials per lambda
+   * @param fallback a feasible theta (the uniform plan at the budget)
+   */
+  LagrangianSearch(int stage, InitialDesign design, BoProposer proposer, double budget,
+      int stepLength, double[] fallback) {
+    this.stage = stage;
+    this.design = design;
+    this.proposer = proposer;
+    this.budget = budget;
+    this.stepLength = Math.max(1, stepLength);
+    this.fallback = fallback.clone();
+  }
+
+  @Override
+  public Proposal propose(int t, List<TrialRecord> history) {
+    if (t < design.size()) {
+      return Proposal.design(design.point(t), design.phase(t));
+    }
+    double lambda = lambdaAt(t, history);
+    if (proposer.explores(t - design.size())) {
+      return proposer.explore(stage, t, lambda, Double.NaN);
+    }
+    return proposer.propose(stage, t, history.subList(0, t), r -> r.loss() + lambda * r.r(), null,
+        null, fallback, lambda, Double.NaN);
+  }
+
+  /** The multiplier of the step trial t belongs to (computed from the trials before that step). */
+  double lambdaAt(int t, List<TrialRecord> history) {
+    int step = (t - design.size()) / stepLength;
+    int start = design.size() + step * stepLength;
+    return lambdaOfStep.computeIfAbsent(step, s -> dualMultiplier(history.subList(0, start),
+        budget));
+  }
+
+  @Override
+  public Certificate certificate(List<TrialRecord> history) {
+    int t = history.size();
+    if (t <= design.size()) {
+      return null;
+    }
+    double lambda = dualMultiplier(history, budget);
+    return proposer.certificate(stage, t, history, r -> r.loss() + lambda * r.r(), null, null);
+  }
+
+  @Override
+  public String objective(List<TrialRecord> history) {
+    return String.format(Locale.ROOT, "log(L + lambda R), lambda = %.6g",
+        dualMultiplier(history, budget));
+  }
+
+  /**
+   * The multiplier maximizing the dual over the successful trials: the smallest lambda (to a
+   * relative 1e-9) whose minimizer of L + lambda R is feasible. About 1e-6 of the scale (L range)/(R range)
+   * feasible (the budget is not binding), large when no trial is feasible (pushes the search to
+   * cheaper plans).
+   */
+  static double dualMultiplier(List<TrialRecord> trials, double budget) {
+    double lMin = Double.POSITIVE_INFINITY;
+    double lMax = Double.NEGATIVE_INFINITY;
+    double rMin = Double.POSITIVE_INFINITY;
+    double rMax = Double.NEGATIVE_INFINITY;
+    int n = 0;
+    for (TrialRecord r : trials) {
+      if (!r.failed()) {
+        lMin = Math.min(lMin, r.loss());
+        lMax = Math.max(lMax, r.loss());
+        rMin = Math.min(rMin, r.r());
+        rMax = Math.max(rMax, r.r());
+        n++;
+      }
+    }
+    if (n == 0) {
+      return 1;
+    }
+    double scale = lMax > lMin && rMax > rMin ? (lMax - lMin) / (rMax - rMin) : 1;
+    double lo;
+    double hi;
+    if (feasibleArgmin(trials, scale, budget)) {
+      hi = scale;
+      lo = scale / GROWTH;
+      int k = 0;
+      while (feasibleArgmin(trials, lo, budget)) {
+        if (++k >= MAX_SHRINK_STEPS) {
+          return lo;
+        }
+        hi = lo;
+        lo /= GROWTH;
+      }
+    } else {
+      lo = scale;
+      hi = scale * GROWTH;
+      int k = 0;
+      while (!feasibleArgmin(trials, hi, budget)) {
+        if (++k >= MAX_BRACKET_STEPS) {
+          return hi;
+        }
+        lo = hi;
+        hi *= GROWTH;
+      }
+    }
+    for (int i = 0; i < BISECTIONS && hi > lo * (1 + 1e-9); i++) {
+      double mid = Math.sqrt(lo * hi);
+      if (feasibleArgmin(trials, mid, budget)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi;
+  }
+
+  /** True if the trial minimizing L + lambda R (ties: smaller R) meets the budget. */
+  static boolean feasibleArgmin(List<TrialRecord> trials, double lambda, double budget) {
+    double best = Double.POSITIVE_INFINITY;
+    double bestR = Double.POSITIVE_INFINITY;
+    for (TrialRecord r : trials) {
+      if (r.failed()) {
+        continue;
+      }
+      double y = r.loss() + lambda * r.r();
+      if (y < best || (y == best && r.r() < bestR)) {
+        best = y;
+        bestR = r.r();
+      }
+    }
+    return bestR <= budget;
+  }
+}

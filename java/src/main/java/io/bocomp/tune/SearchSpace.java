@@ -1,0 +1,533 @@
+package io.bocomp.tune;
+
+import io.bocomp.bo.Space;
+import io.bocomp.compress.ApplyOptions;
+import io.bocomp.compress.CompressibleLayer;
+import io.bocomp.compress.CompressibleModel;
+import io.bocomp.compress.CompressionPlan;
+import io.bocomp.compress.LayerChoice;
+import io.bocomp.compress.LayerFactors;
+import io.bocomp.compress.Method;
+import io.bocomp.compress.ModelFactors;
+import io.bocomp.compress.PlanEntry;
+import io.bocomp.compress.ResolvedPlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The tuner's search box and its map to compression plans: theta has one dimension ({@link Knob})
+ * per searched layer, or per user group of layers that share one value; a theta becomes a
+ * {@link CompressionPlan} of those layers plus the fixed entries (frozen layers, earlier stages).
+ *
+ * <p>Which layers: every compressible layer the {@link MethodChoice} applies to, minus those
+ * excluded by pattern, outside the stage's layer patterns, frozen at a given value (a fixed entry),
+ * or that no setting makes cheaper than dense. Why each layer was left out is in {@link #notes()}.
+ *
+ * <p>Bounds, per {@link Parametrization}: a rank fraction runs from the value where every rank of
+ * the dimension's layers is 1 to the smallest value at which the plan resolver keeps a layer dense
+ * (the factorization is no longer cheaper; above it the plan does not change); an energy fraction
+ * likewise from the energy of rank 1 to that break-even energy; a pruning fraction from 0 to
+ * {@code maxPruneFraction}. So the smallest and largest values are valid plans and the box holds
+ * no wide flat regions.
+ */
+public final class SearchSpace {
+  /** Ranks are ceil(f k); this slack keeps f = r/k from rounding up to r + 1. */
+  private static final double CEIL_SLACK = 1e-9;
+
+  /**
+   * One search dimension.
+   *
+   * @param name the layer name, or "group:" and the patterns for a group
+   * @param layers the layers set by this dimension, in graph order
+   * @param methods their methods, in the same order
+   * @param lower smallest value
+   * @param upper largest value
+   */
+  public record Knob(String name, List<String> layers, List<Method> methods, double lower,
+      double upper) {
+    public Knob {
+      layers = List.copyOf(layers);
+      methods = List.copyOf(methods);
+    }
+  }
+
+  /**
+   * How to build a space.
+   *
+   * @param method which compression each layer gets
+   * @param parametrization rank or energy fraction for factorizations (ignored for prune)
+   * @param include only layers matching one of these (all when empty)
+   * @param exclude layers left dense
+   * @param freeze layers held at a fixed value (in the space's parametrization)
+   * @param groups layers sharing one dimension, one list of patterns per dimension
+   * @param fixed plan entries fixed by earlier stages (their layers are not searched)
+   * @param maxPruneFraction largest pruning fraction searched
+   * @param savingMetric the cost {@code minSaving} is measured in (an analytic one)
+   * @param minSaving a layer whose strongest compression saves less than this fraction of the
+   *     model's {@code savingMetric} is left dense (with a note) instead of becoming a dimension:
+   *     it cannot move the budget, only the distance (0: search every layer)
+   */
+  public record Options(MethodChoice method, Parametrization parametrization,
+      List<LayerPattern> include, List<LayerPattern> exclude, Map<LayerPattern, Double> freeze,
+      List<List<LayerPattern>> groups, List<PlanEntry> fixed, double maxPruneFraction,
+      CostMetric savingMetric, double minSaving) {
+    public Options {
+      include = List.copyOf(include);
+      exclude = List.copyOf(exclude);
+      freeze = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(freeze));
+      groups = List.copyOf(groups);
+      fixed = List.copyOf(fixed);
+    }
+
+    /** Every layer the method applies to, one dimension each, rank fractions. */
+    public static Options of(MethodChoice method) {
+      return new Options(method, Parametrization.RANK, List.of(), List.of(), Map.of(), List.of(),
+          List.of(), 0.99, CostMetric.PARAMS, 0);
+    }
+  }
+
+  private final ModelFactors factors;
+  private final Parametrization kind;
+  private final List<Knob> knobs;
+  private final List<PlanEntry> fixed;
+  private final List<String> notes;
+  private final Space space;
+  private final Map<String, CompressibleLayer> layers = new LinkedHashMap<>();
+
+  private SearchSpace(ModelFactors factors, Parametrization kind, List<Knob> knobs,
+      List<PlanEntry> fixed, List<String> notes) {
+    this.factors = factors;
+    this.kind = kind;
+    this.knobs = List.copyOf(knobs);
+    this.fixed = List.copyOf(fixed);
+    this.notes = List.copyOf(notes);
+    for (CompressibleLayer l : factors.model().layers()) {
+      layers.put(l.name(), l);
+    }
+    Space.Builder b = Space.builder();
+    for (int i = 0; i < knobs.size(); i++) {
+      b.continuous("x" + i, knobs.get(i).lower(), knobs.get(i).upper());
+    }
+    this.space = b.build();
+  }
+
+  /**
+   * Builds the space of a model.
+   *
+   * @throws TuneConfigException when no layer is left to search, a frozen value is out of range,
+   *     a layer matches two groups, or there are more dimensions than the optimizer supports
+   */
+  public static SearchSpace build(ModelFactors factors, Options o) {
+    CompressibleModel model = factors.model();
+    Parametrization kind = o.method() == MethodChoice.PRUNE ? Parametrization.PRUNE
+        : o.parametrization() == Parametrization.PRUNE ? Parametrization.RANK : o.parametrization();
+    List<PlanEntry> fixed = new ArrayList<>(o.fixed());
+    java.util.Set<String> fixedNames = new java.util.HashSet<>();
+    for (PlanEntry e : o.fixed()) {
+      fixedNames.add(e.name());
+    }
+    List<String> notes = new ArrayList<>();
+    List<CompressibleLayer> searched = new ArrayList<>();
+    Map<String, Method> methodOf = new LinkedHashMap<>();
+    for (CompressibleLayer l : model.layers()) {
+      if (fixedNames.contains(l.name())) {
+        continue;
+      }
+      if (matchesAny(o.exclude(), l.name())) {
+        notes.add(l.name() + ": excluded");
+        continue;
+      }
+      if (!o.include().isEmpty() && !matchesAny(o.include(), l.name())) {
+        notes.add(l.name() + ": not in this stage's layers");
+        continue;
+      }
+      Method m = o.method().methodFor(l);
+      if (m == null) {
+        notes.add(l.name() + ": method " + o.method().json() + " does not apply ("
+            + l.label() + " takes " + methodNames(l) + ")");
+        continue;
+      }
+      Double frozen = frozenValue(o.freeze(), l.name());
+      if (frozen != null) {
+        checkFrozen(kind, l.name(), frozen, o.maxPruneFraction());
+        fixed.add(entry(factors, l, m, kind, frozen));
+        notes.add(l.name() + ": frozen at " + kind.json() + " " + frozen);
+        continue;
+      }
+      if (o.minSaving() > 0) {
+        double saving = maxSaving(factors, l, m, kind, o);
+        if (saving < o.minSaving()) {
+          notes.add(String.format(Locale.ROOT, "%s: left dense: its strongest compression saves"
+              + " %.3f%% of the model's %s (below min_saving %.3g%%)", l.name(), 100 * saving,
+              o.savingMetric().json(), 100 * o.minSaving()));
+          continue;
+        }
+      }
+      searched.add(l);
+      methodOf.put(l.name(), m);
+    }
+    // Group membership: one dimension per group, one per remaining layer, in graph order.
+    Map<Integer, List<CompressibleLayer>> byGroup = new LinkedHashMap<>();
+    List<Object> order = new ArrayList<>();
+    for (CompressibleLayer l : searched) {
+      int g = -1;
+      for (int i = 0; i < o.groups().size(); i++) {
+        if (matchesAny(o.groups().get(i), l.name())) {
+          if (g >= 0) {
+            throw new TuneConfigException("layer '" + l.name() + "' matches groups " + (g + 1)
+                + " and " + (i + 1) + " (" + o.groups().get(g) + ", " + o.groups().get(i)
+                + "); a layer belongs to one group");
+          }
+          g = i;
+        }
+      }
+      if (g < 0) {
+        order.add(l);
+      } else {
+        if (!byGroup.containsKey(g)) {
+          order.add(g);
+        }
+        byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(l);
+      }
+    }
+    List<Knob> knobs = new ArrayList<>();
+    for (Object item : order) {
+      List<CompressibleLayer> members = item instanceof Integer g ? byGroup.get(g)
+          : List.of((CompressibleLayer) item);
+      String name = item instanceof Integer g ? "group:" + String.join(",", globs(o.groups().get(g)))
+          : ((CompressibleLayer) item).name();
+      Knob k = knob(factors, kind, name, members, methodOf, o.maxPruneFraction(), notes);
+      if (k != null) {
+        knobs.add(k);
+      }
+    }
+    if (knobs.isEmpty()) {
+      throw new TuneConfigException("nothing to search: no compressible layer is left for method "
+          + o.method().json() + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
+    }
+    if (knobs.size() > Space.MAX_DIMENSIONS) {
+      throw new TuneConfigException(knobs.size() + " layers to search; the optimizer takes at most "
+          + Space.MAX_DIMENSIONS + " dimensions: group layers with --group GLOB");
+    }
+    return new SearchSpace(factors, kind, knobs, fixed, notes);
+  }
+
+  /** The dimensions, in order. */
+  public List<Knob> knobs() {
+    return knobs;
+  }
+
+  public int dimension() {
+    return knobs.size();
+  }
+
+  public Parametrization parametrization() {
+    return kind;
+  }
+
+  /** The optimizer's box (dimensions x0, x1, ... with the knobs' bounds). */
+  public Space boSpace() {
+    return space;
+  }
+
+  /** Entries every plan carries (frozen layers, earlier stages). */
+  public List<PlanEntry> fixedEntries() {
+    return fixed;
+  }
+
+  /** Why layers are not searched, one line each. */
+  public List<String> notes() {
+    return notes;
+  }
+
+  public ModelFactors factors() {
+    return factors;
+  }
+
+  /** The plan of a theta: one entry per searched layer plus the fixed entries. */
+  public CompressionPlan plan(double[] theta) {
+    if (theta.length != knobs.size()) {
+      throw new IllegalArgumentException("theta has " + theta.length + " values, the space "
+          + knobs.size() + " dimensions");
+    }
+    List<PlanEntry> entries = new ArrayList<>(fixed);
+    for (int k = 0; k < knobs.size(); k++) {
+      Knob knob = knobs.get(k);
+      double v = Math.min(knob.upper(), Math.max(knob.lower(), theta[k]));
+      for (int i = 0; i < knob.layers().size(); i++) {
+        entries.add(entry(factors, layers.get(knob.layers().get(i)), knob.methods().get(i), kind, v));
+      }
+    }
+    return CompressionPlan.of(entries, factors.model().hash());
+  }
+
+  /** The resolved plan of a theta (ranks fixed, dense-if-not-cheaper applied). */
+  public ResolvedPlan resolve(double[] theta) {
+    return plan(theta).resolve(factors, ApplyOptions.defaults());
+  }
+
+  /** The theta of the strongest compression: every rank 1, or the largest pruning fraction. */
+  public double[] strongest() {
+    double[] t = new double[knobs.size()];
+    for (int k = 0; k < t.length; k++) {
+      t[k] = kind.higherCompresses() ? knobs.get(k).upper() : knobs.get(k).lower();
+    }
+    return t;
+  }
+
+  /** The same value in every dimension, clamped to each dimension's bounds. */
+  public double[] uniform(double value) {
+    double[] t = new double[knobs.size()];
+    for (int k = 0; k < t.length; k++) {
+      t[k] = Math.min(knobs.get(k).upper(), Math.max(knobs.get(k).lower(), value));
+    }
+    return t;
+  }
+
+  /** theta from a point of the unit cube (u in [0, 1]^d). */
+  public double[] fromUnit(double[] u) {
+    double[] t = new double[knobs.size()];
+    for (int k = 0; k < t.length; k++) {
+      Knob kn = knobs.get(k);
+      t[k] = kn.lower() + Math.min(1, Math.max(0, u[k])) * (kn.upper() - kn.lower());
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static Knob knob(ModelFactors factors, Parametrization kind, String name,
+      List<CompressibleLayer> members, Map<String, Method> methodOf, double maxPrune,
+      List<String> notes) {
+    List<String> names = new ArrayList<>();
+    List<Method> methods = new ArrayList<>();
+    double lower = Double.POSITIVE_INFINITY;
+    double upper = Double.NEGATIVE_INFINITY;
+    for (CompressibleLayer l : members) {
+      Method m = methodOf.get(l.name());
+      double lo;
+      double hi;
+      if (kind == Parametrization.PRUNE) {
+        lo = 0;
+        hi = maxPrune;
+      } else {
+        lo = lowest(factors, l, kind);
+        hi = breakEven(factors, l, m, kind, lo);
+        if (!(hi > lo)) {
+          notes.add(l.name() + ": no " + m.json() + " setting is cheaper than the dense layer");
+          continue;
+        }
+      }
+      names.add(l.name());
+      methods.add(m);
+      lower = Math.min(lower, lo);
+      upper = Math.max(upper, hi);
+    }
+    if (names.isEmpty()) {
+      return null;
+    }
+    return new Knob(name, names, methods, lower, upper);
+  }
+
+  /** The value at which every rank of the layer is 1. */
+  private static double lowest(ModelFactors factors, CompressibleLayer l, Parametrization kind) {
+    LayerFactors f = factors.of(l.name()).orElseThrow();
+    if (kind == Parametrization.RANK) {
+      int dim = f.isSvd() ? Math.min(l.matrixShape()[0], l.matrixShape()[1])
+          : Math.max(l.inputs(), l.outputs());
+      return 1.0 / dim;
+    }
+    if (f.isSvd()) {
+      return Math.max(1e-6, f.energyAtRank(1));
+    }
+    double[][] cum = tuckerEnergies(f);
+    return Math.max(1e-6, Math.min(cum[0][0], cum[1][0]));
+  }
+
+  /**
+   * The smallest value at which the resolver keeps the layer dense (its factorization is no longer
+   * cheaper), or the largest valid value when that never happens. Denseness grows with the value,
+   * so a binary search over the values where some rank changes finds it.
+   */
+  private static double breakEven(ModelFactors factors, CompressibleLayer l, Method m,
+      Parametrization kind, double lowest) {
+    LayerFactors f = factors.of(l.name()).orElseThrow();
+    double[] candidates = changePoints(f, l, kind);
+    double max = candidates[candidates.length - 1];
+    int lo = 0;
+    int hi = candidates.length - 1;
+    if (!isDense(factors, l, m, kind, max)) {
+      return max;
+    }
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (isDense(factors, l, m, kind, candidates[mid])) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return Math.max(lowest, candidates[lo]);
+  }
+
+  /** Sorted values at which the layer's ranks change (each the smallest value of its ranks). */
+  private static double[] changePoints(LayerFactors f, CompressibleLayer l, Parametrization kind) {
+    java.util.TreeSet<Double> s = new java.util.TreeSet<>();
+    if (kind == Parametrization.RANK) {
+      if (f.isSvd()) {
+        int full = Math.min(l.matrixShape()[0], l.matrixShape()[1]);
+        for (int r = 1; r <= f.maxRank(); r++) {
+          s.add((double) r / full);
+        }
+      } else {
+        for (int r = 1; r <= l.inputs(); r++) {
+          s.add((double) r / l.inputs());
+        }
+        for (int r = 1; r <= l.outputs(); r++) {
+          s.add((double) r / l.outputs());
+        }
+      }
+    } else if (f.isSvd()) {
+      for (int r = 1; r <= f.maxRank(); r++) {
+        s.add(Math.min(1.0, f.energyAtRank(r)));
+      }
+    } else {
+      for (double[] mode : tuckerEnergies(f)) {
+        for (double e : mode) {
+          s.add(Math.min(1.0, e));
+        }
+      }
+    }
+    double[] out = new double[s.size()];
+    int i = 0;
+    for (double v : s) {
+      out[i++] = v;
+    }
+    return out;
+  }
+
+  private static boolean isDense(ModelFactors factors, CompressibleLayer l, Method m,
+      Parametrization kind, double v) {
+    ResolvedPlan p = CompressionPlan.of(List.of(entry(factors, l, m, kind, v)))
+        .resolve(factors, ApplyOptions.defaults());
+    LayerChoice c = p.choice(l.name());
+    return c.method() == null;
+  }
+
+  /** Cumulative energy fractions [mode in, mode out] of a Tucker-2 layer, as LayerFactors has them. */
+  private static double[][] tuckerEnergies(LayerFactors f) {
+    var t = f.tucker();
+    double total = f.totalEnergy();
+    double[][] out = new double[2][];
+    int i = 0;
+    for (io.bocomp.model.Tensor eig : new io.bocomp.model.Tensor[] {t.eigIn(), t.eigOut()}) {
+      double[] c = new double[eig.size()];
+      double acc = 0;
+      for (int r = 0; r < c.length; r++) {
+        acc += eig.get(r);
+        c[r] = total > 0 ? acc / total : 1;
+      }
+      out[i++] = c;
+    }
+    return out;
+  }
+
+  /** The fraction of the model's cost that layer l saves at its strongest setting (0 if none). */
+  private static double maxSaving(ModelFactors factors, CompressibleLayer l, Method m,
+      Parametrization kind, Options o) {
+    Knob k = knob(factors, kind, l.name(), List.of(l), Map.of(l.name(), m), o.maxPruneFraction(),
+        new ArrayList<>());
+    if (k == null) {
+      return 0;
+    }
+    double strongest = kind.higherCompresses() ? k.upper() : k.lower();
+    CostMetric metric = o.savingMetric().analytic() ? o.savingMetric() : CostMetric.MACS;
+    PlanCost c = PlanCost.analytic(CompressionPlan.of(List.of(entry(factors, l, m, kind,
+        strongest))).resolve(factors, ApplyOptions.defaults()));
+    return 1 - c.fraction(metric, PlanCost.original(factors));
+  }
+
+  /** The plan entry giving layer {@code l} value {@code v}. */
+  static PlanEntry entry(ModelFactors factors, CompressibleLayer l, Method m,
+      Parametrization kind, double v) {
+    if (m == Method.PRUNE) {
+      return PlanEntry.prune(l.name(), v);
+    }
+    LayerFactors f = factors.of(l.name()).orElseThrow();
+    if (kind == Parametrization.ENERGY) {
+      double e = Math.min(1.0, v);
+      if (f.isSvd() && f.truncated()) {
+        e = Math.min(e, f.energyAtRank(f.maxRank()));
+      }
+      return PlanEntry.energy(l.name(), m, e);
+    }
+    if (m == Method.SVD) {
+      int full = Math.min(l.matrixShape()[0], l.matrixShape()[1]);
+      return PlanEntry.svdRank(l.name(), ceilRank(v, full, f.maxRank()));
+    }
+    return PlanEntry.tucker2(l.name(), ceilRank(v, l.inputs(), l.inputs()),
+        ceilRank(v, l.outputs(), l.outputs()));
+  }
+
+  private static int ceilRank(double f, int full, int max) {
+    int r = (int) Math.ceil(f * full - CEIL_SLACK);
+    return Math.max(1, Math.min(max, r));
+  }
+
+  private static void checkFrozen(Parametrization kind, String layer, double v, double maxPrune) {
+    boolean ok = kind == Parametrization.PRUNE ? v >= 0 && v <= 1 : v > 0 && v <= 1;
+    if (!ok) {
+      throw new TuneConfigException("--freeze " + layer + "=" + v + ": a " + kind.json()
+          + " fraction must lie in " + (kind == Parametrization.PRUNE ? "[0, 1]" : "(0, 1]"));
+    }
+  }
+
+  private static Double frozenValue(Map<LayerPattern, Double> freeze, String name) {
+    for (Map.Entry<LayerPattern, Double> e : freeze.entrySet()) {
+      if (e.getKey().matches(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  static boolean matchesAny(List<LayerPattern> patterns, String name) {
+    for (LayerPattern p : patterns) {
+      if (p.matches(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> globs(List<LayerPattern> ps) {
+    List<String> out = new ArrayList<>();
+    for (LayerPattern p : ps) {
+      out.add(p.glob());
+    }
+    return out;
+  }
+
+  private static String methodNames(CompressibleLayer l) {
+    List<String> names = new ArrayList<>();
+    for (Method m : Method.values()) {
+      if (l.methods().contains(m)) {
+        names.add(m.json());
+      }
+    }
+    return String.join(", ", names);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("SearchSpace(" + kind.json() + ")");
+    for (Knob k : knobs) {
+      b.append(String.format(Locale.ROOT, "%n  %s %s [%.4g, %.4g]", k.name(), k.methods(),
+          k.lower(), k.upper()));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,117 @@
+package io.bocomp.tune;
+
+import io.bocomp.compress.ApplyOptions;
+import io.bocomp.compress.CompressionResult;
+import io.bocomp.compress.ResolvedPlan;
+import java.util.Optional;
+
+/**
+ * Turns a proposal into a {@link TrialRecord}: resolves the plan of theta, looks its network up in
+ * the {@link EvaluationCache}, and only when it was never measured builds the compressed graph from
+ * the cached factors, measures L from the first changed layer ({@link IncrementalEvaluator}) and,
+ * when the run constrains latency, times it ({@link LatencyMeter}). Costs are analytic and come
+ * with the resolved plan.
+ */
+final class TrialEvaluator {
+  private final SearchSpace space;
+  private final IncrementalEvaluator evaluator;
+  private final LatencyMeter latency;
+  private final EvaluationCache cache;
+  private final String cachePrefix;
+  private final CostMetric metric;
+  private final PlanCost original;
+  private final double budget;
+
+  /**
+   * @param cachePrefix distinguishes networks of different base models in a shared cache
+   * @param latency the latency meter, or null when latency is not measured
+   * @param original the original model's costs (fractions are relative to them)
+   * @param budget B as a fraction of the original cost
+   */
+  TrialEvaluator(SearchSpace space, IncrementalEvaluator evaluator, LatencyMeter latency,
+      EvaluationCache cache, String cachePrefix, CostMetric metric, PlanCost original,
+      double budget) {
+    this.space = space;
+    this.evaluator = evaluator;
+    this.latency = latency;
+    this.cache = cache;
+    this.cachePrefix = cachePrefix;
+    this.metric = metric;
+    this.original = original;
+    this.budget = budget;
+  }
+
+  /** R(theta) in closed form (analytic metrics only). */
+  double analyticR(double[] theta) {
+    return PlanCost.analytic(space.resolve(theta)).fraction(metric, original);
+  }
+
+  /** True when the network theta resolves to was measured before (in this run). */
+  boolean measured(double[] theta) {
+    try {
+      return cache.contains(cachePrefix + "|" + EvaluationCache.key(space.resolve(theta)));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  TrialRecord evaluate(int stage, int trial, Proposal p, double boMillis) {
+    double[] theta = p.theta();
+    long t0 = System.nanoTime();
+    ResolvedPlan plan;
+    String key;
+    try {
+      plan = space.resolve(theta);
+      key = cachePrefix + "|" + EvaluationCache.key(plan);
+    } catch (RuntimeException e) {
+      return failed(stage, trial, p, "", e, new TrialTiming(boMillis, ms(t0), 0, 0, 0));
+    }
+    Optional<EvaluationCache.Measured> hit = cache.lookup(key);
+    if (hit.isPresent()) {
+      return record(stage, trial, p, key, true, hit.get(),
+          new TrialTiming(boMillis, ms(t0), 0, 0, 0));
+    }
+    try {
+      CompressionResult c = plan.plan().apply(space.factors().model().graph(), space.factors(),
+          ApplyOptions.defaults());
+      double build = ms(t0);
+      IncrementalEvaluator.Result r = evaluator.evaluate(plan, c.graph());
+      PlanCost cost = PlanCost.analytic(plan);
+      double lat = 0;
+      if (latency != null) {
+        long l0 = System.nanoTime();
+        cost = cost.withLatency(latency.measure(c.graph()));
+        lat = ms(l0);
+      }
+      EvaluationCache.Measured m = new EvaluationCache.Measured(r.distance(), cost);
+      cache.put(key, m);
+      return record(stage, trial, p, key, false, m, new TrialTiming(boMillis,
+          build + r.compileNanos() / 1e6, r.forwardNanos() / 1e6, r.distanceNanos() / 1e6, lat));
+    } catch (RuntimeException e) {
+      return failed(stage, trial, p, key, e, new TrialTiming(boMillis, ms(t0), 0, 0, 0));
+    }
+  }
+
+  private TrialRecord record(int stage, int trial, Proposal p, String key, boolean cached,
+      EvaluationCache.Measured m, TrialTiming timing) {
+    double r = m.cost().fraction(metric, original);
+    return new TrialRecord(stage, trial, p.phase(), p.theta(), key, cached, m.distance(), null,
+        m.cost(), r, feasible(r, budget), p.lambda(), p.kappa(), p.gp(), timing);
+  }
+
+  private static TrialRecord failed(int stage, int trial, Proposal p, String key,
+      RuntimeException e, TrialTiming timing) {
+    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+    return new TrialRecord(stage, trial, p.phase(), p.theta(), key, false, null, why, null,
+        Double.NaN, false, p.lambda(), p.kappa(), p.gp(), timing);
+  }
+
+  /** r within the budget (with a relative slack of 1e-12 for rounding in the fraction). */
+  static boolean feasible(double r, double budget) {
+    return r <= budget * (1 + 1e-12);
+  }
+
+  private static double ms(long t0) {
+    return (System.nanoTime() - t0) / 1e6;
+  }
+}

@@ -1,0 +1,491 @@
+package io.bocomp.tune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bocomp.BocompException;
+import io.bocomp.ModelLoader;
+import io.bocomp.compress.ApplyOptions;
+import io.bocomp.compress.CompressibleModel;
+import io.bocomp.compress.CompressionPlan;
+import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.compress.FactorCache;
+import io.bocomp.compress.ModelFactors;
+import io.bocomp.compress.ModelHash;
+import io.bocomp.compress.PlanEntry;
+import io.bocomp.data.Dataset;
+import io.bocomp.engine.Backend;
+import io.bocomp.engine.Backends;
+import io.bocomp.engine.BatchRunner;
+import io.bocomp.engine.Executable;
+import io.bocomp.model.Model;
+import io.bocomp.model.Tensor;
+import io.bocomp.model.onnx.OnnxExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The compression tuner end to end: {@link #prepare} checks everything and loads the model, its
+ * factors (decomposed once, cached on disk) and the sampled inputs without writing anything;
+ * {@link #run} then runs the stages (each a {@link LagrangianSearch} or {@link ConstrainedSearch}
+ * over its {@link SearchSpace}, trials measured by an {@link IncrementalEvaluator}, every trial
+ * journalled), and writes compressed.onnx (re-loaded and re-evaluated), result.json and
+ * report.html ({@link ResultWriter}).
+ *
+ * <p>Resume: with {@code resume}, the journal in the run directory is read back (its fingerprint
+ * must equal this run's), its trials refill the {@link EvaluationCache} and the stages' histories,
+ * and the run continues at the first missing trial. Every proposal is a function of the seed, the
+ * trial index and the trials before it, so the continuation equals an uninterrupted run.
+ *
+ * <p>Stop: {@link #requestStop} (the CLI's Ctrl-C hook) ends the run after the current trial;
+ * {@link #run} then writes a result.json and report.html marked partial and no model.
+ */
+public final class Tuner implements AutoCloseable {
+  /** Samples per forward pass of the objective. */
+  static final int SAMPLE_BATCH = 64;
+  /** Memory for cached boundary activations. */
+  static final long ACTIVATION_CACHE_BYTES = 1L << 30;
+
+  /**
+   * What to tune.
+   *
+   * @param model the prepared model ({@link ModelLoader})
+   * @param modelName how to show it
+   * @param modelFile its file (for the factor cache location), or null
+   * @param data images (and optionally labels) to sample from and to measure top-1 on
+   * @param dataName how to show the data
+   */
+  public record Inputs(Model model, String modelName, Path modelFile, Dataset data,
+      String dataName) {}
+
+  private final Inputs inputs;
+  private final RunConfig config;
+  private final Path outDir;
+  private final boolean resume;
+  private final String command;
+  private final Backend backend;
+  private final CompressibleModel original;
+  private final ModelFactors factors;
+  private final SampleSet samples;
+  private final PlanCost originalCost;
+  private final SearchSpace firstSpace;
+  private final double firstBudget;
+  private final ObjectNode fingerprint;
+  private final Journal.Contents previous;
+  private final String nothingToDo;
+  private volatile boolean stop;
+
+  private Tuner(Inputs inputs, RunConfig config, Path outDir, boolean resume, String command,
+      Backend backend) {
+    this.inputs = inputs;
+    this.config = config;
+    this.outDir = outDir;
+    this.resume = resume;
+    this.command = command;
+    this.backend = backend;
+    this.previous = resume ? Journal.read(outDir.resolve(Journal.FILE)) : null;
+    this.original = CompressibleModel.of(inputs.model());
+    checkInputShape(backend, inputs);
+    this.samples = SampleSet.draw(inputs.data(), config.samples, config.seed, SAMPLE_BATCH);
+    this.fingerprint = Fingerprint.of(original.hash(), samples.sha256(), config, backend.name(),
+        version());
+    if (previous != null) {
+      Fingerprint.check(previous.header().get("fingerprint"), fingerprint,
+          outDir.resolve(Journal.FILE).toString(), previous.header().path("command").asText());
+    }
+    Stage first = config.stages.get(0);
+    Budget budget = config.budgetOf(first);
+    PlanCost analytic = PlanCost.analytic(CompressionPlan.of(List.of())
+        .resolve(emptyFactors(original), ApplyOptions.defaults()));
+    double latency = Double.NaN;
+    if (usesLatency(config)) {
+      latency = previous != null ? previous.header().path("original").path("latency_ms").asDouble()
+          : latencyMeter(backend, original.opset(), inputs.data(), config)
+              .measure(original.shapedGraph());
+    }
+    this.originalCost = analytic.withLatency(latency);
+    double fraction = budget.fraction(originalCost.value(budget.metric()));
+    if (fraction >= 1) {
+      this.nothingToDo = "nothing to do: " + budget.describe() + " allows the original model"
+          + (budget.metric().analytic() ? "" : String.format(java.util.Locale.ROOT,
+              " (it runs in %.3f ms)", latency))
+          + "; give a budget below 1" + (budget.metric().analytic() ? "" : " x the original");
+      this.factors = null;
+      this.firstSpace = null;
+      this.firstBudget = fraction;
+      return;
+    }
+    this.nothingToDo = null;
+    this.factors = FactorCache.withDefaults(new CpuDecompositions()).load(original,
+        inputs.modelFile());
+    this.firstSpace = SearchSpace.build(factors, spaceOptions(first, List.of()));
+    this.firstBudget = fraction;
+    checkReachable(firstSpace, first, budget, fraction, null);
+  }
+
+  /**
+   * Checks the options, the data and the output directory and loads what the run needs, writing
+   * nothing.
+   *
+   * @param command the command line, stored in the journal header and shown when a resume is refused
+   * @throws BocompException naming the option, file or layer at fault
+   */
+  public static Tuner prepare(Inputs inputs, RunConfig config, String backendName, Path outDir,
+      boolean resume, String command) {
+    RunDirectory.check(outDir, resume);
+    return prepare(inputs, config, Backends.create(backendName), outDir, resume, command);
+  }
+
+  /** As {@link #prepare(Inputs, RunConfig, String, Path, boolean, String)} on a given backend,
+   * which the tuner owns (and closes) from then on. */
+  static Tuner prepare(Inputs inputs, RunConfig config, Backend b, Path outDir, boolean resume,
+      String command) {
+    RunDirectory.check(outDir, resume);
+    try {
+      return new Tuner(inputs, config, outDir, resume, command, b);
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+  }
+
+  /** Why there is nothing to do (a budget of 1 or more), or null. */
+  public String nothingToDo() {
+    return nothingToDo;
+  }
+
+  /** Ends the run after the current trial (thread-safe). */
+  public void requestStop() {
+    stop = true;
+  }
+
+  /** The first stage's search space (null when there is nothing to do). */
+  public SearchSpace searchSpace() {
+    return firstSpace;
+  }
+
+  /** Runs (or continues) the tuning and writes the outputs. */
+  public TuneResult run(TuneListener listener) {
+    if (nothingToDo != null) {
+      throw new IllegalStateException(nothingToDo);
+    }
+    long start = System.nanoTime();
+    RunDirectory.create(outDir);
+    Path journalFile = outDir.resolve(Journal.FILE);
+    Map<Integer, List<TrialRecord>> replayed = new HashMap<>();
+    Map<Integer, JsonNode> stageStarts = new HashMap<>();
+    Map<Integer, JsonNode> stageEnds = new HashMap<>();
+    if (previous != null) {
+      for (ObjectNode line : previous.lines()) {
+        String type = line.path("type").asText();
+        int k = line.path("stage").asInt();
+        if (type.equals("trial")) {
+          replayed.computeIfAbsent(k, x -> new ArrayList<>()).add(JournalCodec.trial(line));
+        } else if (type.equals("stage")) {
+          stageStarts.put(k, line);
+        } else if (type.equals("stage_end")) {
+          stageEnds.put(k, line);
+        }
+      }
+    }
+    List<Tensor> reference = IncrementalEvaluator.referenceOutputs(backend, inputs.model(), samples);
+    EvaluationCache cache = new EvaluationCache();
+    List<StageOutcome> outcomes = new ArrayList<>();
+    try (Journal journal = previous != null ? Journal.reopen(journalFile, previous.validBytes())
+        : Journal.create(journalFile, header())) {
+      Model base = inputs.model();
+      CompressibleModel baseCm = original;
+      ModelFactors baseFactors = factors;
+      List<PlanEntry> fixed = List.of();
+      for (int k = 0; k < config.stages.size(); k++) {
+        Stage stage = config.stages.get(k);
+        Budget budget = config.budgetOf(stage);
+        double fraction = budget.fraction(originalCost.value(budget.metric()));
+        SearchSpace space = k == 0 ? firstSpace
+            : SearchSpace.build(baseFactors, spaceOptions(stage, fixed));
+        if (k > 0) {
+          checkReachable(space, stage, budget, fraction, baseCm);
+        }
+        if (!stageStarts.containsKey(k)) {
+          journal.append(stageLine(k, stage, space, budget, fraction, baseCm));
+        }
+        List<TrialRecord> history = replayed.getOrDefault(k, List.of());
+        for (TrialRecord r : history) {
+          if (!r.failed() && !r.cached()) {
+            cache.put(r.planKey(), new EvaluationCache.Measured(r.distance(), r.cost()));
+          }
+        }
+        int trials = config.trialsOf(stage);
+        listener.stageStarted(k, stage.name(), trials, history.size());
+        Search search;
+        try (IncrementalEvaluator inc = new IncrementalEvaluator(backend, baseCm, samples,
+            reference, config.objective(), searchedLayers(space), ACTIVATION_CACHE_BYTES)) {
+          LatencyMeter meter = budget.metric().analytic() ? null
+              : latencyMeter(backend, baseCm.opset(), inputs.data(), config);
+          TrialEvaluator evaluator = new TrialEvaluator(space, inc, meter, cache,
+              baseCm.hash().substring(0, 16), budget.metric(), originalCost, fraction);
+          search = search(k, space, trials, fraction, budget, evaluator);
+          history = new StageRunner(k, trials, search, evaluator, journal, listener, () -> stop)
+              .run(history);
+        }
+        listener.stageFinished(k);
+        outcomes.add(new StageOutcome(k, stage, space, budget, fraction, history, search, base,
+            baseCm, baseFactors));
+        if (history.size() < trials) {
+          listener.finishing("writing the partial result");
+          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+              .writePartial(outcomes, seconds(start));
+        }
+        if (k == config.stages.size() - 1) {
+          break;
+        }
+        TrialRecord best = requireFeasible(StageRunner.bestFeasible(history), stage, budget);
+        CompressionPlan plan = space.plan(best.theta());
+        JsonNode end = stageEnds.get(k);
+        Path replacement = end != null ? replacementFrom(end)
+            : endStage(k, stage, plan, base, baseCm, baseFactors, journal, best);
+        if (replacement != null) {
+          base = ModelLoader.load(replacement);
+          baseCm = CompressibleModel.of(base);
+          baseFactors = FactorCache.withDefaults(new CpuDecompositions()).load(baseCm, replacement);
+          fixed = List.of();
+        } else {
+          fixed = plan.entries();
+        }
+      }
+    }
+    StageOutcome last = outcomes.get(outcomes.size() - 1);
+    requireFeasible(StageRunner.bestFeasible(last.history()), last.stage(), last.budget());
+    listener.finishing("verifying and writing the outputs");
+    return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+        .writeFinal(outcomes, seconds(start));
+  }
+
+  /** What one stage produced, for the result writer. */
+  record StageOutcome(int index, Stage stage, SearchSpace space, Budget budget, double fraction,
+      List<TrialRecord> history, Search search, Model base, CompressibleModel baseModel,
+      ModelFactors baseFactors) {}
+
+  @Override
+  public void close() {
+    backend.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private Search search(int k, SearchSpace space, int trials, double fraction, Budget budget,
+      TrialEvaluator evaluator) {
+    int d = space.dimension();
+    int designSize = config.initialDesign > 0 ? Math.min(config.initialDesign, trials)
+        : Math.min(Math.max(5, 2 * d), (trials + 1) / 2);
+    ToDoubleFunction<double[]> analytic = budget.metric().analytic() ? evaluator::analyticR : null;
+    // Latency has no closed form: the uniform start meets the budget's fraction in MACs instead.
+    ToDoubleFunction<double[]> proxy = analytic != null ? analytic
+        : theta -> PlanCost.analytic(space.resolve(theta)).fraction(CostMetric.MACS, originalCost);
+    double[] uniform = InitialDesign.uniformAtBudget(space, proxy, fraction);
+    double[] fallback = uniform != null ? uniform : space.strongest();
+    FeasibleSampler feasible = config.exploreEvery > 0
+        ? new FeasibleSampler(space, proxy, fraction, config.seed) : null;
+    InitialDesign design = new InitialDesign(space, designSize,
+        BoProposer.trialSeed(config.seed, k, -1), config.uniformStart ? uniform : null, feasible);
+    BoProposer proposer = new BoProposer(space, config.seed, feasible, config.exploreEvery,
+        evaluator::measured);
+    if (config.mode == RunConfig.Mode.CONSTRAINED) {
+      return new ConstrainedSearch(k, design, proposer, fraction, trials,
+          CoolingSchedule.named(config.cooling), analytic, fallback);
+    }
+    int step = config.trialsPerLambda > 0 ? config.trialsPerLambda : Math.max(3, (d + 1) / 2);
+    return new LagrangianSearch(k, design, proposer, fraction, step, fallback);
+  }
+
+  private SearchSpace.Options spaceOptions(Stage stage, List<PlanEntry> fixed) {
+    List<LayerPattern> include = new ArrayList<>();
+    stage.layers().forEach(g -> include.add(LayerPattern.of(g)));
+    List<LayerPattern> exclude = new ArrayList<>();
+    config.exclude.forEach(g -> exclude.add(LayerPattern.of(g)));
+    Map<LayerPattern, Double> freeze = new java.util.LinkedHashMap<>();
+    config.freeze.forEach((g, v) -> freeze.put(LayerPattern.of(g), v));
+    List<List<LayerPattern>> groups = new ArrayList<>();
+    for (List<String> g : config.groups) {
+      List<LayerPattern> ps = new ArrayList<>();
+      g.forEach(s -> ps.add(LayerPattern.of(s)));
+      groups.add(ps);
+    }
+    return new SearchSpace.Options(config.methodOf(stage), config.parametrization, include, exclude,
+        freeze, groups, fixed, config.maxPruneFraction, config.budgetOf(stage).metric(),
+        config.minSaving);
+  }
+
+  /** Throws when the strongest compression of the space misses the budget. */
+  private void checkReachable(SearchSpace space, Stage stage, Budget budget, double fraction,
+      CompressibleModel base) {
+    double[] strongest = space.strongest();
+    double r;
+    if (budget.metric().analytic()) {
+      r = PlanCost.analytic(space.resolve(strongest)).fraction(budget.metric(), originalCost);
+    } else {
+      var plan = space.plan(strongest);
+      var g = plan.apply(space.factors().model().graph(), space.factors(), ApplyOptions.defaults())
+          .graph();
+      r = latencyMeter(backend, space.factors().model().opset(), inputs.data(), config).measure(g)
+          / originalCost.latencyMs();
+    }
+    if (r > fraction) {
+      double reach = budget.metric().analytic() ? r : r * originalCost.latencyMs();
+      throw new InfeasibleBudgetException(String.format(java.util.Locale.ROOT,
+          "%s is below what maximal compression reaches%s: the smallest reachable value is %.6g"
+              + " (every searched layer at its strongest setting); raise the budget or search"
+              + " more layers", budget.describe(),
+          config.stages.size() > 1 ? " in stage '" + stage.name() + "'" : "", reach), reach);
+    }
+  }
+
+  private static TrialRecord requireFeasible(TrialRecord best, Stage stage, Budget budget) {
+    if (best == null) {
+      throw new BocompException("no trial of stage '" + stage.name() + "' met " + budget.describe()
+          + "; raise --trials or the budget (the journal and report show the trials)");
+    }
+    return best;
+  }
+
+  private Path endStage(int k, Stage stage, CompressionPlan plan, Model base,
+      CompressibleModel baseCm, ModelFactors baseFactors, Journal journal, TrialRecord best) {
+    ObjectNode end = Journal.JSON.createObjectNode();
+    end.put("type", "stage_end");
+    end.put("stage", k);
+    end.put("best_trial", best.trial());
+    end.set("plan", plan.toJsonNode());
+    Path replacement = null;
+    if (stage.hook() != null) {
+      Path model = outDir.resolve("stage-" + (k + 1) + ".onnx");
+      var g = plan.apply(baseCm.graph(), baseFactors, ApplyOptions.defaults()).graph();
+      OnnxExporter.write(base.withGraph(g), model);
+      replacement = StageHook.run(stage.hook(), stage.name(), k, outDir, model);
+      ObjectNode h = end.putObject("hook");
+      h.put("command", stage.hook());
+      h.put("model", model.getFileName().toString());
+      if (replacement != null) {
+        h.put("replacement", replacement.getFileName().toString());
+        h.put("replacement_sha256", ModelHash.of(ModelLoader.load(replacement).graph()));
+      }
+    }
+    journal.append(end);
+    return replacement;
+  }
+
+  private Path replacementFrom(JsonNode end) {
+    JsonNode h = end.get("hook");
+    if (h == null || !h.has("replacement")) {
+      return null;
+    }
+    Path p = outDir.resolve(h.get("replacement").asText());
+    if (!Files.isRegularFile(p)) {
+      throw new JournalMismatchException("the journal says stage " + (end.get("stage").asInt() + 1)
+          + "'s hook wrote " + p + ", which is missing");
+    }
+    String sha = ModelHash.of(ModelLoader.load(p).graph());
+    if (!sha.equals(h.path("replacement_sha256").asText())) {
+      throw new JournalMismatchException(p + " changed since the journal recorded it");
+    }
+    return p;
+  }
+
+  private ObjectNode header() {
+    ObjectNode h = Journal.JSON.createObjectNode();
+    h.put("type", "header");
+    h.put("format", Journal.FORMAT);
+    h.put("bocomp", version());
+    h.put("created", Instant.now().toString());
+    h.put("command", command);
+    h.put("model", inputs.modelName());
+    h.put("data", inputs.dataName());
+    h.set("fingerprint", fingerprint);
+    h.set("original", JournalCodec.cost(originalCost));
+    ObjectNode s = h.putObject("samples");
+    s.put("n", samples.size());
+    s.put("seed", config.seed);
+    ArrayNode idx = s.putArray("indices");
+    for (int i : samples.indices()) {
+      idx.add(i);
+    }
+    return h;
+  }
+
+  private ObjectNode stageLine(int k, Stage stage, SearchSpace space, Budget budget,
+      double fraction, CompressibleModel base) {
+    ObjectNode o = Journal.JSON.createObjectNode();
+    o.put("type", "stage");
+    o.put("stage", k);
+    o.put("name", stage.name());
+    o.put("base_model_sha256", base.hash());
+    ObjectNode b = o.putObject("budget");
+    b.put("metric", budget.metric().json());
+    b.put("max", budget.limit());
+    b.put("fraction", fraction);
+    o.put("parameter", space.parametrization().json());
+    o.put("trials", config.trialsOf(stage));
+    ArrayNode dims = o.putArray("dimensions");
+    for (SearchSpace.Knob kn : space.knobs()) {
+      ObjectNode d = dims.addObject();
+      d.put("name", kn.name());
+      d.put("lower", kn.lower());
+      d.put("upper", kn.upper());
+      ArrayNode layers = d.putArray("layers");
+      kn.layers().forEach(layers::add);
+      ArrayNode methods = d.putArray("methods");
+      kn.methods().forEach(m -> methods.add(m.json()));
+    }
+    ArrayNode notes = o.putArray("notes");
+    space.notes().forEach(notes::add);
+    return o;
+  }
+
+  private static java.util.Collection<String> searchedLayers(SearchSpace space) {
+    LinkedHashSet<String> names = new LinkedHashSet<>();
+    for (SearchSpace.Knob k : space.knobs()) {
+      names.addAll(k.layers());
+    }
+    return names;
+  }
+
+  private static boolean usesLatency(RunConfig c) {
+    for (Stage s : c.stages) {
+      if (!c.budgetOf(s).metric().analytic()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static LatencyMeter latencyMeter(Backend b, long opset, Dataset data, RunConfig c) {
+    Tensor batch = data.head(Math.min(c.latencyBatch, data.size())).images();
+    return new LatencyMeter(b, opset, batch, c.latencyWarmup, c.latencyRuns);
+  }
+
+  private static void checkInputShape(Backend b, Inputs in) {
+    try (Executable e = b.compile(in.model())) {
+      new BatchRunner(e, 1).checkFits(in.data().images().shape(), "the images (" + in.dataName()
+          + ")");
+    }
+  }
+
+  private static ModelFactors emptyFactors(CompressibleModel m) {
+    return new ModelFactors(m, Map.of());
+  }
+
+  static String version() {
+    String v = Tuner.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+}

@@ -1,0 +1,118 @@
+package io.bocomp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TuneCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  @Test
+  void tunesTheEmbeddedModelAndWritesAllFourOutputs() throws Exception {
+    Path out = dir.resolve("run");
+    CliRunner r = CliRunner.run("tune", "--trials", "12", "--samples", "16", "--out",
+        out.toString(), "--quiet", "--json");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    JsonNode j = JSON.readTree(r.out); // --json: stdout is only the result document
+    assertThat(j.path("evaluations").asInt()).isPositive();
+    assertThat(j.path("budget").path("max").asDouble()).isEqualTo(0.25);
+    for (String f : new String[] {"compressed.onnx", "result.json", "report.html",
+        "journal.jsonl"}) {
+      assertThat(out.resolve(f)).as(f).isRegularFile();
+    }
+    assertThat(JSON.readTree(Files.readString(out.resolve("result.json"))).path("plan"))
+        .isEqualTo(j.path("plan"));
+
+    // report DIR re-renders the report from the journal
+    Files.delete(out.resolve("report.html"));
+    CliRunner rep = CliRunner.run("report", out.toString());
+    assertThat(rep.exitCode).as(rep.toString()).isZero();
+    assertThat(Files.readString(out.resolve("report.html"))).contains("<svg").contains("Pareto");
+
+    // the same --out again is refused (no overwrite), pointing at --resume
+    CliRunner again = CliRunner.run("tune", "--trials", "12", "--out", out.toString());
+    assertThat(again.exitCode).isEqualTo(2);
+    assertThat(again.err.trim()).doesNotContain("\n").contains("--resume");
+  }
+
+  @Test
+  void aBudgetOfOneOrMoreHasNothingToDoAndWritesNothing() {
+    Path out = dir.resolve("none");
+    CliRunner r = CliRunner.run("tune", "--max-params", "1.5", "--out", out.toString());
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.out + r.err).contains("nothing to do");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void anUnreachableBudgetFailsWithOneLineNamingTheReachableValue() {
+    Path out = dir.resolve("tight");
+    CliRunner r = CliRunner.run("tune", "--max-params", "0.0005", "--out", out.toString());
+    assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+    assertThat(r.err.trim()).startsWith("bocomp: error:").doesNotContain("\n")
+        .contains("--max-params 5.0E-4").contains("smallest reachable value");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void imagesOfTheWrongShapeAreRefusedNamingBothShapes() throws Exception {
+    Path idx = dir.resolve("small.idx");
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (DataOutputStream d = new DataOutputStream(b)) {
+      d.writeInt(0x00000803);
+      d.writeInt(4);
+      d.writeInt(10);
+      d.writeInt(10);
+      d.write(new byte[4 * 10 * 10]);
+    }
+    Files.write(idx, b.toByteArray());
+    Path out = dir.resolve("shape");
+    CliRunner r = CliRunner.run("tune", "--images", idx.toString(), "--out", out.toString());
+    assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+    assertThat(r.err.trim()).doesNotContain("\n").contains("10").contains("28");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void anUnwritableOutIsRefusedBeforeAnyWork() throws Exception {
+    Path ro = dir.resolve("ro");
+    Files.createDirectory(ro, PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("r-xr-xr-x")));
+    if (Files.isWritable(ro)) {
+      return; // running as root: permissions do not bind; the check below cannot be made
+    }
+    CliRunner r = CliRunner.run("tune", "--out", ro.resolve("run").toString());
+    assertThat(r.exitCode).isEqualTo(2);
+    assertThat(r.err.trim()).doesNotContain("\n").contains(ro.toString());
+  }
+
+  @Test
+  void anOutThatIsAFileIsRefused() throws Exception {
+    Path f = dir.resolve("file");
+    Files.writeString(f, "x");
+    CliRunner r = CliRunner.run("tune", "--out", f.resolve("run").toString());
+    assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+    assertThat(r.err.trim()).startsWith("bocomp: error:").doesNotContain("\n");
+    assertThat(Files.readString(f)).isEqualTo("x");
+  }
+
+  @Test
+  void badOptionValuesAreOneLineErrors() {
+    for (String[] args : new String[][] {{"tune", "--trials", "0"}, {"tune", "--cooling", "fast",
+        "--mode", "constrained"}, {"tune", "--method", "magic"}, {"tune", "--max-params", "-1"},
+        {"tune", "--max-params", "0.2", "--max-macs", "0.3"}}) {
+      CliRunner r = CliRunner.run(args);
+      assertThat(r.exitCode).as(String.join(" ", args) + "\n" + r).isEqualTo(2);
+      assertThat(r.err.trim().lines().findFirst().orElse("")).startsWith("bocomp");
+    }
+  }
+}
