@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code bocomp eval}: top-1 accuracy, and the output distance to a reference model. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {
-        "Top-1 accuracy of a model on IDX images/labels and, with --reference, the output distance",
-        "to a reference model (mean over images of ||out - ref||^2, with its standard error) and",
-        "top-1 agreement. With no MODEL and no --images/--labels: the embedded default model and",
-        "its 2,000-image Fashion-MNIST test sample."})
+    description = {"Top-1 accuracy of a model on IDX images/labels and, with --reference, the"
+        + " output distance to a reference model (mean over images of ||out - ref||^2, with its"
+        + " standard error) and top-1 agreement.",
+        "With no MODEL and no --images/--labels: the embedded default model and its 2,000-image"
+        + " Fashion-MNIST test sample."})
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
