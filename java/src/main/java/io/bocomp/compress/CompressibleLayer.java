@@ -60,6 +60,17 @@ public record CompressibleLayer(String name, int nodeIndex, Kind kind, String we
     weightShape = weightShape.clone();
     methods = Set.copyOf(methods);
   }
+  /** The methods that apply, in {@link Method} order, as their plan names ("svd, prune"). */
+  public String methodNames() {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (Method m : Method.values()) {
+      if (methods.contains(m)) {
+        names.add(m.json());
+      }
+    }
+    return String.join(", ", names);
+  }
+
 
   @Override
   public int[] weightShape() {

@@ -39,7 +39,7 @@ final class PlanResolver {
       if (!l.methods().contains(e.method())) {
         throw new InvalidPlanException(plan.where(i, e.name()) + ": method " + e.method().json()
             + " does not apply to " + l.label() + whyNot(l, e.method()) + "; it takes "
-            + methodNames(l));
+            + l.methodNames());
       }
       int full = Math.min(l.matrixShape()[0], l.matrixShape()[1]);
       if (e.rank() != null && e.rank() > full) {
@@ -207,16 +207,6 @@ final class PlanResolver {
       return " (grouped/depthwise convs are left alone by factorizations)";
     }
     return "";
-  }
-
-  private static String methodNames(CompressibleLayer l) {
-    List<String> names = new ArrayList<>();
-    for (Method m : Method.values()) {
-      if (l.methods().contains(m)) {
-        names.add(m.json());
-      }
-    }
-    return String.join(", ", names);
   }
 
   private static String abbreviate(String hash) {

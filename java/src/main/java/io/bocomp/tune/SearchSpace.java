@@ -147,7 +147,7 @@ public final class SearchSpace {
       Method m = o.method().methodFor(l);
       if (m == null) {
         notes.add(l.name() + ": method " + o.method().json() + " does not apply ("
-            + l.label() + " takes " + methodNames(l) + ")");
+            + l.label() + " takes " + l.methodNames() + ")");
         continue;
       }
       Double frozen = frozenValue(o.freeze(), l.name());
@@ -509,16 +509,6 @@ public final class SearchSpace {
       out.add(p.glob());
     }
     return out;
-  }
-
-  private static String methodNames(CompressibleLayer l) {
-    List<String> names = new ArrayList<>();
-    for (Method m : Method.values()) {
-      if (l.methods().contains(m)) {
-        names.add(m.json());
-      }
-    }
-    return String.join(", ", names);
   }
 
   @Override
