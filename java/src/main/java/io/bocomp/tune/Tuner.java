@@ -108,7 +108,7 @@ public final class Tuner implements AutoCloseable {
     if (usesLatency(config)) {
       latency = previous != null ? previous.header().path("original").path("latency_ms").asDouble()
           : latencyMeter(backend, original.opset(), inputs.data(), config)
-              .measure(original.shapedGraph());
+              .measure(original.shapedGraph(), LatencyMeter.COLD_WARMUP_NANOS);
     }
     this.originalCost = analytic.withLatency(latency);
     double fraction = budget.fraction(originalCost.value(budget.metric()));
@@ -116,7 +116,8 @@ public final class Tuner implements AutoCloseable {
       this.nothingToDo = "nothing to do: " + budget.describe() + " allows the original model"
           + (budget.metric().analytic() ? "" : String.format(java.util.Locale.ROOT,
               " (it runs in %.3f ms)", latency))
-          + "; give a budget below 1" + (budget.metric().analytic() ? "" : " x the original");
+          + (budget.metric().analytic() ? "; give a budget below 1"
+              : String.format(java.util.Locale.ROOT, "; give a budget below %.3f ms", latency));
       this.factors = null;
       this.firstSpace = null;
       this.firstBudget = fraction;
