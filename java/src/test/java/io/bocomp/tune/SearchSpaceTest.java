@@ -1,0 +1,107 @@
+package io.bocomp.tune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bocomp.ModelLoader;
+import io.bocomp.compress.CompressibleModel;
+import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.compress.FactorCache;
+import io.bocomp.compress.Method;
+import io.bocomp.compress.ModelFactors;
+import io.bocomp.compress.PlanEntry;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** theta to plan on the default model: dimensions, bounds, exclusions, groups, frozen layers. */
+class SearchSpaceTest {
+  private static final String CONV3 = "/features/features.3/Conv";
+  private static final String CONV7 = "/features/features.7/Conv";
+  private static final String FC2 = "/classifier/classifier.2/Gemm";
+  private static ModelFactors factors;
+
+  @BeforeAll
+  static void load() {
+    factors = FactorCache.withDefaults(new CpuDecompositions())
+        .load(CompressibleModel.of(ModelLoader.loadDefault()), null);
+  }
+
+  private static SearchSpace.Options options(List<String> exclude, Map<String, Double> freeze,
+      List<List<String>> groups, double minSaving) {
+    return new SearchSpace.Options(MethodChoice.AUTO, Parametrization.RANK, List.of(),
+        exclude.stream().map(LayerPattern::of).toList(),
+        freeze.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+            e -> LayerPattern.of(e.getKey()), Map.Entry::getValue)),
+        groups.stream().map(g -> g.stream().map(LayerPattern::of).toList()).toList(), List.of(),
+        0.99, CostMetric.PARAMS, minSaving);
+  }
+
+  @Test
+  void autoGivesTuckerToConvsAndSvdToFcLayersOneDimensionEach() {
+    SearchSpace s = SearchSpace.build(factors, options(List.of(), Map.of(), List.of(), 0));
+    assertThat(s.dimension()).isEqualTo(8);
+    for (SearchSpace.Knob k : s.knobs()) {
+      assertThat(k.methods()).containsExactly(k.name().contains("Conv") ? Method.TUCKER2
+          : Method.SVD);
+      assertThat(k.lower()).isPositive().isLessThan(k.upper());
+      assertThat(k.upper()).isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRankFractionGivesCeiledTuckerRanksOnBothModes() {
+    SearchSpace s = SearchSpace.build(factors, options(List.of(), Map.of(), List.of(), 0));
+    double[] theta = s.uniform(0.3);
+    PlanEntry conv7 = s.plan(theta).entries().stream().filter(e -> e.name().equals(CONV7))
+        .findFirst().orElseThrow();
+    // 32 input and 64 output channels: ceil(0.3 * 32) = 10, ceil(0.3 * 64) = 20
+    assertThat(conv7.ranks()).containsExactly(10, 20);
+    PlanEntry fc2 = s.plan(theta).entries().stream().filter(e -> e.name().equals(FC2))
+        .findFirst().orElseThrow();
+    assertThat(fc2.rank()).isEqualTo((int) Math.ceil(0.3 * 512));
+    // the strongest theta is a valid plan and compresses more than any other
+    PlanCost strongest = PlanCost.analytic(s.resolve(s.strongest()));
+    PlanCost mid = PlanCost.analytic(s.resolve(theta));
+    assertThat(strongest.params()).isLessThan(mid.params());
+  }
+
+  @Test
+  void minSavingLeavesLayersThatCannotMoveTheBudgetDense() {
+    SearchSpace s = SearchSpace.build(factors, options(List.of(), Map.of(), List.of(), 0.01));
+    assertThat(s.knobs()).extracting(SearchSpace.Knob::name)
+        .doesNotContain("/features/features.0/Conv", "/classifier/classifier.7/Gemm")
+        .contains(CONV3, FC2).hasSize(6);
+    assertThat(s.notes()).anyMatch(n -> n.startsWith("/features/features.0/Conv: left dense"));
+  }
+
+  @Test
+  void excludedFrozenAndGroupedLayers() {
+    SearchSpace s = SearchSpace.build(factors, options(List.of("/classifier/*"),
+        Map.of(CONV3, 0.5), List.of(List.of("/features/features.10/*",
+            "/features/features.14/*")), 0));
+    assertThat(s.knobs()).extracting(SearchSpace.Knob::name).containsExactly(
+        "/features/features.0/Conv", CONV7,
+        "group:/features/features.10/*,/features/features.14/*");
+    assertThat(s.knobs().get(2).layers()).containsExactly("/features/features.10/Conv",
+        "/features/features.14/Conv");
+    // frozen layers are in every plan at their value; excluded layers in none
+    List<PlanEntry> entries = s.plan(s.uniform(0.4)).entries();
+    assertThat(entries).extracting(PlanEntry::name).contains(CONV3)
+        .noneMatch(n -> n.startsWith("/classifier"));
+    assertThat(entries.stream().filter(e -> e.name().equals(CONV3)).findFirst().orElseThrow()
+        .ranks()).containsExactly(16, 16);
+    assertThat(s.notes()).anyMatch(n -> n.contains("excluded"))
+        .anyMatch(n -> n.contains("frozen"));
+  }
+
+  @Test
+  void badSpacesAreRefusedNamingTheLayer() {
+    assertThatThrownBy(() -> SearchSpace.build(factors, options(List.of("*"), Map.of(),
+        List.of(), 0))).isInstanceOf(TuneConfigException.class).hasMessageContaining("nothing to search");
+    assertThatThrownBy(() -> SearchSpace.build(factors, options(List.of(), Map.of(),
+        List.of(List.of("/features/*"), List.of("/features/features.3/*")), 0)))
+        .isInstanceOf(TuneConfigException.class).hasMessageContaining(CONV3);
+  }
+}
