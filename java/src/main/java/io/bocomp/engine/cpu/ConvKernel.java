@@ -97,6 +97,12 @@ final class ConvKernel implements Kernel {
     if (l.groups > 1 && l.cg <= DIRECT_MAX_GROUP_CHANNELS) {
       return new DirectConvKernel(spec, l);
     }
+    if (VectorSupport.enabled() && winograd && VectorWinogradKernel.applies(l, spec)) {
+      return new VectorWinogradKernel(spec, l, threads);
+    }
+    if (VectorSupport.enabled() && VectorConvKernel.applies(spec)) {
+      return new VectorConvKernel(spec, l, threads);
+    }
     if (winograd && WinogradConvKernel.applies(l)) {
       return new WinogradConvKernel(spec, l, threads);
     }
