@@ -7,6 +7,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes files so that a reader never sees a partial one: the content goes to a temporary file in
@@ -26,6 +30,7 @@ public final class AtomicFiles {
         throw new BocompException(target + ": directory " + dir + " does not exist");
       }
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      setPermissions(tmp, abs);
       try (OutputStream out = Files.newOutputStream(tmp)) {
         content.writeTo(out);
       }
@@ -51,6 +56,20 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  /**
+   * Temporary files are created owner-only (0600); the result should look like any other file the
+   * user writes: the target's current permissions when it exists, else rw-r--r--.
+   */
+  private static void setPermissions(Path tmp, Path target) throws IOException {
+    if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      return;
+    }
+    Set<PosixFilePermission> perms = Files.exists(target)
+        ? Files.getPosixFilePermissions(target)
+        : PosixFilePermissions.fromString("rw-r--r--");
+    Files.setPosixFilePermissions(tmp, perms);
   }
 
   /** Produces a file's content. */

@@ -26,6 +26,10 @@ class AtomicFilesTest {
     }
     AtomicFiles.write(target, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
     assertThat(Files.readString(target)).isEqualTo("new");
+    Path fresh = dir.resolve("fresh.bin");
+    AtomicFiles.write(fresh, out -> out.write(1));
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(fresh))).as("not the temp file's 0600").isEqualTo("rw-r--r--");
   }
 
   @Test

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Compress trained neural networks (ONNX) with Bayesian optimization.",
-    subcommands = {EvalCommand.class, RunCommand.class, BoCommand.class})
+    subcommands = {InspectCommand.class, EvalCommand.class, RunCommand.class, BoCommand.class,
+        CompressCommand.class})
 public final class BocompCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -1,5 +1,6 @@
 package io.bocomp.model.onnx;
 
+import io.bocomp.AtomicFiles;
 import io.bocomp.BocompException;
 import io.bocomp.model.Attribute;
 import io.bocomp.model.Graph;
@@ -8,10 +9,8 @@ import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -49,28 +48,12 @@ public final class OnnxExporter {
   public static void write(Model model, Path file) {
     byte[] bytes = toBytes(model);
     Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
     } catch (IOException e) {
       throw new BocompException(file + ": cannot write model (" + e.getMessage() + ")", e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: the temporary file is hidden and does not shadow the target
-        }
-      }
     }
+    AtomicFiles.write(file, out -> out.write(bytes));
   }
 
   /** The ModelProto for a model. */

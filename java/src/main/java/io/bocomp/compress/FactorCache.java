@@ -1,0 +1,272 @@
+package io.bocomp.compress;
+
+import io.bocomp.BocompException;
+import io.bocomp.engine.Decompositions;
+import io.bocomp.engine.Decompositions.SvdFactors;
+import io.bocomp.engine.Decompositions.Tucker2Factors;
+import io.bocomp.model.Tensor;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Decomposes every factorizable layer of a model once and keeps the factors on disk, so a second run
+ * on the same model starts instantly and a trial at any rank is a slice ({@link LayerFactors}).
+ *
+ * <p>What is computed: the full thin SVD of every FC / 1x1-conv matrix (batched in one
+ * {@link Decompositions#svd} call) and the full-rank Tucker-2 of every k x k conv (one
+ * {@link Decompositions#tucker2} call), through whatever {@link Decompositions} the caller passes
+ * (CPU LAPACK or CUDA). Matrices with more than {@link Settings#randomizedAbove} elements get a
+ * randomized truncated SVD of rank {@link Settings#randomizedMaxRank} instead, since only low ranks
+ * are ever asked of them; ranks above it are then out of range for that layer.
+ *
+ * <p>Where: next to the model file as {@code <model file>.<first 16 hex of its hash>.factors} when
+ * that directory is writable, else in {@code <cache dir>/factors/<hash>.factors} (default cache dir
+ * {@code ~/.cache/bocomp}, or the {@code bocomp.cache.dir} system property), and always there for
+ * models without a file (the embedded default model). The key is the model's SHA-256
+ * ({@link ModelHash}) plus a fingerprint of the settings. A file that is corrupt, truncated, for
+ * another model or built with other settings is ignored with a WARN and rebuilt; writes are atomic.
+ * Stale siblings (same model file name, another hash) are deleted when a new file is written.
+ */
+public final class FactorCache {
+  private static final Logger LOG = Logger.getLogger(FactorCache.class.getName());
+
+  /**
+   * How large layers are decomposed.
+   *
+   * @param randomizedAbove matrices with more elements than this get a randomized truncated SVD
+   * @param randomizedMaxRank rank of that truncation (capped at min(m, n))
+   * @param oversample extra columns of the randomized range finder
+   * @param powerIterations power iterations of the randomized range finder
+   * @param seed seed of its Gaussian test matrix
+   */
+  public record Settings(long randomizedAbove, int randomizedMaxRank, int oversample,
+      int powerIterations, long seed) {
+    /** 16.7 M elements (a 4096 x 4096 FC still gets a full SVD), rank 512, p = 10, q = 2. */
+    public static Settings defaults() {
+      return new Settings(1L << 24, 512, 10, 2, 0x5eedL);
+    }
+
+    long fingerprint() {
+      long h = 17;
+      for (long v : new long[] {randomizedAbove, randomizedMaxRank, oversample, powerIterations,
+          seed}) {
+        h = h * 1_000_003L + v;
+      }
+      return h;
+    }
+  }
+
+  private final Decompositions decompositions;
+  private final Settings settings;
+  private final Path cacheDir;
+  private final AtomicLong decomposed = new AtomicLong();
+
+  /**
+   * @param decompositions the backend that factorizes
+   * @param settings randomized-SVD policy
+   * @param cacheDir directory for cache files that cannot live next to their model (its
+   *     {@code factors/} subdirectory is used)
+   */
+  public FactorCache(Decompositions decompositions, Settings settings, Path cacheDir) {
+    this.decompositions = decompositions;
+    this.settings = settings;
+    this.cacheDir = cacheDir;
+  }
+
+  /** A cache with default settings under {@code bocomp.cache.dir} or {@code ~/.cache/bocomp}. */
+  public static FactorCache withDefaults(Decompositions decompositions) {
+    String dir = System.getProperty("bocomp.cache.dir");
+    Path base = dir != null ? Path.of(dir)
+        : Path.of(System.getProperty("user.home"), ".cache", "bocomp");
+    return new FactorCache(decompositions, Settings.defaults(), base);
+  }
+
+  /** Layers this cache has decomposed since it was created (0 when everything came from disk). */
+  public long layersDecomposed() {
+    return decomposed.get();
+  }
+
+  /**
+   * The factors of a model, from the cache file when a valid one exists, else computed and stored.
+   *
+   * @param model the analysed model
+   * @param modelFile the file it was loaded from, or null for a model without one
+   */
+  public ModelFactors load(CompressibleModel model, Path modelFile) {
+    Path file = cacheFile(model, modelFile);
+    long config = settings.fingerprint();
+    if (Files.isRegularFile(file)) {
+      try {
+        Map<String, LayerFactors> read = FactorFile.read(file, model.hash(), config);
+        String mismatch = mismatch(model, read);
+        if (mismatch == null) {
+          return new ModelFactors(model, read);
+        }
+        LOG.warning("factor cache " + file + " ignored (" + mismatch + "); rebuilding it");
+      } catch (FactorFile.CorruptFactorFileException e) {
+        LOG.warning("factor cache " + file + " ignored (" + e.getMessage() + "); rebuilding it");
+      } catch (IOException e) {
+        LOG.warning("factor cache " + file + " unreadable (" + e.getMessage() + "); rebuilding it");
+      }
+    }
+    LOG.info("decomposing the layers of " + (modelFile == null ? "the model" : modelFile)
+        + " (once; cached in " + file + ")");
+    ModelFactors f = compute(model);
+    try {
+      Files.createDirectories(file.getParent());
+      FactorFile.write(file, model.hash(), config, f.all());
+      deleteStaleSiblings(file, modelFile);
+    } catch (IOException | BocompException e) {
+      LOG.warning("cannot write factor cache " + file + " (" + e.getMessage()
+          + "); continuing without it");
+    }
+    return f;
+  }
+
+  /** The factors of a model, computed now and kept in memory only. */
+  public ModelFactors compute(CompressibleModel model) {
+    List<CompressibleLayer> svdFull = new ArrayList<>();
+    List<Tensor> svdMatrices = new ArrayList<>();
+    List<CompressibleLayer> tucker = new ArrayList<>();
+    List<Tensor> kernels = new ArrayList<>();
+    Map<String, LayerFactors> out = new LinkedHashMap<>();
+    for (CompressibleLayer l : model.layers()) {
+      Tensor w = model.graph().initializer(l.weightName());
+      try {
+        if (l.methods().contains(Method.TUCKER2)) {
+          tucker.add(l);
+          kernels.add(w);
+        } else if (l.methods().contains(Method.SVD)) {
+          int[] ms = l.matrixShape();
+          Tensor matrix = w.reshape(ms);
+          if ((long) ms[0] * ms[1] > settings.randomizedAbove()) {
+            int rank = Math.min(settings.randomizedMaxRank(), Math.min(ms[0], ms[1]));
+            SvdFactors f = decompositions.truncatedSvd(matrix, rank, settings.oversample(),
+                settings.powerIterations(), settings.seed());
+            out.put(l.name(), LayerFactors.ofSvd(l.name(), f, true, squaredNorm(w)));
+            decomposed.incrementAndGet();
+          } else {
+            svdFull.add(l);
+            svdMatrices.add(matrix);
+          }
+        }
+      } catch (DecompositionException e) {
+        throw new DecompositionException(l.label() + ": " + e.getMessage(), e);
+      }
+    }
+    List<SvdFactors> svds = batch(() -> decompositions.svd(svdMatrices), svdFull);
+    for (int i = 0; i < svdFull.size(); i++) {
+      CompressibleLayer l = svdFull.get(i);
+      out.put(l.name(), LayerFactors.ofSvd(l.name(), svds.get(i), false,
+          squaredNorm(model.graph().initializer(l.weightName()))));
+    }
+    List<Tucker2Factors> tks = batch(() -> decompositions.tucker2(kernels), tucker);
+    for (int i = 0; i < tucker.size(); i++) {
+      out.put(tucker.get(i).name(), LayerFactors.ofTucker(tucker.get(i).name(), tks.get(i)));
+    }
+    decomposed.addAndGet(svdFull.size() + tucker.size());
+    // Graph order, whatever the batching.
+    Map<String, LayerFactors> ordered = new LinkedHashMap<>();
+    for (CompressibleLayer l : model.layers()) {
+      if (out.containsKey(l.name())) {
+        ordered.put(l.name(), out.get(l.name()));
+      }
+    }
+    return new ModelFactors(model, ordered);
+  }
+
+  /** Where the cache file of a model lives (see the class comment). */
+  public Path cacheFile(CompressibleModel model, Path modelFile) {
+    if (modelFile != null) {
+      Path dir = modelFile.toAbsolutePath().getParent();
+      if (dir != null && Files.isDirectory(dir) && Files.isWritable(dir)) {
+        return dir.resolve(modelFile.getFileName() + "." + model.hash().substring(0, 16)
+            + ".factors");
+      }
+    }
+    return cacheDir.resolve("factors").resolve(model.hash() + ".factors");
+  }
+
+  private interface BatchCall<T> {
+    List<T> run();
+  }
+
+  private static <T> List<T> batch(BatchCall<T> call, List<CompressibleLayer> layers) {
+    if (layers.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return call.run();
+    } catch (DecompositionException e) {
+      List<String> names = new ArrayList<>();
+      for (CompressibleLayer l : layers) {
+        names.add(l.name());
+      }
+      throw new DecompositionException("decomposing layers " + names + ": " + e.getMessage()
+          + " (check the weights for NaN/Inf)", e);
+    }
+  }
+
+  /** Why factors read from disk do not fit the model, or null if they do. */
+  private static String mismatch(CompressibleModel model, Map<String, LayerFactors> read) {
+    int expected = 0;
+    for (CompressibleLayer l : model.layers()) {
+      boolean tucker = l.methods().contains(Method.TUCKER2);
+      if (!tucker && !l.methods().contains(Method.SVD)) {
+        continue;
+      }
+      expected++;
+      LayerFactors f = read.get(l.name());
+      if (f == null || f.isSvd() == tucker) {
+        return "layer '" + l.name() + "' missing or of another kind";
+      }
+      if (tucker) {
+        int[] core = f.tucker().core().shape();
+        if (!java.util.Arrays.equals(core, l.weightShape())) {
+          return "layer '" + l.name() + "' core has another shape";
+        }
+      } else {
+        int[] ms = l.matrixShape();
+        if (f.svd().u().dim(0) != ms[0] || f.svd().vt().dim(1) != ms[1]) {
+          return "layer '" + l.name() + "' factors have another shape";
+        }
+      }
+    }
+    return read.size() == expected ? null : "unexpected layers";
+  }
+
+  private static void deleteStaleSiblings(Path file, Path modelFile) {
+    if (modelFile == null || !file.getParent().equals(modelFile.toAbsolutePath().getParent())) {
+      return;
+    }
+    String glob = modelFile.getFileName() + ".????????????????.factors";
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), glob)) {
+      for (Path p : ds) {
+        if (!p.getFileName().equals(file.getFileName())) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      LOG.fine("could not remove stale factor caches: " + e.getMessage());
+    }
+  }
+
+  private static double squaredNorm(Tensor w) {
+    FloatBuffer b = w.data();
+    double s = 0;
+    for (int i = 0, n = w.size(); i < n; i++) {
+      double v = b.get(i);
+      s += v * v;
+    }
+    return s;
+  }
+}

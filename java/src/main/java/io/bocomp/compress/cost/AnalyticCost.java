@@ -1,0 +1,139 @@
+package io.bocomp.compress.cost;
+
+import io.bocomp.compress.ChannelPath;
+import io.bocomp.compress.CompressibleLayer;
+import io.bocomp.compress.CompressibleModel;
+import io.bocomp.compress.LayerChoice;
+import io.bocomp.compress.Method;
+import io.bocomp.compress.ResolvedPlan;
+
+/**
+ * Closed-form parameters, MACs and bytes of a layer under a {@link LayerChoice}, from its shape and
+ * ranks alone, equal to what {@link GraphCost} counts on the compressed graph:
+ *
+ * <ul>
+ *   <li>dense (untouched): the original weight's non-zeros; with removed inputs or outputs, the
+ *       kept elements
+ *   <li>SVD at rank r: r (in + out) parameters, positions x r (in + out) MACs
+ *   <li>Tucker-2 at (r_in, r_out): r_in Cin + r_out r_in kh kw + Cout r_out parameters;
+ *       Hin Win Cin r_in + Hout Wout (r_in r_out kh kw + r_out Cout) MACs
+ *   <li>magnitude pruning: elements minus zeroed weights (the original's own zeros counted when its
+ *       inputs are untouched); MACs unchanged (a dense engine does the same work); bytes in the
+ *       cheaper of dense and CSR ({@link GraphCost#csrBytes})
+ *   <li>biases: one entry per kept output; other initializers (BN parameters, per-channel constants)
+ *       lose the entries of removed channels
+ * </ul>
+ *
+ * Factor tensors and kept filters are taken as dense (they hold no exact zeros unless the weights
+ * did). Costs are per forward pass of the model's declared input shape (unknown dims count as 1).
+ */
+public final class AnalyticCost {
+  private AnalyticCost() {}
+
+  /** Parameters of the layer's weight (or its factors). */
+  public static long weightParams(LayerChoice c) {
+    CompressibleLayer l = c.layer();
+    long elements = l.denseWeightElements(c.keptOutputs(), c.keptInputs());
+    if (c.method() == null || c.method() == Method.FILTER_PRUNE) {
+      return c.untouched() ? l.weightNonZeros() : elements;
+    }
+    switch (c.method()) {
+      case SVD:
+        return (long) c.rank() * (c.keptInputs() + c.keptOutputs());
+      case TUCKER2:
+        return (long) c.rankIn() * c.keptInputs()
+            + (long) c.rankOut() * c.rankIn() * l.kernelArea() + (long) c.keptOutputs() * c.rankOut();
+      default: // PRUNE
+        long left = elements - c.zeroedWeights();
+        return c.keptInputs() == l.inputs() ? Math.min(l.weightNonZeros(), left) : left;
+    }
+  }
+
+  /** Parameters of the layer's bias after the choice. */
+  public static long biasParams(LayerChoice c) {
+    CompressibleLayer l = c.layer();
+    return l.biasPerOutput() ? l.biasParams() / l.outputs() * c.keptOutputs() : l.biasParams();
+  }
+
+  /** Weight and bias parameters of the layer. */
+  public static long params(LayerChoice c) {
+    return weightParams(c) + biasParams(c);
+  }
+
+  /** MACs of the layer. */
+  public static long macs(LayerChoice c) {
+    CompressibleLayer l = c.layer();
+    if (c.method() == Method.SVD) {
+      return l.outputPositions() * c.rank() * (c.keptInputs() + c.keptOutputs());
+    }
+    if (c.method() == Method.TUCKER2) {
+      return l.inputPositions() * c.keptInputs() * c.rankIn()
+          + l.outputPositions() * ((long) c.rankIn() * c.rankOut() * l.kernelArea()
+              + (long) c.rankOut() * c.keptOutputs());
+    }
+    return l.denseMacs(c.keptOutputs(), c.keptInputs());
+  }
+
+  /** Bytes of the layer's weight (dense, or CSR when pruned and cheaper) and bias. */
+  public static long bytes(LayerChoice c) {
+    CompressibleLayer l = c.layer();
+    if (c.untouched()) {
+      return CompressibleModel.denseBytes(l);
+    }
+    long bias = 4 * biasParams(c);
+    if (c.method() == Method.PRUNE) {
+      long elements = l.denseWeightElements(c.keptOutputs(), c.keptInputs());
+      long rows = l.outputAxis() == 0 ? c.keptOutputs() : c.keptInputs();
+      return GraphCost.weightBytes(elements, weightParams(c), rows) + bias;
+    }
+    return 4 * weightParams(c) + bias;
+  }
+
+  /** Parameters of initializers outside the layers, after removed channels. */
+  public static long otherParams(ResolvedPlan p) {
+    return p.model().otherParams() - sideParamsRemoved(p);
+  }
+
+  /** Bytes of initializers outside the layers, after removed channels. */
+  public static long otherBytes(ResolvedPlan p) {
+    return p.model().otherBytes() - 4 * sideParamsRemoved(p);
+  }
+
+  /** Parameters of the whole compressed model. */
+  public static long totalParams(ResolvedPlan p) {
+    long t = otherParams(p);
+    for (LayerChoice c : p.choices()) {
+      t += params(c);
+    }
+    return t;
+  }
+
+  /** MACs of the whole compressed model. */
+  public static long totalMacs(ResolvedPlan p) {
+    long t = p.model().otherMacs();
+    for (LayerChoice c : p.choices()) {
+      t += macs(c);
+    }
+    return t;
+  }
+
+  /** Weight bytes of the whole compressed model. */
+  public static long totalBytes(ResolvedPlan p) {
+    long t = otherBytes(p);
+    for (LayerChoice c : p.choices()) {
+      t += bytes(c);
+    }
+    return t;
+  }
+
+  private static long sideParamsRemoved(ResolvedPlan p) {
+    long removed = 0;
+    for (LayerChoice c : p.choices()) {
+      if (c.method() == Method.FILTER_PRUNE) {
+        ChannelPath path = c.layer().channelPath();
+        removed += path.sideParamsPerChannel() * (c.layer().outputs() - c.keptOutputs());
+      }
+    }
+    return removed;
+  }
+}
