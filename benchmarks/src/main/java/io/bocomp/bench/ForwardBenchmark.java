@@ -35,28 +35,35 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * CPU forward throughput of bocomp's {@link CpuBackend} and of ONNX Runtime Java on the same
  * network, the same input and the same number of threads: the benchmark of record for issue 3's
- * goal (bocomp at least 1.0x ONNX Runtime at batch 50).
+ * goal (bocomp at least 1.0x ONNX Runtime at batch 50). Results: {@code
+ * benchmarks/results/forward.md}.
  *
  * <ul>
  *   <li>{@code model=default}: the embedded default model ({@link ModelLoader#loadDefault()}, the
- *       trained Fashion-MNIST VGG-style CNN, 1x28x28 inputs, 45 MFLOP per image);
+ *       trained Fashion-MNIST VGG-style CNN, 1x28x28 inputs, 22.6 M multiply-adds = 45.3 MFLOP per
+ *       image);
  *   <li>{@code model=resnet18}: {@link ResNet18} at torchvision's widths (64..512) on 3x64x64
- *       inputs (about 150 MFLOP per image), seeded random weights.
+ *       inputs (148 M multiply-adds = 296 MFLOP per image), seeded random weights.
  * </ul>
  *
- * <p>Both engines run the graph bocomp prepares ({@link ModelLoader#prepare}: BatchNorms folded,
- * shapes inferred); ONNX Runtime gets it as ONNX bytes ({@link OnnxExporter}) and applies its own
- * optimizations on top ({@code ORT_ENABLE_ALL}, which switches convolutions to its NCHWc kernels),
- * with {@value #THREADS} intra-op threads and 1 inter-op thread; bocomp uses a
- * {@code CpuBackend(}{@value #THREADS}{@code )}. The input is seeded N(0, 1) data in a direct
- * buffer, fed without copies to both; each call returns the logits (bocomp copies them into a
- * fresh tensor, ONNX Runtime into native memory, released after the call).
+ * <p>Engines: {@code bocomp} is a {@code CpuBackend(}{@value #THREADS}{@code )} with every
+ * kernel it has, {@code bocomp-novec} the same with the Vector API kernels turned off
+ * ({@code -Dbocomp.cpu.vector=false}: the OpenBLAS im2col/Winograd paths an embedding user gets
+ * without {@code --add-modules jdk.incubator.vector}), {@code ort} ONNX Runtime. Both engines run
+ * the graph bocomp prepares ({@link ModelLoader#prepare}: BatchNorms folded, shapes inferred);
+ * ONNX Runtime gets it as ONNX bytes ({@link OnnxExporter}) and applies its own optimizations on
+ * top ({@code ORT_ENABLE_ALL}, which switches convolutions to its NCHWc kernels), with
+ * {@value #THREADS} intra-op threads and 1 inter-op thread. The input is seeded N(0, 1) data in a
+ * direct buffer, fed without copies to both; each call returns the logits (bocomp copies them into
+ * a fresh tensor, ONNX Runtime into native memory, released after the call). Before timing, each
+ * trial runs the input through both engines once and fails if any logit differs by more than
+ * {@value #TOLERANCE} relative to the largest, so a fast wrong kernel cannot post a score.
  *
  * <p>The primary score is forward passes per second; the secondary result {@code images} is the
  * same rate in images per second (an {@link AuxCounters} counter incremented by {@code batch} per
  * call). JMH orders trials by parameter name (batch, engine, model), so one run of the whole grid
- * puts the two engines of a (model, batch) pair far apart in time; on a shared machine run one
- * pair at a time, both engines back to back (about 2 minutes each, 8 in all):
+ * puts the engines of a (model, batch) pair far apart in time; on a shared machine run one pair at
+ * a time, the engines back to back (about 1.5 minutes per pair, 6 in all):
  *
  * <pre>
  * mvn -B -o -q -P '!cuda' -pl java,benchmarks package -DskipTests
@@ -68,9 +75,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 8, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xss4m", "-Xmx4g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 4, time = 2)
+@Fork(value = 2, jvmArgsAppend = {"-Xss4m", "-Xmx4g", "--add-modules", "jdk.incubator.vector"})
 @State(Scope.Benchmark)
 public class ForwardBenchmark {
   /** Threads of both engines: all cores of the reference machine. */
@@ -79,6 +86,10 @@ public class ForwardBenchmark {
   public static final int RESNET_IMAGE = 64;
   /** Base width of {@code model=resnet18} (torchvision's). */
   public static final int RESNET_WIDTH = 64;
+  /** Largest accepted logit difference between the engines, relative to the largest logit. */
+  public static final double TOLERANCE = 1e-4;
+  /** The system property that turns bocomp's Vector API kernels off (see {@code engine}). */
+  static final String VECTOR_PROPERTY = "bocomp.cpu.vector";
 
   @Param({"default", "resnet18"})
   public String model;
@@ -86,7 +97,7 @@ public class ForwardBenchmark {
   @Param({"1", "50"})
   public int batch;
 
-  @Param({"bocomp", "ort"})
+  @Param({"bocomp", "bocomp-novec", "ort"})
   public String engine;
 
   private Tensor input;
@@ -143,35 +154,80 @@ public class ForwardBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws OrtException {
+    if (!List.of("bocomp", "bocomp-novec", "ort").contains(engine)) {
+      throw new IllegalArgumentException("unknown engine " + engine);
+    }
     Model m = network(model);
     Graph g = m.graph();
     input = input(g, batch);
     inputName = g.inputs().get(0).name();
     outputNames = List.of(g.outputs().get(0).name());
-    switch (engine) {
-      case "bocomp":
-        backend = new CpuBackend(THREADS);
-        executable = backend.compile(g, m.opset());
-        feeds = Map.of(inputName, input);
-        break;
-      case "ort":
-        env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-          opts.setIntraOpNumThreads(THREADS);
-          opts.setInterOpNumThreads(1);
-          opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-          opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-          session = env.createSession(OnnxExporter.toBytes(m), opts);
-        }
-        long[] shape = new long[input.shape().length];
-        for (int i = 0; i < shape.length; i++) {
-          shape[i] = input.shape()[i];
-        }
-        ortInput = OnnxTensor.createTensor(env, input.data(), shape);
-        ortFeeds = Map.of(inputName, ortInput);
-        break;
-      default:
-        throw new IllegalArgumentException("unknown engine " + engine);
+    feeds = Map.of(inputName, input);
+    // Both engines are built for every trial so their outputs can be compared before timing;
+    // the one not timed is closed right after.
+    String previous = System.getProperty(VECTOR_PROPERTY);
+    System.setProperty(VECTOR_PROPERTY, String.valueOf(!engine.equals("bocomp-novec")));
+    try {
+      backend = new CpuBackend(THREADS);
+      executable = backend.compile(g, m.opset());
+    } finally {
+      if (previous == null) {
+        System.clearProperty(VECTOR_PROPERTY);
+      } else {
+        System.setProperty(VECTOR_PROPERTY, previous);
+      }
+    }
+    env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+      opts.setIntraOpNumThreads(THREADS);
+      opts.setInterOpNumThreads(1);
+      opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      session = env.createSession(OnnxExporter.toBytes(m), opts);
+    }
+    long[] shape = new long[input.shape().length];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = input.shape()[i];
+    }
+    ortInput = OnnxTensor.createTensor(env, input.data(), shape);
+    ortFeeds = Map.of(inputName, ortInput);
+    checkAgreement();
+    if (engine.equals("ort")) {
+      executable.close();
+      backend.close();
+      executable = null;
+      backend = null;
+    } else {
+      ortInput.close();
+      session.close();
+      ortInput = null;
+      session = null;
+    }
+  }
+
+  /** Fails the trial if bocomp's logits and ONNX Runtime's differ by more than TOLERANCE. */
+  private void checkAgreement() throws OrtException {
+    float[] ours = executable.run(feeds, outputNames).get(outputNames.get(0)).toFloatArray();
+    float[] theirs;
+    try (OrtSession.Result r = session.run(ortFeeds)) {
+      FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      theirs = new float[fb.remaining()];
+      fb.get(theirs);
+    }
+    if (ours.length != theirs.length) {
+      throw new IllegalStateException("bocomp gives " + ours.length + " logits, ONNX Runtime "
+          + theirs.length + " (" + model + ", batch " + batch + ")");
+    }
+    double scale = 0;
+    double worst = 0;
+    for (int i = 0; i < ours.length; i++) {
+      scale = Math.max(scale, Math.abs(theirs[i]));
+      worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+    }
+    if (!(worst <= TOLERANCE * scale)) {
+      throw new IllegalStateException(String.format(
+          "bocomp (%s) and ONNX Runtime disagree on %s, batch %d: max |diff| %.3g, max |logit| %.3g",
+          engine, model, batch, worst, scale));
     }
   }
 
