@@ -29,7 +29,6 @@ import java.nio.FloatBuffer;
 final class VectorConvKernel implements Kernel {
   private static final int STAGE_BUDGET = 48 * 1024;
   private static final int PIXELS = ConvMicroKernel.PIXELS;
-  static final boolean NOSCATTER = Boolean.getBoolean("noscatter");
 
   private final ConvLayout l;
   private final PolyphaseStaging staging;
@@ -174,7 +173,6 @@ final class VectorConvKernel implements Kernel {
           ConvMicroKernel.tile8(stage, q0, offsets, l.kdim, packed, blockOffset[b], packedBias,
               16 * b, tile);
         }
-        if (NOSCATTER) continue;
         for (int p = 0; p < PIXELS; p++) {
           int pix = pixelOf[q0 + p];
           if (pix < 0 || pix >= pixels) {
