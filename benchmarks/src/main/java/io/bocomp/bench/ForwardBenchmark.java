@@ -110,6 +110,7 @@ public class ForwardBenchmark {
   private OrtSession session;
   private OnnxTensor ortInput;
   private Map<String, OnnxTensor> ortFeeds;
+  private String previousVector;
 
   /** Images processed, reported by JMH as a rate (images per second). */
   @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -157,6 +158,10 @@ public class ForwardBenchmark {
     if (!List.of("bocomp", "bocomp-novec", "ort").contains(engine)) {
       throw new IllegalArgumentException("unknown engine " + engine);
     }
+    if (engine.equals("bocomp")
+        && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      throw new IllegalStateException("engine=bocomp needs --add-modules jdk.incubator.vector");
+    }
     Model m = network(model);
     Graph g = m.graph();
     input = input(g, batch);
@@ -164,19 +169,12 @@ public class ForwardBenchmark {
     outputNames = List.of(g.outputs().get(0).name());
     feeds = Map.of(inputName, input);
     // Both engines are built for every trial so their outputs can be compared before timing;
-    // the one not timed is closed right after.
-    String previous = System.getProperty(VECTOR_PROPERTY);
+    // the one not timed is closed right after. The engine picks its kernels when it first sees
+    // an input shape (at the check below), so the property stays set for the whole trial.
+    previousVector = System.getProperty(VECTOR_PROPERTY);
     System.setProperty(VECTOR_PROPERTY, String.valueOf(!engine.equals("bocomp-novec")));
-    try {
-      backend = new CpuBackend(THREADS);
-      executable = backend.compile(g, m.opset());
-    } finally {
-      if (previous == null) {
-        System.clearProperty(VECTOR_PROPERTY);
-      } else {
-        System.setProperty(VECTOR_PROPERTY, previous);
-      }
-    }
+    backend = new CpuBackend(THREADS);
+    executable = backend.compile(g, m.opset());
     env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setIntraOpNumThreads(THREADS);
@@ -233,6 +231,11 @@ public class ForwardBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws OrtException {
+    if (previousVector == null) {
+      System.clearProperty(VECTOR_PROPERTY);
+    } else {
+      System.setProperty(VECTOR_PROPERTY, previousVector);
+    }
     if (executable != null) {
       executable.close();
       backend.close();

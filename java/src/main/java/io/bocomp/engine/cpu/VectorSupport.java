@@ -21,7 +21,11 @@ final class VectorSupport {
 
   private VectorSupport() {}
 
-  /** True if kernels compiled from now on may use the Vector API. */
+  /**
+   * True if kernels created from now on may use the Vector API. The CPU engine creates its
+   * kernels when a plan first sees an input shape (the first {@code run}, not {@code compile}),
+   * so the property must be set when that happens.
+   */
   static boolean enabled() {
     if (!MODULE_PRESENT) {
       return false;
