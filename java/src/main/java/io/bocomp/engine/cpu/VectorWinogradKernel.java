@@ -53,10 +53,20 @@ final class VectorWinogradKernel implements Kernel {
   /** Even/odd staging: padded columns per staged row (a multiple of 8 plus 8). */
   private final int stagePitch;
 
+  /**
+   * Output pixels per image below which {@link VectorConvKernel} is used instead: an 8x8 output
+   * is 16 tiles, one product block. Smaller outputs fill a fraction of a block, and each chunk
+   * streams all transformed weights (16/9 the size of the raw ones), so on ResNet-18's 4x4 and 2x2
+   * layers at batch 1 the whole network ran about 1.4x slower with them (noisy JMH, shared
+   * machine; no difference at batch 50).
+   */
+  static final int MIN_OUTPUT_PIXELS = 64;
+
   /** True for the convolutions this kernel computes and is faster at. */
   static boolean applies(ConvLayout l, KernelSpec spec) {
     return l.kh == 3 && l.kw == 3 && l.sh == 1 && l.sw == 1 && l.dh == 1 && l.dw == 1
-        && l.groups == 1 && l.c >= 16 && l.m >= 16 && spec.constant(1) != null
+        && l.groups == 1 && l.c >= 16 && l.m >= 16 && l.oh * l.ow >= MIN_OUTPUT_PIXELS
+        && spec.constant(1) != null
         && (!spec.has(2) || spec.constant(2) != null);
   }
 
