@@ -72,6 +72,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       -rf json -rff forward-$m-$b.json
  * done; done
  * </pre>
+ *
+ * <p>On a machine whose load changes within minutes, shorter runs of one engine each, repeated in
+ * alternating order, give more trustworthy ratios ({@code -f 1 -wi 2 -i 3 -p engine=...}; see
+ * forward.md). Note that {@code -jvmArgsAppend} on the command line replaces the
+ * {@link Fork#jvmArgsAppend()} below, module flag included; {@code engine=bocomp} then fails
+ * rather than silently timing the fallback kernels.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
