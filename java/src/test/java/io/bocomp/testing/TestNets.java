@@ -4,6 +4,7 @@ import io.bocomp.model.GraphBuilder;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.model.zoo.ResNet18;
 import java.util.Random;
 
 /**
@@ -45,36 +46,12 @@ public final class TestNets {
     return resnet18(imageSize, RESNET_BASE_WIDTH, CLASSES, seed);
   }
 
-  /** ResNet-18 with stage widths {@code w, 2w, 4w, 8w}; {@code w = 64} is torchvision's. */
+  /**
+   * ResNet-18 with stage widths {@code w, 2w, 4w, 8w}; {@code w = 64} is torchvision's. Built by
+   * {@link ResNet18#build} (main scope, so the benchmarks use the same network).
+   */
   public static Model resnet18(int imageSize, int baseWidth, int classes, long seed) {
-    SeededWeights r = new SeededWeights(seed);
-    GraphBuilder b = new GraphBuilder("resnet18");
-    String x = b.input("input", -1, 3, imageSize, imageSize);
-    x = b.conv("conv1", x, r.conv(baseWidth, 3, 7, 7), null, 2, 3, 1);
-    x = b.relu(bn(b, r, "bn1", x, baseWidth, 0.8, 1.2));
-    x = b.maxPool(x, 3, 2, 1);
-    int in = baseWidth;
-    for (int stage = 0; stage < 4; stage++) {
-      int width = baseWidth << stage;
-      for (int block = 0; block < 2; block++) {
-        int stride = stage > 0 && block == 0 ? 2 : 1;
-        String p = "layer" + (stage + 1) + "." + block + ".";
-        String y = b.conv(p + "conv1", x, r.conv(width, in, 3, 3), null, stride, 1, 1);
-        y = b.relu(bn(b, r, p + "bn1", y, width, 0.8, 1.2));
-        y = b.conv(p + "conv2", y, r.conv(width, width, 3, 3), null, 1, 1, 1);
-        y = bn(b, r, p + "bn2", y, width, 0.2, 0.4);
-        String shortcut = x;
-        if (stride != 1 || in != width) {
-          shortcut = b.conv(p + "downsample.0", x, r.conv(width, in, 1, 1), null, stride, 0, 1);
-          shortcut = bn(b, r, p + "downsample.1", shortcut, width, 0.8, 1.2);
-        }
-        x = b.relu(b.add(y, shortcut));
-        in = width;
-      }
-    }
-    x = b.flatten(b.globalAveragePool(x), 1);
-    b.output(b.gemm("fc", x, r.classifier(classes, in), r.normal(0.05, classes), true), -1, classes);
-    return b.buildModel();
+    return ResNet18.build(imageSize, baseWidth, classes, seed);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +24,14 @@ class ConvAlgorithmTest {
     return CpuKernels.create(new KernelSpec(node, 13, in, consts, out), 2).toString();
   }
 
+  @AfterEach
+  void restore() {
+    VectorSupport.forced = null;
+  }
+
   @Test
-  void picksTheAlgorithmForTheShape() {
+  void picksTheAlgorithmForTheShapeWithoutTheVectorApi() {
+    VectorSupport.forced = false;
     assertThat(algorithm(new int[] {8, 64, 28, 28}, new int[] {64, 64, 3, 3}, 1, 1, 1))
         .contains("winograd");
     assertThat(algorithm(new int[] {8, 32, 28, 28}, new int[] {32, 32, 3, 3}, 1, 1, 1))
@@ -39,5 +46,24 @@ class ConvAlgorithmTest {
         .contains("pointwise");
     assertThat(algorithm(new int[] {2, 32, 28, 28}, new int[] {32, 1, 3, 3}, 32, 1, 1))
         .contains("direct");
+  }
+
+  @Test
+  void picksTheVectorKernelsWhenTheModuleIsPresent() {
+    VectorSupport.forced = true;
+    String winograd = algorithm(new int[] {8, 32, 28, 28}, new int[] {32, 32, 3, 3}, 1, 1, 1);
+    String strided = algorithm(new int[] {2, 64, 28, 28}, new int[] {64, 64, 3, 3}, 1, 2, 1);
+    String depthwise = algorithm(new int[] {2, 32, 28, 28}, new int[] {32, 1, 3, 3}, 32, 1, 1);
+    String small = algorithm(new int[] {50, 256, 4, 4}, new int[] {256, 256, 3, 3}, 1, 1, 1);
+    assertThat(depthwise).contains("direct").doesNotContain("vector");
+    if (VectorSupport.modulePresent()) {
+      assertThat(winograd).contains("vector winograd");
+      assertThat(strided).contains("vector direct");
+      assertThat(small).as("4x4 outputs: below one Winograd block").contains("vector direct");
+    } else {
+      assertThat(small).doesNotContain("vector");
+      assertThat(winograd).doesNotContain("vector");
+      assertThat(strided).doesNotContain("vector");
+    }
   }
 }

@@ -95,6 +95,30 @@ class CpuOpConformanceTest {
             .weight("w", 136, 48, 3, 3).weight("b", 136).ints("pads", 1, 1, 1, 1),
         OpCase.of("channel tiles with stride 2", 13, "Conv").input("x", 1, 32, 4, 4)
             .weight("w", 96, 32, 3, 3).ints("pads", 1, 1, 1, 1).ints("strides", 2, 2),
+        // Awkward shapes for the Vector API kernels (VectorConvKernel: 16/8-wide channel blocks,
+        // 6-pixel tiles over polyphase planes; VectorWinogradKernel: 6-channel by 16-tile blocks).
+        OpCase.of("vector direct 20 channels odd 9x7 batch 7", 13, "Conv").input("x", 7, 5, 9, 7)
+            .weight("w", 20, 5, 3, 3).weight("b", 20).ints("pads", 1, 1, 1, 1),
+        OpCase.of("vector direct 33 channels stride 2x1 dilation 2 batch 1", 13, "Conv")
+            .input("x", 1, 7, 15, 12).weight("w", 33, 7, 3, 3).weight("b", 33)
+            .ints("strides", 2, 1).ints("dilations", 2, 2).ints("pads", 2, 1, 1, 2),
+        OpCase.of("vector direct groups 3 of 6 channels", 13, "Conv").input("x", 2, 18, 10, 9)
+            .weight("w", 27, 6, 3, 3).weight("b", 27).integer("group", 3)
+            .ints("pads", 1, 0, 0, 1),
+        OpCase.of("vector direct 5x5 stride 3", 13, "Conv").input("x", 3, 4, 17, 16)
+            .weight("w", 10, 4, 5, 5).ints("strides", 3, 3).ints("pads", 2, 2, 2, 2),
+        OpCase.of("vector direct 1x1 13 to 21 channels batch 7", 13, "Conv")
+            .input("x", 7, 13, 5, 5).weight("w", 21, 13, 1, 1).weight("b", 21),
+        OpCase.of("vector winograd 17 to 19 channels odd 9x9 batch 7", 13, "Conv")
+            .input("x", 7, 17, 9, 9).weight("w", 19, 17, 3, 3).weight("b", 19)
+            .ints("pads", 1, 1, 1, 1),
+        OpCase.of("vector winograd odd 8x9 output no padding", 13, "Conv")
+            .input("x", 1, 16, 10, 11).weight("w", 16, 16, 3, 3),
+        OpCase.of("3x3 with a 1x1 output (vector direct, not Winograd)", 13, "Conv")
+            .input("x", 1, 16, 3, 3).weight("w", 16, 16, 3, 3),
+        OpCase.of("vector winograd wide 5x31 asymmetric pads batch 1", 13, "Conv")
+            .input("x", 1, 24, 5, 31).weight("w", 40, 24, 3, 3).weight("b", 40)
+            .ints("pads", 0, 1, 2, 0),
         OpCase.of("kernel_shape attribute, no bias", 9, "Conv").input("x", 1, 2, 5, 6)
             .weight("w", 3, 2, 2, 3).ints("kernel_shape", 2, 3),
         OpCase.of("conv 1-D", 13, "Conv").input("x", 2, 4, 17).weight("w", 6, 4, 5)
