@@ -6,16 +6,18 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
 /**
  * OpenBLAS's process-wide thread count: reads it ({@link #current}, which knows OpenBLAS's start-up
  * defaults) and runs a call with a given count, restoring the previous one after it
- * ({@link #with}). Changes are serialized on one lock; a forward pass that changes it concurrently
- * (the CPU engine keeps OpenBLAS single-threaded while a backend is open) affects speed only,
- * never results.
+ * ({@link #with}); and keeps it at 1 while any CPU backend is open
+ * ({@link #acquireSingleThreaded} / {@link #releaseSingleThreaded}: the engine parallelizes over its
+ * own workers). All changes are serialized on one lock, so a backend opening during a
+ * {@code with} call waits for it and the counts saved and restored always nest.
  *
  * <p>It lives in {@code engine} so that both the decompositions ({@code compress}) and the CPU
- * engine's OpenBLAS door ({@code engine.cpu.Blas}, which still carries its own copy of
- * {@link #current}) can share one implementation.
+ * engine's OpenBLAS door ({@code engine.cpu.Blas}) share one implementation.
  */
 public final class OpenBlasThreads {
   private static final Object LOCK = new Object();
+  private static int openBackends;
+  private static int savedThreads;
 
   private OpenBlasThreads() {}
 
@@ -62,5 +64,26 @@ public final class OpenBlasThreads {
       }
     }
     return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** A CPU backend opens: the first one makes OpenBLAS single-threaded. */
+  public static void acquireSingleThreaded() {
+    synchronized (LOCK) {
+      if (openBackends++ == 0) {
+        savedThreads = current();
+        if (savedThreads != 1) {
+          openblas_nolapack.blas_set_num_threads(1);
+        }
+      }
+    }
+  }
+
+  /** A CPU backend closes: the last one restores the count from before the first opened. */
+  public static void releaseSingleThreaded() {
+    synchronized (LOCK) {
+      if (--openBackends == 0 && savedThreads != 1) {
+        openblas_nolapack.blas_set_num_threads(savedThreads);
+      }
+    }
   }
 }

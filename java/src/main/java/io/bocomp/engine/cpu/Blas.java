@@ -6,6 +6,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
+import io.bocomp.engine.OpenBlasThreads;
 import java.nio.FloatBuffer;
 import org.bytedeco.openblas.presets.openblas_nolapack;
 
@@ -24,9 +25,6 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * correct, only slower, while it is above 1.
  */
 final class Blas {
-  private static final Object GUARD = new Object();
-  private static int openBackends;
-  private static int savedThreads;
 
   private Blas() {}
 
@@ -87,47 +85,11 @@ final class Blas {
 
   /** A backend opens: the first one makes OpenBLAS single-threaded. */
   static void acquireSingleThreaded() {
-    synchronized (GUARD) {
-      if (openBackends++ == 0) {
-        savedThreads = currentThreads();
-        if (savedThreads != 1) {
-          openblas_nolapack.blas_set_num_threads(1);
-        }
-      }
-    }
+    OpenBlasThreads.acquireSingleThreaded();
   }
 
   /** A backend closes: the last one restores OpenBLAS's thread count. */
   static void releaseSingleThreaded() {
-    synchronized (GUARD) {
-      if (--openBackends == 0 && savedThreads != 1) {
-        openblas_nolapack.blas_set_num_threads(savedThreads);
-      }
-    }
-  }
-
-  /**
-   * OpenBLAS's thread count: the last one set through the preset, else its start-up default
-   * (OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or OMP_NUM_THREADS, else the core count).
-   */
-  private static int currentThreads() {
-    int n = openblas_nolapack.blas_get_num_threads();
-    if (n >= 1) {
-      return n;
-    }
-    for (String env : new String[] {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"}) {
-      String v = System.getenv(env);
-      if (v != null) {
-        try {
-          int t = Integer.parseInt(v.trim());
-          if (t >= 1) {
-            return t;
-          }
-        } catch (NumberFormatException ignored) {
-          // OpenBLAS ignores a malformed value too
-        }
-      }
-    }
-    return Runtime.getRuntime().availableProcessors();
+    OpenBlasThreads.releaseSingleThreaded();
   }
 }
