@@ -3,7 +3,7 @@ package io.bocomp.engine.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bocomp.engine.Executable;
-import io.bocomp.engine.OrtReference;
+import io.bocomp.testing.OrtReference;
 import io.bocomp.engine.Parity;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
