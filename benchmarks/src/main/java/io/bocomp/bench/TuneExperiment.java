@@ -47,9 +47,10 @@ import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
  * drop over random plans of the whole box.
  *
  * <p>Run (after {@code mvn -o -q -P '!cuda' install -DskipTests}):
- * {@code java -cp benchmarks/target/benchmarks.jar io.bocomp.bench.TuneExperiment
- * --seeds 5 --trials 100 --budget 0.25 --plans 40 --out benchmarks/results/tune-experiment.json}
- * (tools/tune_experiment.sh). Options: {@code --test-images DIR} (default
+ * {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
+ * io.bocomp.bench.TuneExperiment --seeds 5 --trials 100 --budget 0.25 --plans 40
+ * --out benchmarks/results/tune-experiment.json} (the module flag gives the engine ./bocomp runs;
+ * without it the OpenBLAS-only kernels run, whose float rounding differs). Options: {@code --test-images DIR} (default
  * /usr/share/datasets/fashion-mnist), {@code --no-top1} (L only, for quick checks).
  */
 public final class TuneExperiment {
