@@ -54,9 +54,9 @@ import picocli.CommandLine.Spec;
         + " Writes compressed.onnx, result.json, report.html and journal.jsonl to --out."})
 public final class TuneCommand implements Callable<Integer> {
   /**
-   * Trials on the embedded default model when none are asked for: about a minute on 2 cores
-   * (measured 42.8 s of tuning for 400 trials on a loaded 2-core machine; BO time per trial grows
-   * with the trials, from ~7 ms at 100 to ~60 ms on average at 400).
+   * Trials on the embedded default model when none are asked for: under a minute on 2 cores
+   * (400 trials: 23.4 s of tuning on the quiet 2-core machine, 42.8 s while other jobs ran; BO
+   * time per trial grows with the trials, from ~7 ms on average over 100 to ~60 ms over 400).
    */
   static final int EMBEDDED_MODEL_TRIALS = 400;
 
