@@ -12,8 +12,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Why: at a tight budget most of the box is infeasible, so a design over the whole box spends
  * its trials where the answer cannot be (of 15 Sobol design points of the tuner's first version
  * on the default model at 25% of the parameters, 3 were feasible); and expected improvement
- * over-exploits a basin once its GP is confident (the
- * trials then repeat almost the same plan). Interleaving random feasible points with the BO
+ * over-exploits a basin once its GP is confident (the trials then repeat almost the same plan).
+ * Interleaving random feasible points with the BO
  * proposals ("epsilon-greedy" BO, De Ath et al., ACM TELO 2021) keeps every region of the
  * feasible set in play at a known cost: the tuner is never worse than random search on the
  * points it spends on exploration, and its BO trials refine the best basins.
