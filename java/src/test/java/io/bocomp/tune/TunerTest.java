@@ -294,6 +294,31 @@ class TunerTest {
         / r.json().path("macs").path("original").asDouble()).isLessThanOrEqualTo(0.5);
   }
 
+  @Test
+  void aMeasuredLatencyBudgetIsMetWithABlackBoxConstraint() throws Exception {
+    int batch = 8;
+    double originalMs;
+    try (CpuBackend b = new CpuBackend()) {
+      LatencyMeter meter = new LatencyMeter(b, model.opset(), sample.head(batch).images(), 2, 5);
+      originalMs = meter.measure(model.graph(), LatencyMeter.COLD_WARMUP_NANOS);
+    }
+    // 0.8 x the original: the strongest plans run at about half of it, so the budget binds but
+    // is reachable with room for timing noise
+    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.LATENCY_MS, 0.8 * originalMs))
+        .trials(10).samples(16).mode(RunConfig.Mode.CONSTRAINED).cooling("none")
+        .initialDesign(6).latency(batch, 2, 5).build();
+    TuneResult r = run(c, dir.resolve("latency"), false, t -> TuneListener.NONE);
+    JsonNode lat = r.json().path("latency_ms");
+    assertThat(lat.path("original").asDouble()).isPositive();
+    assertThat(lat.path("compressed").asDouble()).isPositive()
+        .isLessThanOrEqualTo(r.json().path("budget").path("max").asDouble());
+    for (JsonNode t : trials(r.dir())) {
+      assertThat(t.path("cost").path("latency_ms").asDouble()).as("every trial is timed")
+          .isPositive();
+    }
+    assertThat(trials(r.dir()).stream().filter(t -> t.path("kappa").isNumber())).hasSize(4);
+  }
+
   private static double distance(SearchSpace space, IncrementalEvaluator ev, double[] theta) {
     var plan = space.resolve(theta);
     var g = plan.plan().apply(space.factors().model().graph(), space.factors(),
