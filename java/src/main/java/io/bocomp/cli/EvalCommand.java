@@ -2,9 +2,7 @@ package io.bocomp.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.BocompException;
-import io.bocomp.ModelLoader;
 import io.bocomp.data.Dataset;
-import io.bocomp.data.Idx;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.Backends;
 import io.bocomp.engine.BatchRunner;
@@ -68,7 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new BocompException("--batch must be >= 1, got " + batch);
     }
-    Dataset data = loadData();
+    Dataset data = DataSource.load(images, labels, limit);
     if (!data.hasLabels() && reference == null) {
       throw new BocompException("nothing to compute: give --labels (for top-1) or --reference");
     }
@@ -105,22 +103,6 @@ public final class EvalCommand implements Callable<Integer> {
       print(result);
     }
     return 0;
-  }
-
-  private Dataset loadData() {
-    if (images == null && labels == null) {
-      return ModelLoader.defaultSample().head(limit);
-    }
-    if (images == null) {
-      throw new BocompException("--labels needs --images");
-    }
-    Tensor x = Idx.readImages(images, limit);
-    int[] y = labels == null ? null : Idx.readLabels(labels, limit);
-    if (y != null && y.length != x.dim(0)) {
-      throw new BocompException(labels + " has " + y.length + " labels but " + images + " has "
-          + x.dim(0) + " images");
-    }
-    return new Dataset(x, y);
   }
 
   private Tensor outputs(Backend b, Model m, Dataset data) {

@@ -2,11 +2,8 @@ package io.bocomp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bocomp.BocompException;
-import io.bocomp.ModelLoader;
 import io.bocomp.data.Dataset;
-import io.bocomp.data.Idx;
 import io.bocomp.model.Model;
-import io.bocomp.model.Tensor;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.DistanceObjective;
@@ -181,7 +178,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
     Path dir = resume != null ? resume : out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Dataset data = loadData();
+    Dataset data = DataSource.load(images, labels, 0);
     Model m = ModelSource.load(model);
     PrintWriter stdout = spec.commandLine().getOut();
     Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
@@ -307,19 +304,6 @@ public final class TuneCommand implements Callable<Integer> {
       b.groups(groups);
     }
     return b.build();
-  }
-
-  private Dataset loadData() {
-    if (images == null) {
-      return ModelLoader.defaultSample();
-    }
-    Tensor x = Idx.readImages(images, 0);
-    int[] y = labels == null ? null : Idx.readLabels(labels, 0);
-    if (y != null && y.length != x.dim(0)) {
-      throw new BocompException(labels + " has " + y.length + " labels but " + images + " has "
-          + x.dim(0) + " images");
-    }
-    return new Dataset(x, y);
   }
 
   private String commandLine() {

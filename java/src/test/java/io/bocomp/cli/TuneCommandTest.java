@@ -115,4 +115,12 @@ class TuneCommandTest {
       assertThat(r.err.trim().lines().findFirst().orElse("")).startsWith("bocomp");
     }
   }
+  @Test
+  void labelsWithoutImagesAreRefused() {
+    Path out = dir.resolve("labels");
+    CliRunner r = CliRunner.run("tune", "--labels", "/nonexistent.idx", "--out", out.toString());
+    assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+    assertThat(r.err.trim()).isEqualTo("bocomp: error: --labels needs --images");
+    assertThat(out).doesNotExist();
+  }
 }
