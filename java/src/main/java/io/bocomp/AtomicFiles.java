@@ -43,6 +43,7 @@ public final class AtomicFiles {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
       tmp = null;
+      forceDirectory(dir); // the rename itself survives a power loss only once the directory is
     } catch (AccessDeniedException e) {
       throw new BocompException(target + ": cannot write (permission denied)", e);
     } catch (IOException e) {
@@ -55,6 +56,21 @@ public final class AtomicFiles {
           // best effort: the target was not touched
         }
       }
+    }
+  }
+
+  /**
+   * Forces a directory's entries (a rename or a new file in it) to disk; a no-op where the
+   * platform cannot open directories.
+   */
+  public static void forceDirectory(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (var d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // not supported on this platform: the files' own data is forced
     }
   }
 

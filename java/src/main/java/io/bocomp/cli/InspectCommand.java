@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = {"Per layer: op, shapes, parameters and MACs (per sample); totals; which"
-        + " layers are compressible and how, with the ranks keeping 90/95/99% of the"
+        + " layers are compressible and how, with the ranks keeping 90/95/99%% of the"
         + " singular-value energy.",
         "Parameters count non-zero weights (a pruned layer counts what it keeps)."})
 public final class InspectCommand implements Callable<Integer> {

@@ -209,13 +209,20 @@ public final class TuneCommand implements Callable<Integer> {
         }
       }, "bocomp-tune-stop");
       Runtime.getRuntime().addShutdownHook(hook);
-      TuneResult r;
       try {
-        r = tuner.run(listener);
-      } finally {
-        if (bar != null) {
-          bar.close();
+        TuneResult r;
+        try {
+          r = tuner.run(listener);
+        } finally {
+          if (bar != null) {
+            bar.close();
+          }
         }
+        // printed before the shutdown hook is released: after Ctrl-C the JVM halts right then
+        print(r, stdout);
+        stdout.flush();
+        return r.partial() ? EXIT_INTERRUPTED : 0;
+      } finally {
         done.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -223,8 +230,6 @@ public final class TuneCommand implements Callable<Integer> {
           // Ctrl-C: the hook is running and waits for the partial outputs, now written
         }
       }
-      print(r, stdout);
-      return r.partial() ? EXIT_INTERRUPTED : 0;
     }
   }
 
@@ -307,8 +312,9 @@ public final class TuneCommand implements Callable<Integer> {
   }
 
   private String commandLine() {
+    // the parse result's original arguments start at the top-level command's: "tune ..."
     List<String> args = spec.commandLine().getParseResult().originalArgs();
-    return "bocomp tune " + String.join(" ", args);
+    return "bocomp " + String.join(" ", args);
   }
 
   private void print(TuneResult r, PrintWriter out) {

@@ -102,14 +102,25 @@ public final class FactorCache {
    * @param modelFile the file it was loaded from, or null for a model without one
    */
   public ModelFactors load(CompressibleModel model, Path modelFile) {
+    return cached(model, modelFile).orElseGet(() -> {
+      ModelFactors f = compute(model, modelFile);
+      store(f, modelFile);
+      return f;
+    });
+  }
+
+  /**
+   * The factors of a model from its cache file, when a valid one exists (nothing is computed or
+   * written; an invalid file is reported and ignored).
+   */
+  public java.util.Optional<ModelFactors> cached(CompressibleModel model, Path modelFile) {
     Path file = cacheFile(model, modelFile);
-    long config = settings.fingerprint();
     if (Files.isRegularFile(file)) {
       try {
-        Map<String, LayerFactors> read = FactorFile.read(file, model.hash(), config);
+        Map<String, LayerFactors> read = FactorFile.read(file, model.hash(), settings.fingerprint());
         String mismatch = mismatch(model, read);
         if (mismatch == null) {
-          return new ModelFactors(model, read);
+          return java.util.Optional.of(new ModelFactors(model, read));
         }
         LOG.warning("factor cache " + file + " ignored (" + mismatch + "); rebuilding it");
       } catch (FactorFile.CorruptFactorFileException e) {
@@ -118,18 +129,30 @@ public final class FactorCache {
         LOG.warning("factor cache " + file + " unreadable (" + e.getMessage() + "); rebuilding it");
       }
     }
+    return java.util.Optional.empty();
+  }
+
+  /** As {@link #compute(CompressibleModel)}, saying where the factors will be cached. */
+  public ModelFactors compute(CompressibleModel model, Path modelFile) {
     LOG.info("decomposing the layers of " + (modelFile == null ? "the model" : modelFile)
-        + " (once; cached in " + file + ")");
-    ModelFactors f = compute(model);
+        + " (once; cached in " + cacheFile(model, modelFile) + ")");
+    return compute(model);
+  }
+
+  /**
+   * Writes the cache file of computed factors (a failure to write is logged: the run continues
+   * without a cache).
+   */
+  public void store(ModelFactors f, Path modelFile) {
+    Path file = cacheFile(f.model(), modelFile);
     try {
       Files.createDirectories(file.getParent());
-      FactorFile.write(file, model.hash(), config, f.all());
+      FactorFile.write(file, f.model().hash(), settings.fingerprint(), f.all());
       deleteStaleSiblings(file, modelFile);
     } catch (IOException | BocompException e) {
       LOG.warning("cannot write factor cache " + file + " (" + e.getMessage()
           + "); continuing without it");
     }
-    return f;
   }
 
   /** The factors of a model, computed now and kept in memory only. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bocomp.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -56,7 +57,9 @@ public final class Journal implements AutoCloseable {
           StandardOpenOption.WRITE);
       Journal j = new Journal(file, ch);
       j.append(header);
-      forceDirectory(file.toAbsolutePath().getParent());
+      Path dir = file.toAbsolutePath().getParent();
+      AtomicFiles.forceDirectory(dir); // the journal's entry
+      AtomicFiles.forceDirectory(dir.getParent()); // the run directory's entry, just created
       return j;
     } catch (IOException e) {
       throw new TuneConfigException(file + ": cannot create the journal (" + e.getMessage() + ")", e);
@@ -159,14 +162,5 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Forces the directory entry of a new file (POSIX); best effort elsewhere. */
-  private static void forceDirectory(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // not supported on this platform: the file's own data is forced
-    }
-  }
+
 }

@@ -65,7 +65,24 @@ final class JournalCodec {
   }
 
   static TrialRecord trial(JsonNode o) {
+    try {
+      return parseTrial(o);
+    } catch (RuntimeException e) {
+      throw new JournalMismatchException("a trial line of the journal is incomplete or corrupt ("
+          + e.getMessage() + "): " + abbreviate(o.toString()));
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+  }
+
+  private static TrialRecord parseTrial(JsonNode o) {
     JsonNode th = o.get("theta");
+    if (th == null || !th.isArray() || !o.path("trial").isInt() || !o.path("stage").isInt()
+        || !o.path("phase").isTextual()) {
+      throw new IllegalArgumentException("stage, trial, phase and theta are required");
+    }
     double[] theta = new double[th.size()];
     for (int i = 0; i < theta.length; i++) {
       theta[i] = th.get(i).asDouble();

@@ -165,6 +165,6 @@ final class LagrangianSearch implements Search {
         bestR = r.r();
       }
     }
-    return bestR <= budget;
+    return TrialEvaluator.feasible(bestR, budget);
   }
 }

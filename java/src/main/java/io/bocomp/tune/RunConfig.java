@@ -317,6 +317,7 @@ public final class RunConfig {
         if (!l.isObject()) {
           throw err("latency", "must be an object {\"batch\", \"warmup\", \"runs\"}");
         }
+        onlyFields(l, "latency", Set.of("batch", "warmup", "runs"));
         b.latency(l.has("batch") ? integer(l, "batch") : b.latencyBatch,
             l.has("warmup") ? integer(l, "warmup") : b.latencyWarmup,
             l.has("runs") ? integer(l, "runs") : b.latencyRuns);
@@ -338,14 +339,7 @@ public final class RunConfig {
       if (!s.isObject()) {
         throw err(at, "must be an object");
       }
-      Set<String> allowed = Set.of("name", "layers", "trials", "budget", "method", "hook");
-      for (Iterator<String> it = s.fieldNames(); it.hasNext();) {
-        String f = it.next();
-        if (!allowed.contains(f)) {
-          throw err(at + "." + f, "unknown field (expected one of " + new java.util.TreeSet<>(allowed)
-              + ")");
-        }
-      }
+      onlyFields(s, at, Set.of("name", "layers", "trials", "budget", "method", "hook"));
       String name = s.has("name") ? text(s, "name") : at;
       List<String> layers = s.has("layers") ? strings(s.get("layers"), at + ".layers") : List.of();
       int trials = s.has("trials") ? integer(s, "trials") : 0;
@@ -358,10 +352,22 @@ public final class RunConfig {
       return new Stage(name, layers, trials, budget, method, hook);
     }
 
+    /** Throws naming the first field of object {@code n} that is not in {@code allowed}. */
+    private void onlyFields(JsonNode n, String at, Set<String> allowed) {
+      for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
+        String f = it.next();
+        if (!allowed.contains(f)) {
+          throw err(at + "." + f, "unknown field (expected one of " + new java.util.TreeSet<>(allowed)
+              + ")");
+        }
+      }
+    }
+
     private Budget budget(JsonNode n, String at) {
       if (!n.isObject() || !n.has("metric") || !n.has("max")) {
         throw err(at, "must be {\"metric\": \"params\"|\"macs\"|\"bytes\"|\"latency_ms\", \"max\": X}");
       }
+      onlyFields(n, at, Set.of("metric", "max"));
       CostMetric m = CostMetric.fromJson(n.get("metric").asText());
       if (m == null) {
         throw err(at + ".metric", "must be params, macs, bytes or latency_ms");

@@ -124,11 +124,20 @@ public final class Tuner implements AutoCloseable {
       return;
     }
     this.nothingToDo = null;
-    this.factors = FactorCache.withDefaults(new CpuDecompositions()).load(original,
-        inputs.modelFile());
+    checkPatternsMatch(original, first);
+    // Decomposed in memory; the cache file is written only once every check has passed, so bad
+    // input leaves nothing behind (not even a cache next to the user's model).
+    FactorCache cache = FactorCache.withDefaults(new CpuDecompositions());
+    java.util.Optional<ModelFactors> cached = cache.cached(original, inputs.modelFile());
+    this.factors = cached.orElseGet(() -> cache.compute(original, inputs.modelFile()));
     this.firstSpace = SearchSpace.build(factors, spaceOptions(first, List.of()));
     this.firstBudget = fraction;
-    checkReachable(firstSpace, first, budget, fraction, null);
+    if (previous == null) { // a journal proves the budget was accepted; re-timing could refuse it
+      checkReachable(firstSpace, first, budget, fraction, null);
+    }
+    if (cached.isEmpty()) {
+      cache.store(factors, inputs.modelFile());
+    }
   }
 
   /**
@@ -160,6 +169,24 @@ public final class Tuner implements AutoCloseable {
   /** Why there is nothing to do (a budget of 1 or more), or null. */
   public String nothingToDo() {
     return nothingToDo;
+  }
+
+  /**
+   * True when a stop is (or within {@code millis} becomes) requested: Ctrl-C reaches a stage hook
+   * and this JVM together, and the hook may exit before the shutdown hook calls
+   * {@link #requestStop}.
+   */
+  private boolean stopRequestedWithin(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000L;
+    while (!stop && System.nanoTime() < end) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return stop;
   }
 
   /** Ends the run after the current trial (thread-safe). */
@@ -211,7 +238,7 @@ public final class Tuner implements AutoCloseable {
         double fraction = budget.fraction(originalCost.value(budget.metric()));
         SearchSpace space = k == 0 ? firstSpace
             : SearchSpace.build(baseFactors, spaceOptions(stage, fixed));
-        if (k > 0) {
+        if (k > 0 && !stageStarts.containsKey(k)) {
           checkReachable(space, stage, budget, fraction, baseCm);
         }
         if (!stageStarts.containsKey(k)) {
@@ -250,8 +277,19 @@ public final class Tuner implements AutoCloseable {
         TrialRecord best = requireFeasible(StageRunner.bestFeasible(history), stage, budget);
         CompressionPlan plan = space.plan(best.theta());
         JsonNode end = stageEnds.get(k);
-        Path replacement = end != null ? replacementFrom(end)
-            : endStage(k, stage, plan, base, baseCm, baseFactors, journal, best);
+        Path replacement;
+        try {
+          replacement = end != null ? replacementFrom(end)
+              : endStage(k, stage, plan, base, baseCm, baseFactors, journal, best);
+        } catch (BocompException e) {
+          if (!stopRequestedWithin(1000)) {
+            throw e;
+          }
+          // Ctrl-C reached the hook too (same process group): a partial result, resumable
+          listener.finishing("writing the partial result");
+          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+              .writePartial(outcomes, seconds(start));
+        }
         if (replacement != null) {
           base = ModelLoader.load(replacement);
           baseCm = CompressibleModel.of(base);
@@ -292,12 +330,11 @@ public final class Tuner implements AutoCloseable {
         : theta -> PlanCost.analytic(space.resolve(theta)).fraction(CostMetric.MACS, originalCost);
     double[] uniform = InitialDesign.uniformAtBudget(space, proxy, fraction);
     double[] fallback = uniform != null ? uniform : space.strongest();
-    FeasibleSampler feasible = config.exploreEvery > 0
-        ? new FeasibleSampler(space, proxy, fraction, config.seed) : null;
+    FeasibleSampler feasible = new FeasibleSampler(space, proxy, fraction, config.seed);
     InitialDesign design = new InitialDesign(space, designSize,
         BoProposer.trialSeed(config.seed, k, -1), config.uniformStart ? uniform : null, feasible);
-    BoProposer proposer = new BoProposer(space, config.seed, feasible, config.exploreEvery,
-        evaluator::measured);
+    BoProposer proposer = new BoProposer(space, config.seed,
+        config.exploreEvery > 0 ? feasible : null, config.exploreEvery, evaluator::measured);
     if (config.mode == RunConfig.Mode.CONSTRAINED) {
       return new ConstrainedSearch(k, design, proposer, fraction, trials,
           CoolingSchedule.named(config.cooling), analytic, fallback);
@@ -366,6 +403,27 @@ public final class Tuner implements AutoCloseable {
 
   /** Positions in each dimension's range (0: strongest) of the plans timed for reachability. */
   private static final double[] LATENCY_PROBES = {0, 0.1, 0.25, 0.5};
+
+  /**
+   * A layer pattern that matches no compressible layer is a typo that would silently change what
+   * the run searches: --exclude, --freeze, --group and the first stage's layers are checked
+   * against the model (later stages may name layers of a hook's replacement model).
+   */
+  private void checkPatternsMatch(CompressibleModel model, Stage first) {
+    Map<String, String> patterns = new java.util.LinkedHashMap<>();
+    config.exclude.forEach(g -> patterns.put(g, "--exclude"));
+    config.freeze.keySet().forEach(g -> patterns.put(g, "--freeze"));
+    config.groups.forEach(gs -> gs.forEach(g -> patterns.put(g, "--group")));
+    first.layers().forEach(g -> patterns.put(g, "the layers of stage '" + first.name() + "'"));
+    for (Map.Entry<String, String> e : patterns.entrySet()) {
+      LayerPattern p = LayerPattern.of(e.getKey());
+      if (model.layers().stream().noneMatch(l -> p.matches(l.name()))) {
+        throw new TuneConfigException(e.getValue() + ": '" + e.getKey() + "' matches no"
+            + " compressible layer of the model (`bocomp inspect` lists them, e.g. '"
+            + model.layers().get(0).name() + "')");
+      }
+    }
+  }
 
   private static TrialRecord requireFeasible(TrialRecord best, Stage stage, Budget budget) {
     if (best == null) {

@@ -123,4 +123,30 @@ class TuneCommandTest {
     assertThat(r.err.trim()).isEqualTo("bocomp: error: --labels needs --images");
     assertThat(out).doesNotExist();
   }
+  @Test
+  void badInputLeavesNoFactorCacheNextToTheModel() throws Exception {
+    Path model = dir.resolve("m.onnx");
+    Files.write(model, io.bocomp.ModelLoader.defaultModelBytes());
+    CliRunner r = CliRunner.run("tune", model.toString(), "--max-params", "0.0001", "--out",
+        dir.resolve("never").toString());
+    assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("m.onnx");
+    }
+  }
+
+  @Test
+  void unknownFieldsAndUnmatchedPatternsInARunFileAreRefused() throws Exception {
+    Path run = dir.resolve("run.json");
+    Files.writeString(run, "{\"budget\": {\"metric\": \"params\", \"max\": 0.25, \"mx\": 1}}");
+    CliRunner a = CliRunner.run("tune", "--config", run.toString(), "--out", dir.resolve("a").toString());
+    assertThat(a.exitCode).as(a.toString()).isEqualTo(2);
+    assertThat(a.err.trim()).contains("budget.mx").contains("unknown field");
+    Files.writeString(run, "{\"groups\": [[\"/nomatch/*\"]]}");
+    CliRunner b = CliRunner.run("tune", "--config", run.toString(), "--out", dir.resolve("b").toString());
+    assertThat(b.exitCode).as(b.toString()).isEqualTo(2);
+    assertThat(b.err.trim()).contains("/nomatch/*").contains("matches no compressible layer");
+    assertThat(dir.resolve("a")).doesNotExist();
+    assertThat(dir.resolve("b")).doesNotExist();
+  }
 }
