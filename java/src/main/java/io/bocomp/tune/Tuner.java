@@ -223,6 +223,14 @@ public final class Tuner implements AutoCloseable {
         }
       }
     }
+    // A resumed run's seconds include the journalled trial time of the earlier invocations
+    // (their trials' own time; their start-up and final writing are not journalled).
+    double earlierSeconds = 0;
+    for (List<TrialRecord> rs : replayed.values()) {
+      for (TrialRecord r : rs) {
+        earlierSeconds += r.timing().total() / 1e3;
+      }
+    }
     List<Tensor> reference = IncrementalEvaluator.referenceOutputs(backend, inputs.model(), samples);
     EvaluationCache cache = new EvaluationCache();
     List<StageOutcome> outcomes = new ArrayList<>();
@@ -269,7 +277,7 @@ public final class Tuner implements AutoCloseable {
         if (history.size() < trials) {
           listener.finishing("writing the partial result");
           return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
-              .writePartial(outcomes, seconds(start));
+              .writePartial(outcomes, seconds(start) + earlierSeconds);
         }
         if (k == config.stages.size() - 1) {
           break;
@@ -288,7 +296,7 @@ public final class Tuner implements AutoCloseable {
           // Ctrl-C reached the hook too (same process group): a partial result, resumable
           listener.finishing("writing the partial result");
           return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
-              .writePartial(outcomes, seconds(start));
+              .writePartial(outcomes, seconds(start) + earlierSeconds);
         }
         if (replacement != null) {
           base = ModelLoader.load(replacement);
@@ -304,7 +312,7 @@ public final class Tuner implements AutoCloseable {
     requireFeasible(StageRunner.bestFeasible(last.history()), last.stage(), last.budget());
     listener.finishing("verifying and writing the outputs");
     return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
-        .writeFinal(outcomes, seconds(start));
+        .writeFinal(outcomes, seconds(start) + earlierSeconds);
   }
 
   /** What one stage produced, for the result writer. */
