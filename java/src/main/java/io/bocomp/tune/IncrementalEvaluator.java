@@ -42,6 +42,8 @@ public final class IncrementalEvaluator implements AutoCloseable {
   private final ActivationCache cache;
   private final String output;
   private final int samples;
+  private final java.util.Set<String> changing;
+  private final boolean baseHasFixedChanges;
   private long forwardPasses;
 
   /**
@@ -56,6 +58,22 @@ public final class IncrementalEvaluator implements AutoCloseable {
   public IncrementalEvaluator(Backend backend, CompressibleModel base, SampleSet samples,
       List<Tensor> reference, DistanceObjective objective, Collection<String> changing,
       long cacheBytes) {
+    this(backend, base, samples, reference, objective, changing, cacheBytes, false);
+  }
+
+  /**
+   * As above, on a base model that already carries fixed changes (an earlier stage's plan or
+   * frozen layers, applied once): plans still name those layers, but they are in the cached
+   * activations, so a trial starts at its first changed layer among {@code changing}.
+   *
+   * @param baseHasFixedChanges true when {@code base} differs from the reference model (then a
+   *     plan changing none of {@code changing} is measured, not taken as distance 0)
+   */
+  public IncrementalEvaluator(Backend backend, CompressibleModel base, SampleSet samples,
+      List<Tensor> reference, DistanceObjective objective, Collection<String> changing,
+      long cacheBytes, boolean baseHasFixedChanges) {
+    this.changing = java.util.Set.copyOf(changing);
+    this.baseHasFixedChanges = baseHasFixedChanges;
     this.backend = backend;
     this.base = base;
     this.reference = List.copyOf(reference);
@@ -94,12 +112,21 @@ public final class IncrementalEvaluator implements AutoCloseable {
   public Result evaluate(ResolvedPlan plan, Graph compressed) {
     int first = Integer.MAX_VALUE;
     for (LayerChoice c : plan.choices()) {
-      if (!c.untouched()) {
+      if (c.untouched()) {
+        continue;
+      }
+      if (changing.contains(c.name())) {
+        // the index in this evaluator's base (it may hold fixed changes the plan repeats)
+        first = Math.min(first, base.layer(c.name()).map(l -> l.nodeIndex()).orElse(0));
+      } else if (!baseHasFixedChanges) {
         first = Math.min(first, c.layer().nodeIndex());
       }
     }
     if (first == Integer.MAX_VALUE) {
-      return new Result(Distance.zero(samples), 0, 0, 0, -1);
+      if (!baseHasFixedChanges) {
+        return new Result(Distance.zero(samples), 0, 0, 0, -1);
+      }
+      first = Integer.MAX_VALUE - 1; // the fixed changes alone: from the last cached boundary
     }
     ActivationCache.Boundary b = cache.before(first);
     return run(compressed, b.feeds(), b.nodeIndex());

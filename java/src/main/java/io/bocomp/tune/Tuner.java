@@ -18,6 +18,7 @@ import io.bocomp.engine.Backend;
 import io.bocomp.engine.Backends;
 import io.bocomp.engine.BatchRunner;
 import io.bocomp.engine.Executable;
+import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
@@ -261,8 +262,7 @@ public final class Tuner implements AutoCloseable {
         int trials = config.trialsOf(stage);
         listener.stageStarted(k, stage.name(), trials, history.size());
         Search search;
-        try (IncrementalEvaluator inc = new IncrementalEvaluator(backend, baseCm, samples,
-            reference, config.objective(), searchedLayers(space), ACTIVATION_CACHE_BYTES)) {
+        try (IncrementalEvaluator inc = evaluator(space, base, baseCm, baseFactors, reference)) {
           LatencyMeter meter = budget.metric().analytic() ? null
               : latencyMeter(backend, baseCm.opset(), inputs.data(), config);
           TrialEvaluator evaluator = new TrialEvaluator(space, inc, meter, cache,
@@ -531,6 +531,23 @@ public final class Tuner implements AutoCloseable {
     ArrayNode notes = o.putArray("notes");
     space.notes().forEach(notes::add);
     return o;
+  }
+
+  /**
+   * The stage's L evaluator. Fixed entries (an earlier stage's plan, frozen layers) are applied to
+   * the base once, so the cached boundary activations include them and a trial re-runs only from
+   * its first searched layer that changes.
+   */
+  private IncrementalEvaluator evaluator(SearchSpace space, Model base, CompressibleModel baseCm,
+      ModelFactors baseFactors, List<Tensor> reference) {
+    if (space.fixedEntries().isEmpty()) {
+      return new IncrementalEvaluator(backend, baseCm, samples, reference, config.objective(),
+          searchedLayers(space), ACTIVATION_CACHE_BYTES);
+    }
+    Graph fixed = CompressionPlan.of(space.fixedEntries())
+        .apply(baseCm.graph(), baseFactors, ApplyOptions.defaults()).graph();
+    return new IncrementalEvaluator(backend, CompressibleModel.of(base.withGraph(fixed)), samples,
+        reference, config.objective(), searchedLayers(space), ACTIVATION_CACHE_BYTES, true);
   }
 
   private static java.util.Collection<String> searchedLayers(SearchSpace space) {
