@@ -24,7 +24,7 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * (a large SVD, say) may raise the count for its call and set it back; engine results stay
  * correct, only slower, while it is above 1.
  */
-final class Blas {
+public final class Blas {
 
   private Blas() {}
 
@@ -32,7 +32,7 @@ final class Blas {
    * {@code C[m x n] = alpha * op(A) * op(B) + beta * C}, row-major, operands starting at the given
    * element offsets of direct buffers.
    */
-  static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+  public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       FloatBuffer a, int aOff, int lda, FloatBuffer b, int bOff, int ldb, float beta,
       FloatBuffer c, int cOff, int ldc) {
     if (m == 0 || n == 0) {
@@ -51,7 +51,7 @@ final class Blas {
    * {@code A} and unit-stride vectors: the M = 1 case of a GEMM, which SGEMM handles poorly (it
    * packs the whole matrix for one row of output).
    */
-  static void sgemv(boolean transA, int m, int n, float alpha, FloatBuffer a, int aOff, int lda,
+  public static void sgemv(boolean transA, int m, int n, float alpha, FloatBuffer a, int aOff, int lda,
       FloatBuffer x, int xOff, float beta, FloatBuffer y, int yOff) {
     if (m == 0 || n == 0) {
       return;

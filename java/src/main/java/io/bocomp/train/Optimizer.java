@@ -1,0 +1,119 @@
+package io.bocomp.train;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * Updates parameters from their gradients at a learning rate, with PyTorch's conventions (so a
+ * setting carries over): SGD {@code v ← μv + g + λw; w ← w − ηv}; Adam with bias correction and
+ * L2 weight decay added to the gradient. Pruned entries ({@link Parameter#frozenZeroMask}) get
+ * no gradient and stay exactly zero.
+ */
+public abstract class Optimizer {
+  final float weightDecay;
+
+  Optimizer(float weightDecay) {
+    this.weightDecay = weightDecay;
+  }
+
+  /** SGD with momentum {@code momentum} (0: plain SGD). */
+  public static Optimizer sgd(float momentum, float weightDecay) {
+    return new Sgd(momentum, weightDecay);
+  }
+
+  /** Adam with β = (0.9, 0.999), ε = 1e-8. */
+  public static Optimizer adam(float weightDecay) {
+    return new Adam(0.9f, 0.999f, 1e-8f, weightDecay);
+  }
+
+  /** One update of every parameter; {@code grads[i]} belongs to {@code params.get(i)}. */
+  abstract void step(List<Parameter> params, FloatBuffer[] grads, float lr);
+
+  /** The gradient entry with weight decay, 0 for a pruned entry. */
+  float grad(Parameter p, FloatBuffer g, int i) {
+    boolean[] mask = p.frozenZeroMask();
+    if (mask != null && mask[i]) {
+      return 0f;
+    }
+    return g.get(i) + weightDecay * p.value().get(i);
+  }
+
+  private static final class Sgd extends Optimizer {
+    private final float momentum;
+    private FloatBuffer[] velocity;
+
+    Sgd(float momentum, float weightDecay) {
+      super(weightDecay);
+      this.momentum = momentum;
+    }
+
+    @Override
+    void step(List<Parameter> params, FloatBuffer[] grads, float lr) {
+      if (velocity == null) {
+        velocity = new FloatBuffer[params.size()];
+      }
+      for (Parameter p : params) {
+        FloatBuffer w = p.value();
+        FloatBuffer g = grads[p.index()];
+        FloatBuffer v = momentum == 0f ? null
+            : (velocity[p.index()] = Buffers.ensure(velocity[p.index()], p.size()));
+        for (int i = 0; i < p.size(); i++) {
+          float d = grad(p, g, i);
+          if (v != null) {
+            d = momentum * v.get(i) + d;
+            v.put(i, d);
+          }
+          w.put(i, w.get(i) - lr * d);
+        }
+      }
+    }
+  }
+
+  private static final class Adam extends Optimizer {
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private FloatBuffer[] m;
+    private FloatBuffer[] v;
+    private int t;
+
+    Adam(float beta1, float beta2, float eps, float weightDecay) {
+      super(weightDecay);
+      this.beta1 = beta1;
+      this.beta2 = beta2;
+      this.eps = eps;
+    }
+
+    @Override
+    void step(List<Parameter> params, FloatBuffer[] grads, float lr) {
+      if (m == null) {
+        m = new FloatBuffer[params.size()];
+        v = new FloatBuffer[params.size()];
+      }
+      t++;
+      double c1 = 1 - Math.pow(beta1, t);
+      double c2 = 1 - Math.pow(beta2, t);
+      float stepSize = (float) (lr / c1);
+      float sqrtC2 = (float) Math.sqrt(c2);
+      for (Parameter p : params) {
+        int k = p.index();
+        FloatBuffer w = p.value();
+        FloatBuffer g = grads[k];
+        FloatBuffer mk = m[k] = Buffers.ensure(m[k], p.size());
+        FloatBuffer vk = v[k] = Buffers.ensure(v[k], p.size());
+        boolean[] mask = p.frozenZeroMask();
+        for (int i = 0; i < p.size(); i++) {
+          if (mask != null && mask[i]) {
+            continue;
+          }
+          float d = grad(p, g, i);
+          float mi = beta1 * mk.get(i) + (1 - beta1) * d;
+          float vi = beta2 * vk.get(i) + (1 - beta2) * d * d;
+          mk.put(i, mi);
+          vk.put(i, vi);
+          w.put(i, w.get(i) - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,453 @@
+package io.bocomp.train;
+
+import io.bocomp.model.Graph;
+import io.bocomp.model.Model;
+import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.Node;
+import io.bocomp.model.Tensor;
+import io.bocomp.model.TopologicalOrder;
+import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.model.ValueInfo;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A prepared model (BN folded, constants folded) compiled for training: the nodes on the path to
+ * the first graph output as {@link TrainOp}s in topological order, and the initializers they train
+ * as {@link Parameter}s. Trained: Conv and Gemm/MatMul weights and biases, PRelu slopes, the scale
+ * and shift of an unfolded BatchNormalization, and an initializer operand of Add/Sub/Mul/Div
+ * downstream of a trained layer (so input normalization before the first layer stays fixed).
+ * Everything else (BN statistics, reshape targets, clip bounds) is a constant.
+ *
+ * <p>The graph itself holds no activations: a {@link Workspace} per worker does, so several
+ * workers run shards of one mini-batch through the same graph at once.
+ */
+public final class TrainingGraph {
+  /** Op types the training graph can differentiate. */
+  public static final Set<String> OPS = Collections.unmodifiableSet(new TreeSet<>(Set.of(
+      "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "PRelu", "Relu", "LeakyRelu", "Clip",
+      "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "MaxPool", "AveragePool",
+      "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "Flatten", "Reshape", "Squeeze",
+      "Unsqueeze", "Transpose", "Concat", "Softmax", "Identity", "Dropout")));
+
+  private final Model model;
+  private final List<TrainOp> ops;
+  private final List<Parameter> params;
+  private final boolean[] requiresGrad;
+  private final int slots;
+  private final String inputName;
+  private final int[] sampleShape;
+  private final int outputSlot;
+  private final String outputName;
+
+  private TrainingGraph(Model model, List<TrainOp> ops, List<Parameter> params,
+      boolean[] requiresGrad, int slots, String inputName, int[] sampleShape, int outputSlot,
+      String outputName) {
+    this.model = model;
+    this.ops = ops;
+    this.params = params;
+    this.requiresGrad = requiresGrad;
+    this.slots = slots;
+    this.inputName = inputName;
+    this.sampleShape = sampleShape;
+    this.outputSlot = outputSlot;
+    this.outputName = outputName;
+  }
+
+  /**
+   * Compiles a prepared model.
+   *
+   * @param keepZeros hold exact-zero weights at zero (the masks of a pruned model)
+   * @throws UnsupportedOperatorException naming the node when an op cannot be trained
+   * @throws ModelFormatException when the model has no single float input
+   */
+  public static TrainingGraph compile(Model model, boolean keepZeros) {
+    return compile(model, keepZeros, false);
+  }
+
+  /** As {@link #compile(Model, boolean)}; {@code inputGrad} also back-propagates to the input. */
+  static TrainingGraph compile(Model model, boolean keepZeros, boolean inputGrad) {
+    Graph g = model.graph();
+    List<ValueInfo> inputs = g.inputs().stream().filter(v -> !g.isInitializer(v.name())).toList();
+    if (inputs.size() != 1 || inputs.get(0).elemType() != ValueInfo.ELEM_FLOAT) {
+      throw new ModelFormatException("fine-tuning needs a model with one float input, this one has "
+          + inputs.size() + " input(s)");
+    }
+    ValueInfo input = inputs.get(0);
+    String output = g.outputs().get(0).name();
+    Set<String> available = new HashSet<>(g.initializers().keySet());
+    available.add(input.name());
+    List<Node> order = needed(TopologicalOrder.sort(g.nodes(), available, List.of(output)), output);
+    Map<String, Integer> slotOf = new HashMap<>();
+    slotOf.put(input.name(), 0);
+    for (Node n : order) {
+      slotOf.put(n.output(0), slotOf.size());
+    }
+    boolean[] requires = new boolean[slotOf.size()];
+    requires[0] = inputGrad;
+    Map<String, Parameter> params = new LinkedHashMap<>();
+    List<TrainOp> ops = new ArrayList<>();
+    Compiler c = new Compiler(g, model.opset(), slotOf, requires, params, keepZeros);
+    for (Node n : order) {
+      for (int i = 1; i < n.outputs().size(); i++) {
+        if (!n.output(i).isEmpty() && !g.consumers(n.output(i)).isEmpty()) {
+          throw new UnsupportedOperatorException(n.label() + ": training uses only a node's first"
+              + " output, but output '" + n.output(i) + "' is read");
+        }
+      }
+      TrainOp op = c.op(n);
+      op.index = ops.size();
+      requires[op.out] = op.producesGrad(requires);
+      ops.add(op);
+    }
+    if (params.isEmpty() && !inputGrad) {
+      throw new ModelFormatException("the model has no trainable weights on the path to output '"
+          + output + "'");
+    }
+    int[] shape = input.shape();
+    int[] sample = Arrays.copyOfRange(shape, 1, shape.length);
+    return new TrainingGraph(model, List.copyOf(ops), List.copyOf(params.values()), requires,
+        slotOf.size(), input.name(), sample, slotOf.get(output), output);
+  }
+
+  /** The nodes the output depends on, in the given (topological) order. */
+  private static List<Node> needed(List<Node> order, String output) {
+    Set<String> want = new HashSet<>(Set.of(output));
+    List<Node> keep = new ArrayList<>();
+    for (int i = order.size() - 1; i >= 0; i--) {
+      Node n = order.get(i);
+      if (n.outputs().stream().anyMatch(want::contains)) {
+        keep.add(n);
+        want.addAll(n.inputs());
+      }
+    }
+    Collections.reverse(keep);
+    return keep;
+  }
+
+  public List<Parameter> parameters() {
+    return params;
+  }
+
+  /** Total trained scalars. */
+  public long parameterCount() {
+    return params.stream().mapToLong(Parameter::size).sum();
+  }
+
+  /** Pruned entries held at zero, over all parameters. */
+  public long frozenZeroCount() {
+    return params.stream().mapToLong(Parameter::frozenZeros).sum();
+  }
+
+  public String inputName() {
+    return inputName;
+  }
+
+  public String outputName() {
+    return outputName;
+  }
+
+  /** The declared shape of one input sample (dimensions after the batch; -1 where symbolic). */
+  public int[] sampleShape() {
+    return sampleShape.clone();
+  }
+
+  Workspace newWorkspace() {
+    return new Workspace(slots, requiresGrad, params, ops.size());
+  }
+
+  int outputSlot() {
+    return outputSlot;
+  }
+
+  /**
+   * Runs samples {@code [from, from + n)} of {@code images} (shape [N, sample...]) forward,
+   * leaving every activation in {@code w}; returns the output buffer (shape in {@code w}).
+   */
+  FloatBuffer forward(Workspace w, Tensor images, int from, int n) {
+    int[] s = images.shape();
+    int per = images.size() / Math.max(1, s[0]);
+    s[0] = n;
+    FloatBuffer x = w.output(0, s);
+    x.put(0, images.data(), from * per, n * per);
+    for (TrainOp op : ops) {
+      op.forward(w);
+    }
+    return w.val[outputSlot];
+  }
+
+  /** Back-propagates the gradient the loss left in {@code w.grad[outputSlot]}. */
+  void backward(Workspace w) {
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      TrainOp op = ops.get(i);
+      if (requiresGrad[op.out]) {
+        op.backward(w);
+      }
+    }
+  }
+
+  /** Zeroes activation and parameter gradients (before the loss writes the output's). */
+  void zeroGrads(Workspace w) {
+    w.zeroGrads();
+  }
+
+  /** The model with its trained initializers replaced by the current parameter values. */
+  public Model export() {
+    Graph.Builder b = model.graph().toBuilder();
+    for (Parameter p : params) {
+      b.initializer(p.name(), p.toTensor());
+    }
+    return model.withGraph(b.build());
+  }
+
+  /** Builds ops for nodes, deciding which initializers are trained. */
+  private static final class Compiler {
+    private final Graph g;
+    private final long opset;
+    private final Map<String, Integer> slotOf;
+    private final boolean[] requires;
+    private final Map<String, Parameter> params;
+    private final boolean keepZeros;
+
+    Compiler(Graph g, long opset, Map<String, Integer> slotOf, boolean[] requires,
+        Map<String, Parameter> params, boolean keepZeros) {
+      this.g = g;
+      this.opset = opset;
+      this.slotOf = slotOf;
+      this.requires = requires;
+      this.params = params;
+      this.keepZeros = keepZeros;
+    }
+
+    private Ref activation(Node n, int i) {
+      String v = n.input(i);
+      Integer s = slotOf.get(v);
+      if (s == null || g.isInitializer(v)) {
+        throw new UnsupportedOperatorException(n.label() + ": training needs input " + i + " ('"
+            + v + "') to be an activation, not a weight");
+      }
+      return Ref.slot(v, s);
+    }
+
+    private Ref weight(Node n, int i) {
+      String v = n.input(i);
+      if (!g.isInitializer(v)) {
+        throw new UnsupportedOperatorException(n.label() + ": training needs input " + i + " ('"
+            + v + "') to be an initializer (a weight), not computed by the graph");
+      }
+      Tensor t = g.initializer(v);
+      if (!t.isFloat()) {
+        throw new UnsupportedOperatorException(n.label() + ": weight '" + v + "' is not float32");
+      }
+      Parameter p = params.computeIfAbsent(v,
+          k -> new Parameter(k, params.size(), t, keepZeros && t.rank() >= 2));
+      return Ref.param(p);
+    }
+
+    private Ref constantOrParam(Node n, int i) {
+      String v = n.input(i);
+      if (params.containsKey(v)) {
+        return Ref.param(params.get(v));
+      }
+      if (g.isInitializer(v)) {
+        return Ref.constant(v, g.initializer(v));
+      }
+      return activation(n, i);
+    }
+
+    private long[] ints(Node n, int i, String what) {
+      String v = n.inputs().size() > i ? n.input(i) : "";
+      if (v.isEmpty()) {
+        return null;
+      }
+      if (!g.isInitializer(v)) {
+        throw new UnsupportedOperatorException(n.label() + ": training needs the " + what
+            + " ('" + v + "') to be a constant");
+      }
+      return g.initializer(v).toLongArray();
+    }
+
+    private float scalar(Node n, int i, float dflt) {
+      String v = n.inputs().size() > i ? n.input(i) : "";
+      if (v.isEmpty()) {
+        return dflt;
+      }
+      if (!g.isInitializer(v)) {
+        throw new UnsupportedOperatorException(n.label() + ": training needs input '" + v
+            + "' to be a constant");
+      }
+      return g.initializer(v).get(0);
+    }
+
+    private static void keepBatch(Node n, long[] axes, boolean output) {
+      for (long a : axes == null ? new long[0] : axes) {
+        if (a == 0) {
+          throw new UnsupportedOperatorException(n.label() + ": training cannot "
+              + (output ? "insert" : "remove") + " a dimension before the batch (axis 0)");
+        }
+      }
+    }
+
+    TrainOp op(Node n) {
+      int out = slotOf.get(n.output(0));
+      String op = n.opType();
+      switch (op) {
+        case "Conv": {
+          List<Ref> in = new ArrayList<>(List.of(activation(n, 0), weight(n, 1)));
+          if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+            in.add(weight(n, 2));
+          }
+          int[] ws = g.initializer(n.input(1)).shape();
+          if (ws.length != 4) {
+            throw new UnsupportedOperatorException(n.label() + ": training supports 2-D"
+                + " convolutions only (weight shape " + Arrays.toString(ws) + ")");
+          }
+          return new ConvOp(n, in.toArray(Ref[]::new), out);
+        }
+        case "Gemm":
+        case "MatMul": {
+          List<Ref> in = new ArrayList<>(List.of(activation(n, 0), weight(n, 1)));
+          if (op.equals("Gemm") && n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+            in.add(weight(n, 2));
+          }
+          return new GemmOp(n, in.toArray(Ref[]::new), out);
+        }
+        case "Add":
+        case "Sub":
+        case "Mul":
+        case "Div": {
+          Ref a = binaryOperand(n, 0, 1);
+          Ref b = binaryOperand(n, 1, 0);
+          return new BinaryOp(n, new Ref[] {a, b}, out, BinaryOp.Kind.valueOf(op.toUpperCase()));
+        }
+        case "PRelu":
+          return new BinaryOp(n, new Ref[] {activation(n, 0), weight(n, 1)}, out,
+              BinaryOp.Kind.PRELU);
+        case "Relu":
+          return unary(n, out, UnaryOp.Fn.RELU, 0f, 0f);
+        case "LeakyRelu":
+          return unary(n, out, UnaryOp.Fn.LEAKY_RELU, n.floatAttr("alpha", 0.01f), 0f);
+        case "Sigmoid":
+          return unary(n, out, UnaryOp.Fn.SIGMOID, 0f, 0f);
+        case "Tanh":
+          return unary(n, out, UnaryOp.Fn.TANH, 0f, 0f);
+        case "HardSigmoid":
+          return unary(n, out, UnaryOp.Fn.HARD_SIGMOID, n.floatAttr("alpha", 0.2f),
+              n.floatAttr("beta", 0.5f));
+        case "HardSwish":
+          return unary(n, out, UnaryOp.Fn.HARD_SWISH, 0f, 0f);
+        case "Clip": {
+          float lo = opset < 11 ? n.floatAttr("min", -Float.MAX_VALUE)
+              : scalar(n, 1, -Float.MAX_VALUE);
+          float hi = opset < 11 ? n.floatAttr("max", Float.MAX_VALUE) : scalar(n, 2, Float.MAX_VALUE);
+          return unary(n, out, UnaryOp.Fn.CLIP, lo, hi);
+        }
+        case "MaxPool":
+        case "AveragePool":
+        case "GlobalAveragePool":
+        case "GlobalMaxPool":
+          if (!op.startsWith("Global") && n.intsAttr("kernel_shape", new long[0]).length != 2) {
+            throw new UnsupportedOperatorException(n.label() + ": training supports 2-D pooling only");
+          }
+          return new PoolOp(n, new Ref[] {activation(n, 0)}, out);
+        case "BatchNormalization":
+          return new BatchNormOp(n, new Ref[] {activation(n, 0), weight(n, 1), weight(n, 2),
+              constantOrParam(n, 3), constantOrParam(n, 4)}, out);
+        case "Identity":
+        case "Dropout":
+          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out, s -> s);
+        case "Flatten": {
+          int axis = (int) n.intAttr("axis", 1);
+          if (axis == 0 || axis >= 2) {
+            throw new UnsupportedOperatorException(n.label() + ": training supports Flatten at"
+                + " axis 1 only (axis " + axis + " splits or merges the batch dimension)");
+          }
+          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+              s -> ReshapeOp.flatten(axis, s));
+        }
+        case "Reshape": {
+          long[] target = ints(n, 1, "target shape");
+          boolean allowZero = n.intAttr("allowzero", 0) != 0;
+          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+              s -> ReshapeOp.reshape(n, target, s, allowZero));
+        }
+        case "Squeeze": {
+          long[] axes = opset < 13 ? n.intsAttr("axes", null) : ints(n, 1, "axes");
+          keepBatch(n, axes, false);
+          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+              s -> ReshapeOp.squeeze(axes, s));
+        }
+        case "Unsqueeze": {
+          long[] axes = opset < 13 ? n.intsAttr("axes", null) : ints(n, 1, "axes");
+          if (axes == null) {
+            throw new ModelFormatException(n.label() + ": Unsqueeze without axes");
+          }
+          keepBatch(n, axes, true);
+          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+              s -> ReshapeOp.unsqueeze(axes, s));
+        }
+        case "Transpose": {
+          long[] p = n.intsAttr("perm", null);
+          Integer rank = g.valueInfo(n.input(0)).map(v -> v.shape().length).orElse(null);
+          if (p == null && rank == null) {
+            throw new UnsupportedOperatorException(n.label() + ": Transpose without perm needs a"
+                + " known input rank");
+          }
+          int[] perm = new int[p == null ? rank : p.length];
+          for (int i = 0; i < perm.length; i++) {
+            perm[i] = p == null ? perm.length - 1 - i : (int) p[i];
+          }
+          if (perm[0] != 0) {
+            throw new UnsupportedOperatorException(n.label() + ": training needs the batch kept"
+                + " first, but perm is " + Arrays.toString(perm));
+          }
+          return new TransposeOp(n, new Ref[] {activation(n, 0)}, out, perm);
+        }
+        case "Concat": {
+          long axis = n.intAttr("axis", 1);
+          if (axis == 0) {
+            throw new UnsupportedOperatorException(n.label() + ": training cannot concatenate"
+                + " along the batch (axis 0)");
+          }
+          Ref[] in = new Ref[n.inputs().size()];
+          for (int i = 0; i < in.length; i++) {
+            in[i] = constantOrParam(n, i);
+          }
+          return new ConcatOp(n, in, out);
+        }
+        case "Softmax":
+          return new SoftmaxOp(n, new Ref[] {activation(n, 0)}, out, opset);
+        default:
+          throw new UnsupportedOperatorException(n.label() + ": op " + op
+              + " cannot be fine-tuned; training supports " + String.join(", ", OPS));
+      }
+    }
+
+    private TrainOp unary(Node n, int out, UnaryOp.Fn fn, float a, float b) {
+      return new UnaryOp(n, new Ref[] {activation(n, 0)}, out, fn, a, b);
+    }
+
+    /** A binary operand: an initializer is trained when the other side carries a gradient. */
+    private Ref binaryOperand(Node n, int i, int other) {
+      String v = n.input(i);
+      if (!g.isInitializer(v)) {
+        return activation(n, i);
+      }
+      String o = n.input(other);
+      Integer os = g.isInitializer(o) ? null : slotOf.get(o);
+      if (os != null && requires[os] && g.initializer(v).isFloat()) {
+        return weight(n, i);
+      }
+      return constantOrParam(n, i);
+    }
+  }
+}
