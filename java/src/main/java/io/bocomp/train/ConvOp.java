@@ -259,8 +259,14 @@ final class ConvOp extends TrainOp {
             for (int oy = 0; oy < d.oh; oy++) {
               dcol.get(rowBase + oy * d.ow, row, 0, d.ow);
               int dst = (oy * d.sh + ky * d.dh) * wp + kx * d.dw;
-              for (int ox = 0; ox < d.ow; ox++) {
-                acc[dst + ox * d.sw] += row[ox];
+              if (d.sw == 1) {
+                for (int ox = 0; ox < d.ow; ox++) {
+                  acc[dst + ox] += row[ox];
+                }
+              } else {
+                for (int ox = 0; ox < d.ow; ox++) {
+                  acc[dst + ox * d.sw] += row[ox];
+                }
               }
             }
           }

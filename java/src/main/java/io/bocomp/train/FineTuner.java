@@ -55,6 +55,14 @@ public final class FineTuner {
     default void step(int epoch, int step, double batchLoss, double imagesPerSecond) {}
 
     default void epochFinished(Epoch e) {}
+
+    /** True if {@link #checkpoint} should get the model after each epoch (an export costs a copy). */
+    default boolean wantsCheckpoints() {
+      return false;
+    }
+
+    /** The model as trained so far, after epoch {@code e}. */
+    default void checkpoint(Epoch e, Model current) {}
   }
 
   private final TrainingGraph graph;
@@ -140,6 +148,9 @@ public final class FineTuner {
         Epoch done = new Epoch(e + 1, lossSum / Math.max(1, seen), secs, seen / secs);
         epochs.add(done);
         listener.epochFinished(done);
+        if (listener.wantsCheckpoints()) {
+          listener.checkpoint(done, graph.export());
+        }
       }
       return new Result(Status.COMPLETED, epochs, step, "trained " + cfg.epochs() + " epoch(s)");
     } finally {

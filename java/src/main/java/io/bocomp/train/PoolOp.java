@@ -74,11 +74,14 @@ final class PoolOp extends TrainOp {
     int ow = g.outSize(1);
     FloatBuffer y = w.output(out, new int[] {xs[0], xs[1], oh, ow});
     int[] arg = max ? argmax(w, planes * oh * ow) : null;
+    float[] plane = w.heap(0, h * wd);
+    float[] res = w.heap(1, oh * ow);
     for (int p = 0; p < planes; p++) {
       int xb = p * h * wd;
+      x.get(xb, plane, 0, h * wd);
       for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++) {
-          int o = (p * oh + oy) * ow + ox;
+          int o = oy * ow + ox;
           int y0 = oy * g.stride(0) - g.padBegin(0);
           int x0 = ox * g.stride(1) - g.padBegin(1);
           int best = -1;
@@ -91,9 +94,9 @@ final class PoolOp extends TrainOp {
             for (int kx = 0; kx < g.kernel(1); kx++) {
               int ix = x0 + kx * g.dilation(1);
               if (rowIn && ix >= 0 && ix < wd) {
-                float v = x.get(xb + iy * wd + ix);
+                float v = plane[iy * wd + ix];
                 if (best < 0 || v > bestV) {
-                  best = xb + iy * wd + ix;
+                  best = iy * wd + ix;
                   bestV = v;
                 }
                 sum += v;
@@ -104,13 +107,14 @@ final class PoolOp extends TrainOp {
             }
           }
           if (max) {
-            arg[o] = best;
-            y.put(o, best < 0 ? 0f : bestV);
+            arg[p * oh * ow + o] = best < 0 ? -1 : xb + best;
+            res[o] = best < 0 ? 0f : bestV;
           } else {
-            y.put(o, count == 0 ? 0f : (float) (sum / count));
+            res[o] = count == 0 ? 0f : (float) (sum / count);
           }
         }
       }
+      y.put(p * oh * ow, res, 0, oh * ow);
     }
   }
 

@@ -1,0 +1,339 @@
+package io.bocomp.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bocomp.BocompException;
+import io.bocomp.data.Dataset;
+import io.bocomp.engine.BatchRunner;
+import io.bocomp.model.Model;
+import io.bocomp.model.Tensor;
+import io.bocomp.model.onnx.OnnxExporter;
+import io.bocomp.train.Distillation;
+import io.bocomp.train.FineTuner;
+import io.bocomp.train.Loss;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bocomp finetune COMPRESSED.onnx --reference ORIGINAL.onnx --images IDX [--labels IDX]
+ * --epochs E --out OUT.onnx}: recovery fine-tuning by knowledge distillation
+ * ({@link Distillation}). OUT is written atomically after every epoch (the last good checkpoint);
+ * Ctrl-C stops after the current step and writes the weights so far (exit 130); a loss that turns
+ * NaN restores the last finite-loss weights, writes them and exits 2 saying so.
+ */
+@Command(name = "finetune", mixinStandardHelpOptions = true,
+    description = {"Fine-tune a compressed model by knowledge distillation from its original:"
+        + " loss = alpha * T^2 * KL(teacher || student at temperature T) + (1 - alpha) *"
+        + " cross-entropy with the labels (alpha = 1 without labels); or --loss mse, the squared"
+        + " output distance the tuner minimizes.",
+        "OUT is written after every epoch; Ctrl-C keeps the weights so far (exit 130)."})
+public final class FinetuneCommand implements Callable<Integer> {
+  static final int EXIT_INTERRUPTED = 130;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "COMPRESSED.onnx",
+      description = "The model to fine-tune (e.g. a tuner's compressed.onnx).")
+  Path model;
+
+  @Option(names = "--reference", paramLabel = "ORIGINAL.onnx",
+      description = "The teacher: the uncompressed model (default: the embedded fashion-cnn.onnx).")
+  Path reference;
+
+  @Option(names = "--images", paramLabel = "IDX",
+      description = "Training images, IDX (gzip ok), pixels scaled to [0,1] (default: the embedded"
+          + " 2,000-image sample; for real use the 60,000 training images).")
+  Path images;
+
+  @Option(names = "--labels", paramLabel = "IDX",
+      description = "Training labels, IDX: adds the cross-entropy term.")
+  Path labels;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
+  int limit;
+
+  @Option(names = "--epochs", paramLabel = "E", defaultValue = "1",
+      description = "Passes over the images (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
+      description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+  float lr;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
+      description = "Images per step (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd",
+      description = "SGD with momentum or Adam (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
+      description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+  float momentum;
+
+  @Option(names = "--weight-decay", paramLabel = "L2", defaultValue = "0",
+      description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+  float weightDecay;
+
+  @Option(names = "--schedule", paramLabel = "cosine|step|constant", defaultValue = "cosine",
+      description = "Learning-rate schedule (default: ${DEFAULT-VALUE}); step multiplies by"
+          + " --step-gamma every --step-every epochs.")
+  String schedule;
+
+  @Option(names = "--step-every", paramLabel = "E", defaultValue = "1", hidden = false,
+      description = "Epochs per step of the step schedule (default: ${DEFAULT-VALUE}).")
+  int stepEvery;
+
+  @Option(names = "--step-gamma", paramLabel = "G", defaultValue = "0.1",
+      description = "Factor per step of the step schedule (default: ${DEFAULT-VALUE}).")
+  float stepGamma;
+
+  @Option(names = "--loss", paramLabel = "kd|mse", defaultValue = "kd",
+      description = "Teacher term (default: ${DEFAULT-VALUE}).")
+  String loss;
+
+  @Option(names = "--temperature", paramLabel = "T", defaultValue = "4",
+      description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
+  float temperature;
+
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
+      description = "Weight of the teacher term when labels are given (default: ${DEFAULT-VALUE}).")
+  float alpha;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+      description = "Shuffling seed (default: ${DEFAULT-VALUE}); same seed and threads, same result.")
+  long seed;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Workers splitting each batch (default: the number of cores).")
+  Integer threads;
+
+  @Option(names = "--eval-images", paramLabel = "IDX",
+      description = "Held-out images: top-1 before training and after every epoch.")
+  Path evalImages;
+
+  @Option(names = "--eval-labels", paramLabel = "IDX", description = "Labels of --eval-images.")
+  Path evalLabels;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "OUT.onnx",
+      description = "Where to write the fine-tuned model (default: COMPRESSED-finetuned.onnx).")
+  Path out;
+
+  @Option(names = "--json", description = "Print only JSON on stdout.")
+  boolean json;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar or per-epoch lines.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    Distillation.Settings settings = settings().validate();
+    if (limit < 0) {
+      throw new BocompException("--limit must be >= 0, got " + limit);
+    }
+    if ((evalImages == null) != (evalLabels == null)) {
+      throw new BocompException("--eval-images and --eval-labels go together");
+    }
+    if (!Files.isRegularFile(model)) {
+      throw new BocompException(model + ": no such file");
+    }
+    Path target = out != null ? out : defaultOut(model);
+    if (target.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
+      throw new BocompException("--out " + target + " would overwrite the model being fine-tuned");
+    }
+    Dataset data = DataSource.load(images, labels, limit);
+    Dataset eval = evalImages == null ? null : DataSource.load(evalImages, evalLabels, 0);
+    Model student = ModelSource.load(model);
+    Model teacher = ModelSource.load(reference);
+    PrintStream err = System.err;
+    PrintWriter stdout = spec.commandLine().getOut();
+    ObjectNode report = JsonOutput.object();
+    report.put("model", model.toString());
+    report.put("reference", ModelSource.name(reference));
+    report.put("images", images == null ? "embedded sample" : images.toString());
+    report.put("n", data.size());
+    report.put("labels", data.hasLabels());
+    report.put("settings", settings.describe());
+    if (eval != null) {
+      report.put("top1_before", top1(student, eval));
+      report.put("reference_top1", top1(teacher, eval));
+    }
+    ArrayNode epochRows = report.putArray("epochs");
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        done.await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bocomp-finetune-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Progress progress = new Progress(err, !quiet && !json && System.console() != null,
+        !quiet && !json, target, eval, epochRows);
+    try {
+      Distillation.Outcome o;
+      try {
+        o = Distillation.run(student, model.toString(), teacher, ModelSource.name(reference), data,
+            settings, progress, stop::get);
+      } finally {
+        progress.close();
+      }
+      OnnxExporter.write(o.model(), target);
+      FineTuner.Result r = o.result();
+      report.put("parameters", o.parameters());
+      report.put("frozen_zeros", o.frozenZeros());
+      report.put("teacher_seconds", o.teacherSeconds());
+      report.put("steps", r.steps());
+      report.put("status", r.status().name().toLowerCase(Locale.ROOT));
+      report.put("message", r.message());
+      report.put("out", target.toString());
+      if (r.status() == FineTuner.Status.DIVERGED) {
+        throw new BocompException(r.message() + "; wrote them to " + target);
+      }
+      if (json) {
+        JsonOutput.print(stdout, report);
+      } else {
+        stdout.printf("bocomp: %s; wrote %s%n", r.message(), target);
+        if (report.has("top1_before")) {
+          stdout.printf("top-1 on %s: %.2f%% before, %s after (reference %.2f%%)%n", evalImages,
+              100 * report.get("top1_before").asDouble(), epochRows.isEmpty() ? "-"
+                  : String.format(Locale.ROOT, "%.2f%%",
+                      100 * epochRows.get(epochRows.size() - 1).get("top1").asDouble()),
+              100 * report.get("reference_top1").asDouble());
+        }
+      }
+      stdout.flush();
+      return r.status() == FineTuner.Status.STOPPED ? EXIT_INTERRUPTED : 0;
+    } finally {
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook waits for the output, now written
+      }
+    }
+  }
+
+  private Distillation.Settings settings() {
+    Loss.Kind kind = switch (loss.toLowerCase(Locale.ROOT)) {
+      case "kd" -> Loss.Kind.KD;
+      case "mse" -> Loss.Kind.MSE;
+      default -> throw new BocompException("--loss must be kd or mse, got '" + loss + "'");
+    };
+    return new Distillation.Settings(epochs, batch, lr, optimizer.toLowerCase(Locale.ROOT),
+        momentum, weightDecay, schedule.toLowerCase(Locale.ROOT), stepEvery, stepGamma, kind,
+        temperature, alpha, seed,
+        threads != null ? threads : Distillation.Settings.defaults(1).threads());
+  }
+
+  static Path defaultOut(Path model) {
+    String name = model.getFileName().toString();
+    String stem = name.toLowerCase(Locale.ROOT).endsWith(".onnx")
+        ? name.substring(0, name.length() - 5) : name;
+    return model.resolveSibling(stem + "-finetuned.onnx");
+  }
+
+  static double top1(Model m, Dataset d) {
+    Tensor outputs = Distillation.outputs(m, d.images());
+    return BatchRunner.agreement(BatchRunner.argmax(outputs), d.labels());
+  }
+
+  /** Progress bar, per-epoch lines, per-epoch checkpoint and held-out top-1. */
+  private static final class Progress implements FineTuner.Listener {
+    private final PrintStream err;
+    private final boolean bar;
+    private final boolean lines;
+    private final Path target;
+    private final Dataset eval;
+    private final ArrayNode rows;
+    private ProgressBar pb;
+    private int epochs;
+    private int stepsPerEpoch;
+
+    Progress(PrintStream err, boolean bar, boolean lines, Path target, Dataset eval,
+        ArrayNode rows) {
+      this.err = err;
+      this.bar = bar;
+      this.lines = lines;
+      this.target = target;
+      this.eval = eval;
+      this.rows = rows;
+    }
+
+    @Override
+    public void started(int epochs, int stepsPerEpoch) {
+      this.epochs = epochs;
+      this.stepsPerEpoch = stepsPerEpoch;
+    }
+
+    @Override
+    public void step(int epoch, int step, double batchLoss, double imagesPerSecond) {
+      if (!bar) {
+        return;
+      }
+      if (pb == null) {
+        pb = new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + epochs)
+            .setInitialMax(stepsPerEpoch).setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250).build();
+      }
+      pb.setExtraMessage(String.format(Locale.ROOT, "loss %.4f | %.0f img/s", batchLoss,
+          imagesPerSecond));
+      pb.stepTo(step + 1);
+    }
+
+    @Override
+    public void epochFinished(FineTuner.Epoch e) {
+      close();
+    }
+
+    @Override
+    public boolean wantsCheckpoints() {
+      return true;
+    }
+
+    @Override
+    public void checkpoint(FineTuner.Epoch e, Model current) {
+      OnnxExporter.write(current, target);
+      ObjectNode row = rows.addObject();
+      row.put("epoch", e.epoch());
+      row.put("loss", e.meanLoss());
+      row.put("seconds", e.seconds());
+      row.put("images_per_second", e.imagesPerSecond());
+      if (eval != null) {
+        row.put("top1", top1(current, eval));
+      }
+      if (lines) {
+        err.printf(Locale.ROOT, "bocomp: epoch %d/%d: loss %.5f, %.1f s, %.1f images/s%s; wrote %s%n",
+            e.epoch(), epochs, e.meanLoss(), e.seconds(), e.imagesPerSecond(),
+            row.has("top1") ? String.format(Locale.ROOT, ", top-1 %.2f%%",
+                100 * row.get("top1").asDouble()) : "", target);
+      }
+    }
+
+    void close() {
+      if (pb != null) {
+        pb.close();
+        pb = null;
+      }
+    }
+  }
+}
