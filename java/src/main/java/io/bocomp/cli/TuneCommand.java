@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bocomp.BocompException;
 import io.bocomp.data.Dataset;
 import io.bocomp.model.Model;
+import io.bocomp.train.Distillation;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.DistanceObjective;
@@ -166,6 +168,25 @@ public final class TuneCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  @Option(names = "--finetune-epochs", paramLabel = "E", defaultValue = "0",
+      description = "Fine-tune the final compressed model by distillation from the original for E"
+          + " epochs (finetuned.onnx in the run directory); in staged runs also between stages"
+          + " without a hook (default: ${DEFAULT-VALUE}, none).")
+  int finetuneEpochs;
+
+  @Option(names = "--finetune-images", paramLabel = "IDX",
+      description = "Images to fine-tune on (default: the tuning images; for real use the training"
+          + " set, e.g. Fashion-MNIST's 60,000).")
+  Path finetuneImages;
+
+  @Option(names = "--finetune-labels", paramLabel = "IDX",
+      description = "Labels of --finetune-images (adds the cross-entropy term).")
+  Path finetuneLabels;
+
+  @Option(names = "--finetune-lr", paramLabel = "RATE", defaultValue = "0.01",
+      description = "Fine-tuning learning rate (SGD, momentum 0.9, cosine; default: ${DEFAULT-VALUE}).")
+  float finetuneLr;
+
   @Override
   public Integer call() {
     RunConfig cfg = config();
@@ -196,6 +217,10 @@ public final class TuneCommand implements Callable<Integer> {
         }
         return 0;
       }
+      FineTuning ft = finetuneEpochs > 0 ? fineTuning(data, m, tuner) : null;
+      if (ft != null && cfg.stages.size() > 1) {
+        tuner.fineTuneBetweenStages(ft);
+      }
       boolean progress = !quiet && !json && System.console() != null;
       TuneProgress bar = progress ? new TuneProgress(err) : null;
       TuneListener listener = bar != null ? bar : TuneListener.NONE;
@@ -218,10 +243,18 @@ public final class TuneCommand implements Callable<Integer> {
             bar.close();
           }
         }
+        boolean stopped = r.partial();
+        if (ft != null && !r.partial()) {
+          Path finetuned = r.dir().resolve("finetuned.onnx");
+          ObjectNode summary = ft.run(r.dir().resolve("compressed.onnx"), finetuned,
+              tuner::stopRequested);
+          r.json().set("finetune", summary);
+          stopped = summary.path("status").asText().equals("stopped");
+        }
         // printed before the shutdown hook is released: after Ctrl-C the JVM halts right then
         print(r, stdout);
         stdout.flush();
-        return r.partial() ? EXIT_INTERRUPTED : 0;
+        return stopped ? EXIT_INTERRUPTED : 0;
       } finally {
         done.countDown();
         try {
@@ -231,6 +264,21 @@ public final class TuneCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  private FineTuning fineTuning(Dataset tuneData, Model original, Tuner tuner) {
+    if (finetuneEpochs < 0) {
+      throw new BocompException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
+    }
+    Dataset d = finetuneImages == null && finetuneLabels == null ? tuneData
+        : DataSource.load(finetuneImages, finetuneLabels, 0);
+    Distillation.Settings base = Distillation.Settings.defaults(finetuneEpochs);
+    Distillation.Settings s = new Distillation.Settings(finetuneEpochs, base.batch(), finetuneLr,
+        base.optimizer(), base.momentum(), base.weightDecay(), base.schedule(), base.stepEvery(),
+        base.stepGamma(), base.loss(), base.temperature(), base.alpha(), base.seed(),
+        base.threads()).validate();
+    return new FineTuning(original, d, finetuneImages == null ? "the tuning images"
+        : finetuneImages.toString(), s, !quiet && !json ? System.err : null);
   }
 
   private RunConfig config() {
@@ -318,6 +366,10 @@ public final class TuneCommand implements Callable<Integer> {
   }
 
   private void print(TuneResult r, PrintWriter out) {
+    print(r, out, r.json().path("finetune"));
+  }
+
+  private void print(TuneResult r, PrintWriter out, JsonNode ft) {
     if (json) {
       JsonOutput.print(out, r.json());
       return;
@@ -348,8 +400,17 @@ public final class TuneCommand implements Callable<Integer> {
           100 * j.get("top1").path("original").asDouble(),
           100 * j.get("top1").path("compressed").asDouble(), j.get("top1").path("n").asInt());
     }
+    if (!ft.isMissingNode()) {
+      out.printf("finetuned  %s: %d epoch(s) on %d images (%s), %.1f s%s%n",
+          ft.path("status").asText(), ft.path("epochs").size(), ft.path("n").asInt(),
+          ft.path("images").asText(), ft.path("seconds").asDouble(), ft.has("top1_after")
+              ? String.format(java.util.Locale.ROOT, "; top-1 %.2f%% -> %.2f%% on the tuning images",
+                  100 * ft.path("top1_before").asDouble(), 100 * ft.path("top1_after").asDouble())
+              : "");
+    }
     out.printf("wrote      %s (%s)%n", r.dir(), r.partial() ? "result.json, report.html, journal.jsonl"
-        : "compressed.onnx, result.json, report.html, journal.jsonl");
+        : "compressed.onnx, " + (ft.isMissingNode() ? "" : "finetuned.onnx, ")
+            + "result.json, report.html, journal.jsonl");
     out.flush();
   }
 }

@@ -82,6 +82,23 @@ public final class Tuner implements AutoCloseable {
   private final Journal.Contents previous;
   private final String nothingToDo;
   private volatile boolean stop;
+  private BetweenStages betweenStages;
+
+  /**
+   * A built-in stage hook: fine-tunes the model a stage ends with before the next stage starts
+   * (used for stages without their own hook). It writes {@code output} or throws.
+   */
+  public interface BetweenStages {
+    void fineTune(Path model, Path output, java.util.function.BooleanSupplier stop);
+
+    /** What it does, for the journal (e.g. "built-in finetune, 1 epoch(s)"). */
+    String describe();
+  }
+
+  /** Fine-tunes between stages with {@code b} (stages with a hook run their hook instead). */
+  public void fineTuneBetweenStages(BetweenStages b) {
+    this.betweenStages = b;
+  }
 
   private Tuner(Inputs inputs, RunConfig config, Path outDir, boolean resume, String command,
       Backend backend) {
@@ -191,6 +208,11 @@ public final class Tuner implements AutoCloseable {
   }
 
   /** Ends the run after the current trial (thread-safe). */
+  public boolean stopRequested() {
+    return stop;
+  }
+
+  /** Asks the run to stop after the current trial (or fine-tuning step). */
   public void requestStop() {
     stop = true;
   }
@@ -449,13 +471,18 @@ public final class Tuner implements AutoCloseable {
     end.put("best_trial", best.trial());
     end.set("plan", plan.toJsonNode());
     Path replacement = null;
-    if (stage.hook() != null) {
+    if (stage.hook() != null || betweenStages != null) {
       Path model = outDir.resolve("stage-" + (k + 1) + ".onnx");
       var g = plan.apply(baseCm.graph(), baseFactors, ApplyOptions.defaults()).graph();
       OnnxExporter.write(base.withGraph(g), model);
-      replacement = StageHook.run(stage.hook(), stage.name(), k, outDir, model);
+      if (stage.hook() != null) {
+        replacement = StageHook.run(stage.hook(), stage.name(), k, outDir, model);
+      } else {
+        replacement = outDir.resolve("stage-" + (k + 1) + "-finetuned.onnx");
+        betweenStages.fineTune(model, replacement, () -> stop);
+      }
       ObjectNode h = end.putObject("hook");
-      h.put("command", stage.hook());
+      h.put("command", stage.hook() != null ? stage.hook() : betweenStages.describe());
       h.put("model", model.getFileName().toString());
       if (replacement != null) {
         h.put("replacement", replacement.getFileName().toString());
