@@ -68,7 +68,7 @@ public final class TrainThroughput {
       Distillation.Settings base, int batch, int threads) {
     Distillation.Settings st = new Distillation.Settings(1, batch, base.lr(), base.optimizer(),
         base.momentum(), base.weightDecay(), "constant", 1, 0.1f, base.loss(), base.temperature(),
-        base.alpha(), 0L, threads);
+        base.alpha(), 0L, threads, 0);
     return Distillation.run(student, "student", teacher, "teacher", d, st,
         new FineTuner.Listener() {}, () -> false).result();
   }

@@ -89,11 +89,7 @@ final class FineTuning implements Tuner.BetweenStages {
         data, settings, new FineTuner.Listener() {
           @Override
           public void epochFinished(FineTuner.Epoch e) {
-            ObjectNode row = epochs.addObject();
-            row.put("epoch", e.epoch());
-            row.put("loss", e.meanLoss());
-            row.put("seconds", e.seconds());
-            row.put("images_per_second", e.imagesPerSecond());
+            FinetuneCommand.epochRow(epochs, e);
             if (log != null) {
               log.printf(Locale.ROOT, "bocomp: fine-tune epoch %d/%d: loss %.5f, %.1f s, %.1f"
                   + " images/s%n", e.epoch(), settings.epochs(), e.meanLoss(), e.seconds(),

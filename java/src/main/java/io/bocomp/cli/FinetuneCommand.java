@@ -117,6 +117,11 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Weight of the teacher term when labels are given (default: ${DEFAULT-VALUE}).")
   float alpha;
 
+  @Option(names = "--clip-norm", paramLabel = "N", defaultValue = "5",
+      description = "Scale the gradient down to this global L2 norm when larger; 0: never"
+          + " (default: ${DEFAULT-VALUE}).")
+  double clipNorm;
+
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
       description = "Shuffling seed (default: ${DEFAULT-VALUE}); same seed and threads, same result.")
   long seed;
@@ -242,7 +247,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     return new Distillation.Settings(epochs, batch, lr, optimizer.toLowerCase(Locale.ROOT),
         momentum, weightDecay, schedule.toLowerCase(Locale.ROOT), stepEvery, stepGamma, kind,
         temperature, alpha, seed,
-        threads != null ? threads : Distillation.Settings.defaults(1).threads());
+        threads != null ? threads : Distillation.Settings.defaults(1).threads(), clipNorm);
   }
 
   static Path defaultOut(Path model) {
@@ -250,6 +255,16 @@ public final class FinetuneCommand implements Callable<Integer> {
     String stem = name.toLowerCase(Locale.ROOT).endsWith(".onnx")
         ? name.substring(0, name.length() - 5) : name;
     return model.resolveSibling(stem + "-finetuned.onnx");
+  }
+
+  /** A JSON row for an epoch: epoch, loss, seconds, images_per_second. */
+  static ObjectNode epochRow(ArrayNode rows, FineTuner.Epoch e) {
+    ObjectNode row = rows.addObject();
+    row.put("epoch", e.epoch());
+    row.put("loss", e.meanLoss());
+    row.put("seconds", e.seconds());
+    row.put("images_per_second", e.imagesPerSecond());
+    return row;
   }
 
   static double top1(Model m, Dataset d) {
@@ -313,11 +328,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public void checkpoint(FineTuner.Epoch e, Model current) {
       OnnxExporter.write(current, target);
-      ObjectNode row = rows.addObject();
-      row.put("epoch", e.epoch());
-      row.put("loss", e.meanLoss());
-      row.put("seconds", e.seconds());
-      row.put("images_per_second", e.imagesPerSecond());
+      ObjectNode row = epochRow(rows, e);
       if (eval != null) {
         row.put("top1", top1(current, eval));
       }

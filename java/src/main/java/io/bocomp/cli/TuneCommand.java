@@ -205,6 +205,8 @@ public final class TuneCommand implements Callable<Integer> {
     Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
         images == null ? "embedded sample (" + data.size() + " images)" : images.toString());
     PrintStream err = System.err;
+    // checked before the run directory is created, so bad fine-tuning input writes nothing
+    FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m) : null;
     try (Tuner tuner = Tuner.prepare(in, cfg, backend, dir, resume != null, commandLine())) {
       if (tuner.nothingToDo() != null) {
         if (json) {
@@ -217,7 +219,6 @@ public final class TuneCommand implements Callable<Integer> {
         }
         return 0;
       }
-      FineTuning ft = finetuneEpochs > 0 ? fineTuning(data, m, tuner) : null;
       if (ft != null && cfg.stages.size() > 1) {
         tuner.fineTuneBetweenStages(ft);
       }
@@ -266,7 +267,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
   }
 
-  private FineTuning fineTuning(Dataset tuneData, Model original, Tuner tuner) {
+  private FineTuning fineTuning(Dataset tuneData, Model original) {
     if (finetuneEpochs < 0) {
       throw new BocompException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
     }
@@ -276,7 +277,7 @@ public final class TuneCommand implements Callable<Integer> {
     Distillation.Settings s = new Distillation.Settings(finetuneEpochs, base.batch(), finetuneLr,
         base.optimizer(), base.momentum(), base.weightDecay(), base.schedule(), base.stepEvery(),
         base.stepGamma(), base.loss(), base.temperature(), base.alpha(), base.seed(),
-        base.threads()).validate();
+        base.threads(), base.clipNorm()).validate();
     return new FineTuning(original, d, finetuneImages == null ? "the tuning images"
         : finetuneImages.toString(), s, !quiet && !json ? System.err : null);
   }

@@ -25,11 +25,11 @@ public final class Distillation {
   /** User-facing settings, with the CLI's defaults. */
   public record Settings(int epochs, int batch, float lr, String optimizer, float momentum,
       float weightDecay, String schedule, int stepEvery, float stepGamma, Loss.Kind loss,
-      float temperature, float alpha, long seed, int threads) {
+      float temperature, float alpha, long seed, int threads, double clipNorm) {
 
     public static Settings defaults(int epochs) {
       return new Settings(epochs, 64, 0.01f, "sgd", 0.9f, 0f, "cosine", 1, 0.1f, Loss.Kind.KD, 4f,
-          0.5f, 0L, Math.max(1, Runtime.getRuntime().availableProcessors()));
+          0.5f, 0L, Math.max(1, Runtime.getRuntime().availableProcessors()), 5.0);
     }
 
     /** Checks ranges; throws a {@link BocompException} naming the option. */
@@ -43,6 +43,8 @@ public final class Distillation {
       require(alpha >= 0 && alpha <= 1, "--alpha must be in [0, 1], got " + alpha);
       require(threads >= 1, "--threads must be >= 1, got " + threads);
       require(stepEvery >= 1, "--step-every must be >= 1, got " + stepEvery);
+      require(clipNorm >= 0 && Double.isFinite(clipNorm),
+          "--clip-norm must be >= 0 (0: no clipping), got " + clipNorm);
       require(optimizer.equals("sgd") || optimizer.equals("adam"),
           "--optimizer must be sgd or adam, got '" + optimizer + "'");
       require(schedule.equals("cosine") || schedule.equals("step") || schedule.equals("constant"),
@@ -59,15 +61,16 @@ public final class Distillation {
       Optimizer o = optimizer.equals("adam") ? Optimizer.adam(weightDecay)
           : Optimizer.sgd(momentum, weightDecay);
       return new FineTuner.Config(epochs, batch, s, o, new Loss(loss, temperature, alpha), seed,
-          threads);
+          threads, clipNorm);
     }
 
     /** One line for logs and JSON. */
     public String describe() {
       return String.format(Locale.ROOT, "%s lr %g%s, %s schedule, batch %d, %s loss (T %g, alpha %g),"
-          + " weight decay %g, seed %d, %d thread(s)", optimizer, lr,
+          + " weight decay %g, gradient norm clipped at %g, seed %d, %d thread(s)", optimizer, lr,
           optimizer.equals("sgd") ? " momentum " + momentum : "", schedule, batch,
-          loss.name().toLowerCase(Locale.ROOT), temperature, alpha, weightDecay, seed, threads);
+          loss.name().toLowerCase(Locale.ROOT), temperature, alpha, weightDecay, clipNorm, seed,
+          threads);
     }
 
     private static void require(boolean ok, String message) {

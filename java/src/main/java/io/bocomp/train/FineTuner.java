@@ -34,7 +34,7 @@ public final class FineTuner {
 
   /** Training settings. {@code threads} workers split each mini-batch. */
   public record Config(int epochs, int batch, LearningRateSchedule schedule, Optimizer optimizer,
-      Loss loss, long seed, int threads) {
+      Loss loss, long seed, int threads, double clipNorm) {
     public Config {
       if (epochs < 0 || batch < 1 || threads < 1) {
         throw new IllegalArgumentException("epochs >= 0, batch >= 1 and threads >= 1 required");
@@ -137,6 +137,7 @@ public final class FineTuner {
             lastGood[p.index()].put(0, p.value(), 0, p.size());
           }
           float lr = cfg.schedule().at(step, Math.max(1, totalSteps), e);
+          clip(ws[0].paramGrad, cfg.clipNorm());
           cfg.optimizer().step(params, ws[0].paramGrad, lr);
           step++;
           lossSum += loss;
@@ -218,6 +219,32 @@ public final class FineTuner {
         Arrays.copyOfRange(rows, from, to), b, w.grad[slot]);
     graph.backward(w);
     return loss;
+  }
+
+  /**
+   * Scales the gradients so their global L2 norm is at most {@code max} (PyTorch's
+   * {@code clip_grad_norm_}); {@code max <= 0} leaves them alone.
+   */
+  static void clip(FloatBuffer[] grads, double max) {
+    if (!(max > 0)) {
+      return;
+    }
+    double sq = 0;
+    for (FloatBuffer g : grads) {
+      for (int i = 0; i < g.capacity(); i++) {
+        double v = g.get(i);
+        sq += v * v;
+      }
+    }
+    double norm = Math.sqrt(sq);
+    if (norm > max) {
+      float scale = (float) (max / (norm + 1e-6));
+      for (FloatBuffer g : grads) {
+        for (int i = 0; i < g.capacity(); i++) {
+          g.put(i, g.get(i) * scale);
+        }
+      }
+    }
   }
 
   private static void restore(List<Parameter> params, FloatBuffer[] saved) {

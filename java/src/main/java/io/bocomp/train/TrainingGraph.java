@@ -114,7 +114,7 @@ public final class TrainingGraph {
           + output + "'");
     }
     int[] shape = input.shape();
-    int[] sample = Arrays.copyOfRange(shape, 1, shape.length);
+    int[] sample = shape == null ? null : Arrays.copyOfRange(shape, 1, shape.length);
     return new TrainingGraph(model, List.copyOf(ops), List.copyOf(params.values()), requires,
         slotOf.size(), input.name(), sample, slotOf.get(output), output);
   }
@@ -156,9 +156,12 @@ public final class TrainingGraph {
     return outputName;
   }
 
-  /** The declared shape of one input sample (dimensions after the batch; -1 where symbolic). */
+  /**
+   * The declared shape of one input sample (dimensions after the batch; -1 where symbolic), or
+   * null when the model does not declare its input's shape.
+   */
   public int[] sampleShape() {
-    return sampleShape.clone();
+    return sampleShape == null ? null : sampleShape.clone();
   }
 
   Workspace newWorkspace() {

@@ -60,7 +60,7 @@ class FineTunerTest {
 
   private static Distillation.Settings settings(int epochs, float lr, long seed, int threads) {
     return new Distillation.Settings(epochs, 32, lr, "sgd", 0.9f, 0f, "cosine", 1, 0.1f,
-        Loss.Kind.MSE, 1f, 1f, seed, threads);
+        Loss.Kind.MSE, 1f, 1f, seed, threads, 0);
   }
 
   private static double distance(Model m) {
@@ -226,6 +226,17 @@ class FineTunerTest {
         assertThat((double) got[1]).isCloseTo(-2 + 0.2, within(1e-4));
       }
     }
+  }
+
+  @Test
+  void gradientClippingScalesToTheGlobalNorm() {
+    FloatBuffer a = Tensor.of(new int[] {2}, new float[] {3f, 0f}).data();
+    FloatBuffer b = Tensor.of(new int[] {1}, new float[] {4f}).data();
+    FineTuner.clip(new FloatBuffer[] {a, b}, 1.0);
+    assertThat((double) a.get(0)).isCloseTo(0.6, within(1e-5));
+    assertThat((double) b.get(0)).isCloseTo(0.8, within(1e-5));
+    FineTuner.clip(new FloatBuffer[] {a, b}, 2.0);
+    assertThat((double) b.get(0)).isCloseTo(0.8, within(1e-6));
   }
 
   private static Model train(Distillation.Settings s) {
