@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -182,19 +180,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
     ArrayNode epochRows = report.putArray("epochs");
     AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        done.await(120, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "bocomp-finetune-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
     Progress progress = new Progress(err, !quiet && !json && System.console() != null,
         !quiet && !json, target, eval, epochRows);
-    try {
+    try (StopOnInterrupt hook = new StopOnInterrupt("bocomp-finetune-stop", () -> stop.set(true))) {
       Distillation.Outcome o;
       try {
         o = Distillation.run(student, model.toString(), teacher, ModelSource.name(reference), data,
@@ -228,13 +216,6 @@ public final class FinetuneCommand implements Callable<Integer> {
       }
       stdout.flush();
       return r.status() == FineTuner.Status.STOPPED ? EXIT_INTERRUPTED : 0;
-    } finally {
-      done.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook waits for the output, now written
-      }
     }
   }
 

@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -225,17 +223,7 @@ public final class TuneCommand implements Callable<Integer> {
       boolean progress = !quiet && !json && System.console() != null;
       TuneProgress bar = progress ? new TuneProgress(err) : null;
       TuneListener listener = bar != null ? bar : TuneListener.NONE;
-      CountDownLatch done = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        tuner.requestStop();
-        try {
-          done.await(120, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "bocomp-tune-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+      try (StopOnInterrupt hook = new StopOnInterrupt("bocomp-tune-stop", tuner::requestStop)) {
         TuneResult r;
         try {
           r = tuner.run(listener);
@@ -256,13 +244,6 @@ public final class TuneCommand implements Callable<Integer> {
         print(r, stdout);
         stdout.flush();
         return stopped ? EXIT_INTERRUPTED : 0;
-      } finally {
-        done.countDown();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook is running and waits for the partial outputs, now written
-        }
       }
     }
   }

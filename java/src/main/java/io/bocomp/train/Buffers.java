@@ -28,16 +28,6 @@ final class Buffers {
     }
   }
 
-  /** True if every one of the first {@code n} entries is finite. */
-  static boolean allFinite(FloatBuffer b, int n) {
-    for (int i = 0; i < n; i++) {
-      if (!Float.isFinite(b.get(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   static int size(int[] shape) {
     return Tensor.checkedSize(shape);
   }

@@ -267,9 +267,4 @@ public final class FineTuner {
     s[0] = b;
     return s;
   }
-
-  /** The model with the trained weights (see {@link TrainingGraph#export}). */
-  public Model model() {
-    return graph.export();
-  }
 }

@@ -198,11 +198,6 @@ public final class TrainingGraph {
     }
   }
 
-  /** Zeroes activation and parameter gradients (before the loss writes the output's). */
-  void zeroGrads(Workspace w) {
-    w.zeroGrads();
-  }
-
   /** The model with its trained initializers replaced by the current parameter values. */
   public Model export() {
     Graph.Builder b = model.graph().toBuilder();

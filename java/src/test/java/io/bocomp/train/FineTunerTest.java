@@ -157,7 +157,6 @@ class FineTunerTest {
 
   @Test
   void mismatchedModelsAndLabelsAreRefused() {
-    Model other = ModelLoader.prepare(Model.of(MnistNets.fashionCnn(2)));
     Dataset badLabels = new Dataset(data.images(), data.labels().clone());
     badLabels.labels()[3] = 12;
     assertThatThrownBy(() -> Distillation.run(compressed, "compressed", original, "original",
@@ -167,7 +166,6 @@ class FineTunerTest {
     assertThatThrownBy(() -> Distillation.run(compressed, "compressed", original, "original",
         small, settings(1, 0.01f, 1, 1), new FineTuner.Listener() {}, () -> false))
         .isInstanceOf(BocompException.class).hasMessageContaining("[1, 14, 14]");
-    assertThat(other.graph().outputs()).hasSize(1);
   }
 
   @Test
