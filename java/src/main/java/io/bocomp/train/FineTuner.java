@@ -231,18 +231,13 @@ public final class FineTuner {
     }
     double sq = 0;
     for (FloatBuffer g : grads) {
-      for (int i = 0; i < g.capacity(); i++) {
-        double v = g.get(i);
-        sq += v * v;
-      }
+      sq += Buffers.sumOfSquares(g, g.capacity());
     }
     double norm = Math.sqrt(sq);
     if (norm > max) {
       float scale = (float) (max / (norm + 1e-6));
       for (FloatBuffer g : grads) {
-        for (int i = 0; i < g.capacity(); i++) {
-          g.put(i, g.get(i) * scale);
-        }
+        Buffers.scale(g, g.capacity(), scale);
       }
     }
   }

@@ -309,7 +309,7 @@ public final class TrainingGraph {
             throw new UnsupportedOperatorException(n.label() + ": training supports 2-D"
                 + " convolutions only (weight shape " + Arrays.toString(ws) + ")");
           }
-          return new ConvOp(n, in.toArray(Ref[]::new), out);
+          return new ConvOp(n, in.toArray(Ref[]::new), out, opset);
         }
         case "Gemm":
         case "MatMul": {

@@ -1,5 +1,6 @@
 package io.bocomp.train;
 
+import io.bocomp.engine.cpu.VectorSupport;
 import io.bocomp.model.Node;
 import java.nio.FloatBuffer;
 
@@ -7,6 +8,7 @@ import java.nio.FloatBuffer;
  * Elementwise activations: Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh. The
  * backward pass multiplies the output gradient by the derivative at the saved input (Clip passes
  * the gradient where {@code min ≤ x ≤ max}, as PyTorch's clamp does; Relu where {@code x > 0}).
+ * Relu's loops use the Vector API when it is available ({@link VectorLoops}).
  */
 final class UnaryOp extends TrainOp {
   enum Fn {
@@ -37,11 +39,14 @@ final class UnaryOp extends TrainOp {
     FloatBuffer x = in[0].data(w);
     FloatBuffer y = w.output(out, s);
     int n = Buffers.size(s);
+    boolean vector = VectorSupport.enabled();
     float[] a = w.heap(0, CHUNK);
     for (int off = 0; off < n; off += CHUNK) {
       int len = Math.min(CHUNK, n - off);
       x.get(off, a, 0, len);
-      if (fn == Fn.RELU) {
+      if (fn == Fn.RELU && vector) {
+        VectorLoops.relu(a, len);
+      } else if (fn == Fn.RELU) {
         for (int i = 0; i < len; i++) {
           a[i] = Math.max(a[i], 0f);
         }
@@ -109,6 +114,7 @@ final class UnaryOp extends TrainOp {
     FloatBuffer y = w.val[out];
     FloatBuffer dy = w.grad[out];
     int n = Buffers.size(w.shape[out]);
+    boolean vector = VectorSupport.enabled();
     float[] xa = w.heap(0, CHUNK);
     float[] ga = w.heap(1, CHUNK);
     float[] da = w.heap(2, CHUNK);
@@ -118,7 +124,9 @@ final class UnaryOp extends TrainOp {
       x.get(off, xa, 0, len);
       dy.get(off, ga, 0, len);
       dx.get(off, da, 0, len);
-      if (fn == Fn.RELU) {
+      if (fn == Fn.RELU && vector) {
+        VectorLoops.reluBackward(xa, ga, da, len);
+      } else if (fn == Fn.RELU) {
         for (int i = 0; i < len; i++) {
           da[i] += xa[i] > 0f ? ga[i] : 0f;
         }

@@ -102,6 +102,14 @@ final class VectorConvKernel implements Kernel {
     return (a + b - 1) / b;
   }
 
+  /**
+   * Packs new weights ({@code [M, C/group, kh, kw]}) and bias ({@code [M]}, null for none) in
+   * place of the ones the kernel was built with ({@link TrainableConv}); not during a run.
+   */
+  void reload(FloatBuffer weights, FloatBuffer bias) {
+    pack(weights, bias);
+  }
+
   private void pack(FloatBuffer w, FloatBuffer bias) {
     for (int b = 0; b < blockGroup.length; b++) {
       int width = blockWidth[b];

@@ -10,7 +10,7 @@ package io.bocomp.engine.cpu;
  * <p>This class refers to no Vector API type, so it loads on any JVM; classes that do
  * ({@link ConvMicroKernel}) are loaded only after {@link #enabled()} returned true.
  */
-final class VectorSupport {
+public final class VectorSupport {
   /** The system property that can turn the Vector API kernels off ({@code false}). */
   static final String PROPERTY = "bocomp.cpu.vector";
   private static final boolean MODULE_PRESENT =
@@ -26,7 +26,7 @@ final class VectorSupport {
    * kernels when a plan first sees an input shape (the first {@code run}, not {@code compile}),
    * so the property must be set when that happens.
    */
-  static boolean enabled() {
+  public static boolean enabled() {
     if (!MODULE_PRESENT) {
       return false;
     }
