@@ -31,13 +31,16 @@ final class ConvOp extends TrainOp {
 
   private final int groups;
   private final long opset;
+  /** Applies the following Relu ({@link TrainingGraph}'s fusion): output and gradient mask. */
+  private final boolean relu;
   private ConvGeometry geo;
   private int[] geoFor;
 
-  ConvOp(Node node, Ref[] in, int out, long opset) {
+  ConvOp(Node node, Ref[] in, int out, long opset, boolean relu) {
     super(node, in, out);
     this.groups = (int) node.intAttr("group", 1);
     this.opset = opset;
+    this.relu = relu;
   }
 
   /** One worker's engine kernels for one input shape ({@link Workspace#state}). */
@@ -63,7 +66,7 @@ final class ConvOp extends TrainOp {
     Kernels k = (Kernels) w.state[index];
     if (k == null || !Arrays.equals(k.shape, xs)) {
       int[] ws = in[1].shape(w);
-      k = new Kernels(xs.clone(), TrainableConv.forward(node, opset, xs, ws, in.length > 2),
+      k = new Kernels(xs.clone(), TrainableConv.forward(node, opset, xs, ws, in.length > 2, relu),
           in[0].grad(w) == null ? null : TrainableConv.inputGradient(node, opset, xs, ws));
       w.state[index] = k;
     }
@@ -160,6 +163,9 @@ final class ConvOp extends TrainOp {
     if (in.length > 2) {
       addBias(w, d, in[2].data(w), y);
     }
+    if (relu) {
+      UnaryOp.relu(w, y, y, Buffers.size(w.shape[out]));
+    }
   }
 
   /** {@code y[i, m, ·] += b[m]} over every image and output channel. */
@@ -203,6 +209,9 @@ final class ConvOp extends TrainOp {
     FloatBuffer dw = in[1].grad(w);
     int k = d.k();
     int ohw = d.ohw();
+    if (relu) {
+      UnaryOp.reluMask(w, w.val[out], dy, Buffers.size(w.shape[out]));
+    }
     if (in.length > 2 && in[2].grad(w) != null) {
       biasGradient(w, d, dy, in[2].grad(w));
     }

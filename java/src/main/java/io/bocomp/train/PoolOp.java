@@ -135,8 +135,8 @@ final class PoolOp extends TrainOp {
 
   /**
    * 2x2/2 max pooling with the first maximum's index (row-major window order, as the general
-   * loop picks), written with selects the JIT turns into conditional moves instead of branches
-   * that mispredict on activation data.
+   * loop picks), without data-dependent branches (which mispredict on activations): maxima by
+   * {@code Math.max}, the index from 0/1 comparison results by arithmetic.
    */
   private static void maxPool2x2(FloatBuffer x, FloatBuffer y, int[] arg, int planes, int h,
       int wd, float[] plane, float[] res) {
@@ -149,20 +149,17 @@ final class PoolOp extends TrainOp {
       for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++) {
           int i = 2 * oy * wd + 2 * ox;
-          float best = plane[i];
-          int at = i;
-          float v = plane[i + 1];
-          boolean t = v > best;
-          best = t ? v : best;
-          at = t ? i + 1 : at;
-          v = plane[i + wd];
-          t = v > best;
-          best = t ? v : best;
-          at = t ? i + wd : at;
-          v = plane[i + wd + 1];
-          t = v > best;
-          best = t ? v : best;
-          at = t ? i + wd + 1 : at;
+          float a = plane[i];
+          float b = plane[i + 1];
+          float c = plane[i + wd];
+          float e = plane[i + wd + 1];
+          int right = b > a ? 1 : 0;
+          int rightBelow = e > c ? 1 : 0;
+          float top = Math.max(a, b);
+          float below = Math.max(c, e);
+          int down = below > top ? 1 : 0;
+          float best = Math.max(top, below);
+          int at = i + down * (wd + rightBelow) + (1 - down) * right;
           res[oy * ow + ox] = best;
           arg[ob + oy * ow + ox] = xb + at;
         }

@@ -87,17 +87,22 @@ public final class TrainingGraph {
     Set<String> available = new HashSet<>(g.initializers().keySet());
     available.add(input.name());
     List<Node> order = needed(TopologicalOrder.sort(g.nodes(), available, List.of(output)), output);
+    Set<Node> fused = fusedRelus(g, order);
     Map<String, Integer> slotOf = new HashMap<>();
     slotOf.put(input.name(), 0);
+    int slots = 1;
     for (Node n : order) {
-      slotOf.put(n.output(0), slotOf.size());
+      slotOf.put(n.output(0), fused.contains(n) ? slotOf.get(n.input(0)) : slots++);
     }
-    boolean[] requires = new boolean[slotOf.size()];
+    boolean[] requires = new boolean[slots];
     requires[0] = inputGrad;
     Map<String, Parameter> params = new LinkedHashMap<>();
     List<TrainOp> ops = new ArrayList<>();
-    Compiler c = new Compiler(g, model.opset(), slotOf, requires, params, keepZeros);
+    Compiler c = new Compiler(g, model.opset(), slotOf, requires, params, keepZeros, fused);
     for (Node n : order) {
+      if (fused.contains(n)) {
+        continue;
+      }
       for (int i = 1; i < n.outputs().size(); i++) {
         if (!n.output(i).isEmpty() && !g.consumers(n.output(i)).isEmpty()) {
           throw new UnsupportedOperatorException(n.label() + ": training uses only a node's first"
@@ -116,7 +121,35 @@ public final class TrainingGraph {
     int[] shape = input.shape();
     int[] sample = shape == null ? null : Arrays.copyOfRange(shape, 1, shape.length);
     return new TrainingGraph(model, List.copyOf(ops), List.copyOf(params.values()), requires,
-        slotOf.size(), input.name(), sample, slotOf.get(output), output);
+        slots, input.name(), sample, slotOf.get(output), output);
+  }
+
+  /**
+   * Relu nodes applied by the Conv before them: the Conv's output is read by that Relu only (and
+   * is no graph output), so the Conv writes {@code max(conv, 0)} into one slot shared by both
+   * names and masks its output gradient by it in the backward pass ({@code y > 0} exactly where
+   * the pre-activation is {@code > 0}). One pass over the activation less each way, and one
+   * activation and gradient less to store and zero.
+   */
+  private static Set<Node> fusedRelus(Graph g, List<Node> order) {
+    Map<String, Node> producer = new HashMap<>();
+    for (Node n : order) {
+      producer.put(n.output(0), n);
+    }
+    Set<String> outputs = new HashSet<>();
+    g.outputs().forEach(v -> outputs.add(v.name()));
+    Set<Node> fused = new HashSet<>();
+    for (Node n : order) {
+      if (!n.opType().equals("Relu") || n.inputs().isEmpty()) {
+        continue;
+      }
+      Node p = producer.get(n.input(0));
+      if (p != null && p.opType().equals("Conv") && g.consumers(p.output(0)).size() == 1
+          && !outputs.contains(p.output(0))) {
+        fused.add(n);
+      }
+    }
+    return fused;
   }
 
   /** The nodes the output depends on, in the given (topological) order. */
@@ -215,9 +248,14 @@ public final class TrainingGraph {
     private final boolean[] requires;
     private final Map<String, Parameter> params;
     private final boolean keepZeros;
+    /** Conv nodes that apply the Relu after them ({@link #fusedRelus}). */
+    private final Set<String> reluConvOutputs = new HashSet<>();
 
     Compiler(Graph g, long opset, Map<String, Integer> slotOf, boolean[] requires,
-        Map<String, Parameter> params, boolean keepZeros) {
+        Map<String, Parameter> params, boolean keepZeros, Set<Node> fusedRelus) {
+      for (Node r : fusedRelus) {
+        reluConvOutputs.add(r.input(0));
+      }
       this.g = g;
       this.opset = opset;
       this.slotOf = slotOf;
@@ -309,7 +347,8 @@ public final class TrainingGraph {
             throw new UnsupportedOperatorException(n.label() + ": training supports 2-D"
                 + " convolutions only (weight shape " + Arrays.toString(ws) + ")");
           }
-          return new ConvOp(n, in.toArray(Ref[]::new), out, opset);
+          return new ConvOp(n, in.toArray(Ref[]::new), out, opset,
+              reluConvOutputs.contains(n.output(0)));
         }
         case "Gemm":
         case "MatMul": {

@@ -39,23 +39,56 @@ final class UnaryOp extends TrainOp {
     FloatBuffer x = in[0].data(w);
     FloatBuffer y = w.output(out, s);
     int n = Buffers.size(s);
+    if (fn == Fn.RELU) {
+      relu(w, x, y, n);
+      return;
+    }
+    float[] a = w.heap(0, CHUNK);
+    for (int off = 0; off < n; off += CHUNK) {
+      int len = Math.min(CHUNK, n - off);
+      x.get(off, a, 0, len);
+      for (int i = 0; i < len; i++) {
+        a[i] = apply(a[i]);
+      }
+      y.put(off, a, 0, len);
+    }
+  }
+
+  /** {@code y = max(x, 0)} over {@code n} elements ({@code y} may be {@code x}). */
+  static void relu(Workspace w, FloatBuffer x, FloatBuffer y, int n) {
     boolean vector = VectorSupport.enabled();
     float[] a = w.heap(0, CHUNK);
     for (int off = 0; off < n; off += CHUNK) {
       int len = Math.min(CHUNK, n - off);
       x.get(off, a, 0, len);
-      if (fn == Fn.RELU && vector) {
+      if (vector) {
         VectorLoops.relu(a, len);
-      } else if (fn == Fn.RELU) {
+      } else {
         for (int i = 0; i < len; i++) {
           a[i] = Math.max(a[i], 0f);
         }
-      } else {
-        for (int i = 0; i < len; i++) {
-          a[i] = apply(a[i]);
-        }
       }
       y.put(off, a, 0, len);
+    }
+  }
+
+  /** {@code g = y > 0 ? g : 0} over {@code n} elements: a Relu's gradient from its output. */
+  static void reluMask(Workspace w, FloatBuffer y, FloatBuffer g, int n) {
+    boolean vector = VectorSupport.enabled();
+    float[] ya = w.heap(0, CHUNK);
+    float[] ga = w.heap(1, CHUNK);
+    for (int off = 0; off < n; off += CHUNK) {
+      int len = Math.min(CHUNK, n - off);
+      y.get(off, ya, 0, len);
+      g.get(off, ga, 0, len);
+      if (vector) {
+        VectorLoops.reluMask(ya, ga, len);
+      } else {
+        for (int i = 0; i < len; i++) {
+          ga[i] = ya[i] > 0f ? ga[i] : 0f;
+        }
+      }
+      g.put(off, ga, 0, len);
     }
   }
 

@@ -29,6 +29,18 @@ final class VectorLoops {
     }
   }
 
+  /** {@code g[i] = y[i] > 0 ? g[i] : 0} for i in [0, len). */
+  static void reluMask(float[] y, float[] g, int len) {
+    int i = 0;
+    for (; i <= len - LANES; i += LANES) {
+      VectorMask<Float> stop = FloatVector.fromArray(S, y, i).compare(VectorOperators.LE, 0f);
+      FloatVector.fromArray(S, g, i).blend(0f, stop).intoArray(g, i);
+    }
+    for (; i < len; i++) {
+      g[i] = y[i] > 0f ? g[i] : 0f;
+    }
+  }
+
   /** {@code d[i] += x[i] > 0 ? g[i] : 0} for i in [0, len). */
   static void reluBackward(float[] x, float[] g, float[] d, int len) {
     int i = 0;

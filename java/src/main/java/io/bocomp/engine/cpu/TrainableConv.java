@@ -66,14 +66,17 @@ public final class TrainableConv {
 
   /**
    * The forward convolution of {@code conv} (a 2-D Conv node) for input shape {@code x} and weight
-   * shape {@code w}, with a bias input when {@code bias}.
+   * shape {@code w}, with a bias input when {@code bias}, followed by a Relu when {@code relu}.
    */
-  public static TrainableConv forward(Node conv, long opset, int[] x, int[] w, boolean bias) {
+  public static TrainableConv forward(Node conv, long opset, int[] x, int[] w, boolean bias,
+      boolean relu) {
     ConvGeometry g = geometry(conv, x, w);
     int[] y = {x[0], w[0], g.outSize(0), g.outSize(1)};
     Tensor[] consts = {null, Tensor.zeros(w), bias ? Tensor.zeros(w[0]) : null};
     int[][] ins = bias ? new int[][] {x, w, {w[0]}} : new int[][] {x, w};
-    KernelSpec spec = new KernelSpec(conv, opset, ins, consts, new int[][] {y});
+    Activation act = relu ? Activation.of(Node.builder("Relu").build(), new Tensor[0], opset)
+        : null;
+    KernelSpec spec = new KernelSpec(conv, opset, ins, consts, new int[][] {y}, act, false);
     return new TrainableConv(spec, false, bias, w, (int) conv.intAttr("group", 1));
   }
 
