@@ -106,6 +106,39 @@ class GradientCheckTest {
     GradCheck.check(b.buildModel(), 2, size);
   }
 
+  /**
+   * Finite differences cannot see ties; the 2x2/2 max-pool path must route each window's gradient
+   * to its first maximum (row-major), as the general loop, ONNX Runtime and PyTorch pick, and
+   * ignore the odd last row and column.
+   */
+  @Test
+  void maxPoolRoutesTiesToTheFirstMaximum() {
+    GraphBuilder b = new GraphBuilder("pool_ties");
+    b.output(b.maxPool(b.input("input", -1, 1, 5, 5), 2, 2, 0));
+    TrainingGraph g = TrainingGraph.compile(b.buildModel(), false, true);
+    float[] x = {
+        1, 1, 0, 2, 9,
+        1, 1, 2, 2, 9,
+        0, 3, 5, 4, 9,
+        3, 3, 5, 5, 9,
+        9, 9, 9, 9, 9};
+    Workspace w = g.newWorkspace();
+    float[] y = new float[4];
+    g.forward(w, Tensor.of(new int[] {1, 1, 5, 5}, x), 0, 1).get(0, y);
+    assertThat(y).containsExactly(1, 2, 3, 5);
+    w.zeroGrads();
+    w.grad[g.outputSlot()].put(0, new float[] {10, 20, 30, 40});
+    g.backward(w);
+    float[] dx = new float[25];
+    w.grad[0].get(0, dx);
+    float[] want = new float[25];
+    want[0] = 10;
+    want[3] = 20;
+    want[11] = 30;
+    want[12] = 40;
+    assertThat(dx).containsExactly(want);
+  }
+
   @Test
   void unsupportedOpNamesTheNode() {
     Model m = OpNets.all(7).get("convtranspose_globalmaxpool_squeeze");
