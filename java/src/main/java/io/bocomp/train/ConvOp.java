@@ -284,14 +284,16 @@ final class ConvOp extends TrainOp {
    * {@code dW += dY · colᵀ}, computed as {@code dWᵀ = col · dYᵀ} (accumulated in scratch 3 as
    * [group][k][mg], then added transposed) over column matrices of about {@value #COL_BUDGET}
    * floats, so each stays in L2 between its gather and SGEMM: bands of output rows of one image,
-   * or several whole images when an image has fewer pixels than that. For stride 1 the column
-   * matrix keeps the staged rows' padding columns ("junk" columns, where the output gradient is
-   * set to zero): each of its rows is then one contiguous slice of the staged input, copied in
-   * one piece instead of one short copy per output row.
+   * or several whole images when an image has fewer pixels than that. For stride 1 and more
+   * column rows ({@code k}) than output channels, the column matrix keeps the staged rows' padding
+   * columns ("junk" columns, where the output gradient is set to zero): each of its rows is then
+   * one contiguous slice of the staged input, copied in one piece instead of one short copy per
+   * output row.
    */
   private void weightGradient(Workspace w, Dims d, FloatBuffer x, FloatBuffer dy, FloatBuffer dw) {
     int k = d.k();
-    boolean junk = d.sh == 1 && d.sw == 1;
+    // Junk columns trade k short row copies of the columns for mg of the gradients per band row.
+    boolean junk = d.sh == 1 && d.sw == 1 && k > d.mg;
     int width = junk ? paddedW(d) : d.ow;
     int target = Math.max(MIN_COLS, COL_BUDGET / k);
     int bandRows = d.oh;
