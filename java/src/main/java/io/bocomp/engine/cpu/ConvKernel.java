@@ -11,7 +11,8 @@ import java.nio.FloatBuffer;
  *   <li>when the Vector API is available ({@link VectorSupport}: JVM started with
  *       {@code --add-modules jdk.incubator.vector}, not turned off), ungrouped or wide-group
  *       convolutions with constant weights use {@link VectorWinogradKernel} (3x3 stride 1, at
- *       least 16 channels, outputs of at least 8x8) or else {@link VectorConvKernel} (direct);
+ *       least 64 input and output channels, outputs of at least 8x8) or else {@link
+ *       VectorConvKernel} (direct);
  *       1.2-1.4x faster end to end than the kernels below (benchmarks/results/forward.md);
  *   <li><b>Winograd F(2x2, 3x3)</b> ({@link WinogradConvKernel}) for 3x3 stride-1 convolutions
  *       with at least 64 channels on images of at least 10x10;

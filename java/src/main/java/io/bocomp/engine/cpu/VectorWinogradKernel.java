@@ -62,10 +62,21 @@ final class VectorWinogradKernel implements Kernel {
    */
   static final int MIN_OUTPUT_PIXELS = 64;
 
+  /**
+   * Input and output channels below which {@link VectorConvKernel} is used instead: with fewer,
+   * the 16 products per tile are too thin to repay the transforms. On the default model (32 and
+   * 64 channels) the direct kernel alone was 1.14-1.17x faster at batch 1 and 1.04-1.05x at batch
+   * 50 than with this kernel on its 32-channel layers (ForwardBenchmark, 2 threads, two interleaved
+   * repetitions, 2026-11-23); ResNet-18 (64 channels and up) is unchanged. The fine-tuner's
+   * training convolutions measured the same way (benchmarks/results/train-throughput.md).
+   */
+  static final int MIN_CHANNELS = 64;
+
   /** True for the convolutions this kernel computes and is faster at. */
   static boolean applies(ConvLayout l, KernelSpec spec) {
     return l.kh == 3 && l.kw == 3 && l.sh == 1 && l.sw == 1 && l.dh == 1 && l.dw == 1
-        && l.groups == 1 && l.c >= 16 && l.m >= 16 && l.oh * l.ow >= MIN_OUTPUT_PIXELS
+        && l.groups == 1 && l.c >= MIN_CHANNELS && l.m >= MIN_CHANNELS
+        && l.oh * l.ow >= MIN_OUTPUT_PIXELS
         && spec.constant(1) != null
         && (!spec.has(2) || spec.constant(2) != null);
   }

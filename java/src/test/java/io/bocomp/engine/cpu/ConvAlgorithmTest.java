@@ -51,18 +51,21 @@ class ConvAlgorithmTest {
   @Test
   void picksTheVectorKernelsWhenTheModuleIsPresent() {
     VectorSupport.forced = true;
-    String winograd = algorithm(new int[] {8, 32, 28, 28}, new int[] {32, 32, 3, 3}, 1, 1, 1);
+    String winograd = algorithm(new int[] {8, 64, 28, 28}, new int[] {64, 64, 3, 3}, 1, 1, 1);
+    String narrow = algorithm(new int[] {8, 32, 28, 28}, new int[] {32, 32, 3, 3}, 1, 1, 1);
     String strided = algorithm(new int[] {2, 64, 28, 28}, new int[] {64, 64, 3, 3}, 1, 2, 1);
     String depthwise = algorithm(new int[] {2, 32, 28, 28}, new int[] {32, 1, 3, 3}, 32, 1, 1);
     String small = algorithm(new int[] {50, 256, 4, 4}, new int[] {256, 256, 3, 3}, 1, 1, 1);
     assertThat(depthwise).contains("direct").doesNotContain("vector");
     if (VectorSupport.modulePresent()) {
       assertThat(winograd).contains("vector winograd");
+      assertThat(narrow).as("32 channels: too thin for Winograd").contains("vector direct");
       assertThat(strided).contains("vector direct");
       assertThat(small).as("4x4 outputs: below one Winograd block").contains("vector direct");
     } else {
       assertThat(small).doesNotContain("vector");
       assertThat(winograd).doesNotContain("vector");
+      assertThat(narrow).doesNotContain("vector");
       assertThat(strided).doesNotContain("vector");
     }
   }

@@ -109,16 +109,19 @@ class CpuOpConformanceTest {
             .weight("w", 10, 4, 5, 5).ints("strides", 3, 3).ints("pads", 2, 2, 2, 2),
         OpCase.of("vector direct 1x1 13 to 21 channels batch 7", 13, "Conv")
             .input("x", 7, 13, 5, 5).weight("w", 21, 13, 1, 1).weight("b", 21),
-        OpCase.of("vector winograd 17 to 19 channels odd 9x9 batch 7", 13, "Conv")
-            .input("x", 7, 17, 9, 9).weight("w", 19, 17, 3, 3).weight("b", 19)
+        OpCase.of("vector winograd 65 to 67 channels odd 9x9 batch 7", 13, "Conv")
+            .input("x", 7, 65, 9, 9).weight("w", 67, 65, 3, 3).weight("b", 67)
             .ints("pads", 1, 1, 1, 1),
         OpCase.of("vector winograd odd 8x9 output no padding", 13, "Conv")
-            .input("x", 1, 16, 10, 11).weight("w", 16, 16, 3, 3),
+            .input("x", 1, 64, 10, 11).weight("w", 64, 64, 3, 3),
         OpCase.of("3x3 with a 1x1 output (vector direct, not Winograd)", 13, "Conv")
             .input("x", 1, 16, 3, 3).weight("w", 16, 16, 3, 3),
         OpCase.of("vector winograd wide 5x31 asymmetric pads batch 1", 13, "Conv")
-            .input("x", 1, 24, 5, 31).weight("w", 40, 24, 3, 3).weight("b", 40)
+            .input("x", 1, 64, 5, 31).weight("w", 70, 64, 3, 3).weight("b", 70)
             .ints("pads", 0, 1, 2, 0),
+        OpCase.of("3x3 stride 1, 20 to 40 channels (vector direct, not Winograd)", 13, "Conv")
+            .input("x", 1, 20, 9, 9).weight("w", 40, 20, 3, 3).weight("b", 40)
+            .ints("pads", 1, 1, 1, 1),
         OpCase.of("kernel_shape attribute, no bias", 9, "Conv").input("x", 1, 2, 5, 6)
             .weight("w", 3, 2, 2, 3).ints("kernel_shape", 2, 3),
         OpCase.of("conv 1-D", 13, "Conv").input("x", 2, 4, 17).weight("w", 6, 4, 5)
