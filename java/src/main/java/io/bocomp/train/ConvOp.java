@@ -28,6 +28,11 @@ final class ConvOp extends TrainOp {
   /** Floats of one weight-gradient column matrix (256 KiB, half of a Zen 2 L2). */
   private static final int COL_BUDGET = 64 * 1024;
   private static final int MIN_COLS = 128;
+  /**
+   * Groups this narrow (depthwise and near it) stay on im2col + SGEMM: the direct kernel computes
+   * 8 or 16 output channels per group.
+   */
+  private static final int DEPTHWISE_MAX_GROUP_CHANNELS = 4;
 
   private final int groups;
   private final long opset;
@@ -59,7 +64,8 @@ final class ConvOp extends TrainOp {
 
   /** This worker's kernels for the current input shape, or null without the Vector API. */
   private Kernels kernels(Workspace w, Dims d) {
-    if (d.direct || !TrainableConv.available()) {
+    if (d.direct || !TrainableConv.available()
+        || groups > 1 && Math.min(d.cg, d.mg) <= DEPTHWISE_MAX_GROUP_CHANNELS) {
       return null;
     }
     int[] xs = in[0].shape(w);
