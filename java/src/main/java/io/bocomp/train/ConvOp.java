@@ -12,16 +12,17 @@ import java.util.Arrays;
  * {@code dW += dY · colᵀ}, {@code db += Σ dY} and {@code dX += Wᵀ · dY} (the adjoint).
  *
  * <p>With the Vector API ({@link TrainableConv#available()}), the forward pass and, for stride-1
- * convolutions, the input gradient run as direct (or Winograd) convolutions on the inference
- * engine's kernels, built once per worker and input shape and reloaded with the current weights;
- * the input gradient is the convolution of {@code dY} with the flipped, channel-swapped weights,
- * accumulated into {@code dX} by the kernel's fused residual add. Otherwise they are im2col + SGEMM
- * and SGEMM + col2im. The weight gradient is always im2col + SGEMM, computed transposed
- * ({@code dWᵀ = col · dYᵀ}, the shape OpenBLAS runs fastest here) and added back transposed.
- * Column matrices span several images when one image has few output pixels (so each GEMM has at
- * least about {@value #TARGET_COLS} columns) and are rebuilt in the backward pass rather than kept.
- * A 1×1, stride-1, unpadded convolution multiplies the input planes in place (the 1×1 ends of a
- * Tucker-2 chain). Pruned weights keep their zeros through the optimizer's mask, not here.
+ * convolutions, the input gradient run as direct convolutions on the inference engine's kernel,
+ * built once per worker and input shape and reloaded with the current weights; the input gradient
+ * is the convolution of {@code dY} with the flipped, channel-swapped weights, accumulated into
+ * {@code dX} by the kernel's fused residual add. Otherwise (and for depthwise-like groups) they are
+ * im2col + SGEMM and SGEMM + col2im. The weight gradient is always gathered columns + SGEMM,
+ * computed transposed ({@code dWᵀ = col · dYᵀ}, the shape OpenBLAS runs fastest here) over
+ * L2-sized bands and added back transposed ({@link #weightGradient}). Column matrices are rebuilt
+ * in the backward pass rather than kept. A 1×1, stride-1, unpadded convolution multiplies the
+ * input planes in place (the 1×1 ends of a Tucker-2 chain). With {@code relu} the op also applies
+ * the Relu that alone reads its output (fused by {@link TrainingGraph}) and masks its output
+ * gradient by it. Pruned weights keep their zeros through the optimizer's mask, not here.
  */
 final class ConvOp extends TrainOp {
   private static final int TARGET_COLS = 512;
@@ -274,7 +275,7 @@ final class ConvOp extends TrainOp {
   }
 
   /** Group {@code g}'s output gradients of images {@code [i0, i0 + nb)} as one [mg x cols] matrix. */
-  private FloatBuffer gather(Workspace w, Dims d, FloatBuffer dy, int i0, int nb, int g) {
+  private static FloatBuffer gather(Workspace w, Dims d, FloatBuffer dy, int i0, int nb, int g) {
     int ohw = d.ohw();
     int cols = nb * ohw;
     FloatBuffer dyg = w.scratch(1, d.mg * cols);
@@ -338,7 +339,7 @@ final class ConvOp extends TrainOp {
    * an [mg x cols] matrix (scratch 1) with {@code width} columns per output row, zero past the
    * output's width.
    */
-  private FloatBuffer bandGradients(Workspace w, Dims d, FloatBuffer dy, int i0, int nb, int r0,
+  private static FloatBuffer bandGradients(Workspace w, Dims d, FloatBuffer dy, int i0, int nb, int r0,
       int r1, int g, int width) {
     int ohw = d.ohw();
     int perImage = (r1 - r0) * width;
