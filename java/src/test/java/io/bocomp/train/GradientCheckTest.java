@@ -20,6 +20,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -79,6 +80,35 @@ class GradientCheckTest {
         new long[] {dilation, dilation}, groups);
     b.output(b.tanh(x));
     GradCheck.check(b.buildModel(), batch, size);
+  }
+
+  /**
+   * Convolutions on the direct kernel's paths, listed rather than drawn so every one runs: groups
+   * with more than 4 channels each (9 and 17 output channels reach a 16-wide block), pads chosen
+   * per side (the input gradient derives its own per side, or falls back to col2im when a pad
+   * exceeds {@code dilation·(k−1)}), dilation, an even kernel, a padded 1×1 and stride 2 (forward
+   * on the kernel, input gradient by col2im).
+   */
+  @ParameterizedTest(name = "groups {0}, {1}->{2} per group, k {3}, stride {4}, pads {5} {6} {7} {8}, dilation {9}")
+  @CsvSource({
+      "2, 5, 9, 3, 1, 1, 0, 2, 1, 1",
+      "3, 6, 5, 3, 1, 0, 2, 1, 0, 2",
+      "2, 5, 6, 2, 1, 0, 1, 1, 0, 1",
+      "1, 6, 17, 3, 1, 2, 2, 0, 1, 1",
+      "2, 5, 9, 3, 2, 1, 1, 1, 1, 1",
+      "3, 5, 5, 1, 1, 1, 0, 0, 1, 1",
+      "2, 6, 9, 3, 1, 3, 0, 0, 3, 1",
+      "1, 5, 9, 3, 1, 1, 1, 1, 1, 2"})
+  void convOnTheDirectKernel(int groups, int cPerGroup, int mPerGroup, int k, int stride, int top,
+      int left, int bottom, int right, int dilation) {
+    SeededWeights r = new SeededWeights(groups * 131L + cPerGroup * 17L + mPerGroup + k);
+    GraphBuilder b = new GraphBuilder("direct_conv");
+    String x = b.input("input", -1, groups * cPerGroup, 6, 7);
+    x = b.conv("c", x, r.normal(0.3, groups * mPerGroup, cPerGroup, k, k),
+        r.normal(0.1, groups * mPerGroup), new long[] {stride, stride},
+        new long[] {top, left, bottom, right}, new long[] {dilation, dilation}, groups);
+    b.output(b.tanh(x));
+    GradCheck.check(b.buildModel(), 2, groups + k + top);
   }
 
   @Property(tries = 8)
