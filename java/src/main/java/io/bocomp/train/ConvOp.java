@@ -63,6 +63,11 @@ final class ConvOp extends TrainOp {
     }
   }
 
+  /** One input and one output channel per group: {@link DepthwiseConv}'s plane loops. */
+  private boolean depthwise(Dims d) {
+    return groups > 1 && d.cg == 1 && d.mg == 1;
+  }
+
   /** This worker's kernels for the current input shape, or null without the Vector API. */
   private Kernels kernels(Workspace w, Dims d) {
     if (d.direct || !TrainableConv.available()
@@ -90,7 +95,7 @@ final class ConvOp extends TrainOp {
   }
 
   /** Dimensions of one pass, resolved from the current input shape. */
-  private record Dims(int n, int c, int h, int w, int m, int cg, int mg, int kh, int kw, int oh,
+  record Dims(int n, int c, int h, int w, int m, int cg, int mg, int kh, int kw, int oh,
       int ow, int sh, int sw, int dh, int dw, int pt, int pl, boolean direct) {
     int k() {
       return cg * kh * kw;
@@ -128,6 +133,10 @@ final class ConvOp extends TrainOp {
     FloatBuffer x = in[0].data(w);
     FloatBuffer wt = in[1].data(w);
     FloatBuffer y = w.output(out, new int[] {d.n, d.m, d.oh, d.ow});
+    if (depthwise(d)) {
+      DepthwiseConv.forward(w, d, x, wt, in.length > 2 ? in[2].data(w) : null, relu, y);
+      return;
+    }
     Kernels fast = kernels(w, d);
     if (fast != null) {
       fast.forward.reload(wt, in.length > 2 ? in[2].data(w) : null);
@@ -221,6 +230,10 @@ final class ConvOp extends TrainOp {
     }
     if (in.length > 2 && in[2].grad(w) != null) {
       biasGradient(w, d, dy, in[2].grad(w));
+    }
+    if (depthwise(d)) {
+      DepthwiseConv.backward(w, d, x, wt, dy, dx, dw);
+      return;
     }
     Kernels fast = kernels(w, d);
     if (fast != null && fast.inputGradient != null && dx != null) {
@@ -399,7 +412,7 @@ final class ConvOp extends TrainOp {
    * {@code stage} at {@code at}, {@code wp} floats per row starting {@code pl} in; rows outside the
    * image and the padding columns are left as they are (zero).
    */
-  private static void stageRows(Workspace w, Dims d, FloatBuffer x, int i, int c, int top,
+  static void stageRows(Workspace w, Dims d, FloatBuffer x, int i, int c, int top,
       int rows, int wp, float[] stage, int at) {
     int first = Math.max(0, top);
     int last = Math.min(d.h, top + rows);
@@ -432,11 +445,11 @@ final class ConvOp extends TrainOp {
   }
 
   /** Padded plane geometry: rows and width of an input channel staged with its zero border. */
-  private static int paddedH(Dims d) {
+  static int paddedH(Dims d) {
     return Math.max(d.h + d.pt, (d.oh - 1) * d.sh + (d.kh - 1) * d.dh + 1);
   }
 
-  private static int paddedW(Dims d) {
+  static int paddedW(Dims d) {
     return Math.max(d.w + d.pl, (d.ow - 1) * d.sw + (d.kw - 1) * d.dw + 1);
   }
 

@@ -52,4 +52,34 @@ final class VectorLoops {
       d[i] += x[i] > 0f ? g[i] : 0f;
     }
   }
+
+  /** {@code dst[d0 + i] += a · src[s0 + i]} for i in [0, n). */
+  static void axpy(float a, float[] src, int s0, float[] dst, int d0, int n) {
+    int i = 0;
+    for (; i <= n - LANES; i += LANES) {
+      FloatVector.fromArray(S, src, s0 + i)
+          .fma(FloatVector.broadcast(S, a), FloatVector.fromArray(S, dst, d0 + i))
+          .intoArray(dst, d0 + i);
+    }
+    for (; i < n; i++) {
+      dst[d0 + i] += a * src[s0 + i];
+    }
+  }
+
+  /** {@code Σ a[a0 + i] · b[b0 + i]} for i in [0, n), in lane-wise partial sums. */
+  static float dot(float[] a, int a0, float[] b, int b0, int n) {
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = FloatVector.zero(S);
+    int i = 0;
+    for (; i <= n - 2 * LANES; i += 2 * LANES) {
+      acc0 = FloatVector.fromArray(S, a, a0 + i).fma(FloatVector.fromArray(S, b, b0 + i), acc0);
+      acc1 = FloatVector.fromArray(S, a, a0 + i + LANES)
+          .fma(FloatVector.fromArray(S, b, b0 + i + LANES), acc1);
+    }
+    float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      s += a[a0 + i] * b[b0 + i];
+    }
+    return s;
+  }
 }

@@ -83,7 +83,8 @@ class GradientCheckTest {
   }
 
   /**
-   * Convolutions on the direct kernel's paths, listed rather than drawn so every one runs: groups
+   * Convolutions on the direct kernel's and the depthwise loops' paths, listed rather than drawn so
+   * every one runs (the last four are depthwise: stride 1 and 2, dilation, an even kernel, 1×1): groups
    * with more than 4 channels each (9 and 17 output channels reach a 16-wide block), pads chosen
    * per side (the input gradient derives its own per side, or falls back to col2im when a pad
    * exceeds {@code dilation·(k−1)}), dilation, an even kernel, a padded 1×1 and stride 2 (forward
@@ -98,7 +99,11 @@ class GradientCheckTest {
       "2, 5, 9, 3, 2, 1, 1, 1, 1, 1",
       "3, 5, 5, 1, 1, 1, 0, 0, 1, 1",
       "2, 6, 9, 3, 1, 3, 0, 0, 3, 1",
-      "1, 5, 9, 3, 1, 1, 1, 1, 1, 2"})
+      "1, 5, 9, 3, 1, 1, 1, 1, 1, 2",
+      "4, 1, 1, 3, 1, 1, 0, 2, 1, 1",
+      "3, 1, 1, 3, 2, 1, 1, 0, 1, 2",
+      "5, 1, 1, 2, 1, 0, 1, 1, 0, 1",
+      "2, 1, 1, 1, 1, 0, 0, 0, 0, 1"})
   void convOnTheDirectKernel(int groups, int cPerGroup, int mPerGroup, int k, int stride, int top,
       int left, int bottom, int right, int dilation) {
     SeededWeights r = new SeededWeights(groups * 131L + cPerGroup * 17L + mPerGroup + k);
@@ -109,6 +114,17 @@ class GradientCheckTest {
         new long[] {top, left, bottom, right}, new long[] {dilation, dilation}, groups);
     b.output(b.tanh(x));
     GradCheck.check(b.buildModel(), 2, groups + k + top);
+  }
+
+  /** A depthwise convolution whose Relu it applies itself (the fused output and gradient mask). */
+  @Test
+  void depthwiseConvWithFusedRelu() {
+    SeededWeights r = new SeededWeights(21);
+    GraphBuilder b = new GraphBuilder("depthwise_relu");
+    String x = b.input("input", -1, 4, 7, 6);
+    x = b.relu(b.conv("dw", x, r.normal(0.5, 4, 1, 3, 3), r.normal(0.2, 4), 1, 1, 4));
+    b.output(b.tanh(b.conv("pw", x, r.normal(0.5, 3, 4, 1, 1), null, 1, 0, 1)));
+    assertThat(GradCheck.check(b.buildModel(), 2, 4)).contains("dw.weight", "input");
   }
 
   @Property(tries = 8)
