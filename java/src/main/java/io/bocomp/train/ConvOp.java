@@ -15,8 +15,9 @@ import java.util.Arrays;
  * convolutions, the input gradient run as direct convolutions on the inference engine's kernel,
  * built once per worker and input shape and reloaded with the current weights; the input gradient
  * is the convolution of {@code dY} with the flipped, channel-swapped weights, accumulated into
- * {@code dX} by the kernel's fused residual add. Otherwise (and for depthwise-like groups) they are
- * im2col + SGEMM and SGEMM + col2im. The weight gradient is always gathered columns + SGEMM,
+ * {@code dX} by the kernel's fused residual add. Depthwise convolutions (one channel per group)
+ * run on {@link DepthwiseConv}'s plane loops. Otherwise (and for other groups of 4 or fewer
+ * channels) they are im2col + SGEMM and SGEMM + col2im. The weight gradient is always gathered columns + SGEMM,
  * computed transposed ({@code dWᵀ = col · dYᵀ}, the shape OpenBLAS runs fastest here) over
  * L2-sized bands and added back transposed ({@link #weightGradient}). Column matrices are rebuilt
  * in the backward pass rather than kept. A 1×1, stride-1, unpadded convolution multiplies the
