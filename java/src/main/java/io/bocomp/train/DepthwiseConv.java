@@ -26,16 +26,15 @@ final class DepthwiseConv {
 
   static void forward(Workspace w, ConvOp.Dims d, FloatBuffer x, FloatBuffer wt, FloatBuffer bias,
       boolean relu, FloatBuffer y) {
-    int wp = ConvOp.paddedW(d);
-    int hp = ConvOp.paddedH(d);
-    int slack = (d.kw() - 1) * d.dw();
+    Layout l = Layout.of(d);
+    int wp = l.wp;
+    int hp = l.hp;
+    int slack = l.slack;
     int ohw = d.ohw();
-    int taps = d.kh() * d.kw();
-    boolean unit = unitStride(d);
+    int taps = l.taps;
+    boolean unit = l.unit;
     boolean vector = VectorSupport.enabled();
-    // Stride 1: the output is computed at the staged width (junk columns dropped at the end), so
-    // each tap is one multiply-add over the whole plane rather than one per output row.
-    int width = unit ? wp : d.ow();
+    int width = l.width;
     float[] stage = w.heap(0, hp * wp + slack);
     float[] plane = w.heap(1, d.oh() * width);
     float[] kernel = w.heap(3, taps + ohw);
@@ -80,8 +79,18 @@ final class DepthwiseConv {
     }
   }
 
-  private static boolean unitStride(ConvOp.Dims d) {
-    return d.sh() == 1 && d.sw() == 1;
+  /**
+   * The staged plane ({@code hp x wp}, plus {@code slack} floats that the last row's shifted reads
+   * reach) and the width of an output row: at stride 1 the staged width, so the output and its
+   * gradient carry zero junk columns and each tap is one loop over the whole plane.
+   */
+  private record Layout(int wp, int hp, int slack, int taps, boolean unit, int width) {
+    static Layout of(ConvOp.Dims d) {
+      int wp = ConvOp.paddedW(d);
+      boolean unit = d.sh() == 1 && d.sw() == 1;
+      return new Layout(wp, ConvOp.paddedH(d), (d.kw() - 1) * d.dw(), d.kh() * d.kw(), unit,
+          unit ? wp : d.ow());
+    }
   }
 
   /** Adds the input gradient to {@code dx} and the weight gradient to {@code dw} (either null). */
@@ -90,17 +99,15 @@ final class DepthwiseConv {
     if (dx == null && dw == null) {
       return;
     }
-    int wp = ConvOp.paddedW(d);
-    int hp = ConvOp.paddedH(d);
-    int slack = (d.kw() - 1) * d.dw();
+    Layout l = Layout.of(d);
+    int wp = l.wp;
+    int hp = l.hp;
+    int slack = l.slack;
     int ohw = d.ohw();
-    int taps = d.kh() * d.kw();
-    boolean unit = unitStride(d);
+    int taps = l.taps;
+    boolean unit = l.unit;
     boolean vector = VectorSupport.enabled();
-    // Stride 1: the output gradient is laid out at the staged width with zero junk columns, so
-    // each tap's dot product and scatter run over the whole plane at once.
-    int width = unit ? wp : d.ow();
-    int planeLen = d.oh() * width;
+    int planeLen = d.oh() * l.width;
     float[] stage = w.heap(0, hp * wp + slack);
     float[] acc = w.heap(1, hp * wp + slack);
     float[] g = w.heap(3, planeLen + 2 * taps);
