@@ -8,7 +8,9 @@ package io.bocomp.engine.cpu;
  * OpenBLAS-based kernels, slower but complete.
  *
  * <p>This class refers to no Vector API type, so it loads on any JVM; classes that do
- * ({@link ConvMicroKernel}) are loaded only after {@link #enabled()} returned true.
+ * ({@link ConvMicroKernel}, and the fine-tuner's {@code io.bocomp.train.VectorLoops}, which is why
+ * this class and {@link #enabled()} are public) are loaded only after {@link #enabled()} returned
+ * true.
  */
 public final class VectorSupport {
   /** The system property that can turn the Vector API kernels off ({@code false}). */
