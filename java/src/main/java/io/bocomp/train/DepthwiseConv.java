@@ -27,33 +27,27 @@ final class DepthwiseConv {
   static void forward(Workspace w, ConvOp.Dims d, FloatBuffer x, FloatBuffer wt, FloatBuffer bias,
       boolean relu, FloatBuffer y) {
     Layout l = Layout.of(d);
-    int wp = l.wp;
-    int hp = l.hp;
-    int slack = l.slack;
     int ohw = d.ohw();
-    int taps = l.taps;
-    boolean unit = l.unit;
     boolean vector = VectorSupport.enabled();
-    int width = l.width;
-    float[] stage = w.heap(0, hp * wp + slack);
-    float[] plane = w.heap(1, d.oh() * width);
-    float[] kernel = w.heap(3, taps + ohw);
-    Arrays.fill(stage, 0, hp * wp + slack, 0f);
+    float[] stage = w.heap(0, l.staged());
+    float[] plane = w.heap(1, d.oh() * l.width);
+    float[] kernel = w.heap(3, l.taps + ohw);
+    Arrays.fill(stage, 0, l.staged(), 0f);
     for (int i = 0; i < d.n(); i++) {
       for (int c = 0; c < d.c(); c++) {
-        ConvOp.stageRows(w, d, x, i, c, -d.pt(), hp, wp, stage, 0);
-        wt.get(c * taps, kernel, 0, taps);
-        Arrays.fill(plane, 0, d.oh() * width, bias == null ? 0f : bias.get(c));
+        ConvOp.stageRows(w, d, x, i, c, -d.pt(), l.hp, l.wp, stage, 0);
+        wt.get(c * l.taps, kernel, 0, l.taps);
+        Arrays.fill(plane, 0, d.oh() * l.width, bias == null ? 0f : bias.get(c));
         for (int ky = 0; ky < d.kh(); ky++) {
           for (int kx = 0; kx < d.kw(); kx++) {
             float wv = kernel[ky * d.kw() + kx];
-            int shift = ky * d.dh() * wp + kx * d.dw();
-            if (unit) {
-              axpy(vector, wv, stage, shift, plane, 0, d.oh() * wp);
+            int shift = ky * d.dh() * l.wp + kx * d.dw();
+            if (l.unit) {
+              axpy(vector, wv, stage, shift, plane, 0, d.oh() * l.wp);
               continue;
             }
             for (int oy = 0; oy < d.oh(); oy++) {
-              int src = oy * d.sh() * wp + shift;
+              int src = oy * d.sh() * l.wp + shift;
               int dst = oy * d.ow();
               for (int ox = 0; ox < d.ow(); ox++) {
                 plane[dst + ox] += wv * stage[src + ox * d.sw()];
@@ -62,13 +56,13 @@ final class DepthwiseConv {
           }
         }
         float[] outPlane = plane;
-        if (unit) {
+        if (l.unit) {
           outPlane = kernel;
           for (int oy = 0; oy < d.oh(); oy++) {
-            System.arraycopy(plane, oy * wp, outPlane, taps + oy * d.ow(), d.ow());
+            System.arraycopy(plane, oy * l.wp, outPlane, l.taps + oy * d.ow(), d.ow());
           }
         }
-        int off = unit ? taps : 0;
+        int off = l.unit ? l.taps : 0;
         if (relu) {
           for (int p = 0; p < ohw; p++) {
             outPlane[off + p] = Math.max(outPlane[off + p], 0f);
@@ -85,6 +79,11 @@ final class DepthwiseConv {
    * gradient carry zero junk columns and each tap is one loop over the whole plane.
    */
   private record Layout(int wp, int hp, int slack, int taps, boolean unit, int width) {
+    /** Floats of the staged plane, slack included. */
+    int staged() {
+      return hp * wp + slack;
+    }
+
     static Layout of(ConvOp.Dims d) {
       int wp = ConvOp.paddedW(d);
       boolean unit = d.sh() == 1 && d.sw() == 1;
@@ -100,45 +99,40 @@ final class DepthwiseConv {
       return;
     }
     Layout l = Layout.of(d);
-    int wp = l.wp;
-    int hp = l.hp;
-    int slack = l.slack;
     int ohw = d.ohw();
-    int taps = l.taps;
-    boolean unit = l.unit;
     boolean vector = VectorSupport.enabled();
     int planeLen = d.oh() * l.width;
-    float[] stage = w.heap(0, hp * wp + slack);
-    float[] acc = w.heap(1, hp * wp + slack);
-    float[] g = w.heap(3, planeLen + 2 * taps);
-    Arrays.fill(stage, 0, hp * wp + slack, 0f);
+    float[] stage = w.heap(0, l.staged());
+    float[] acc = w.heap(1, l.staged());
+    float[] g = w.heap(3, planeLen + 2 * l.taps);
+    Arrays.fill(stage, 0, l.staged(), 0f);
     Arrays.fill(g, 0, planeLen, 0f);
     // The kernel's taps (input gradient) and their gradients sit after the plane in g.
     int kOff = planeLen;
-    int gOff = planeLen + taps;
+    int gOff = planeLen + l.taps;
     for (int i = 0; i < d.n(); i++) {
       for (int c = 0; c < d.c(); c++) {
         int src = (i * d.c() + c) * ohw;
-        if (unit) {
+        if (l.unit) {
           for (int oy = 0; oy < d.oh(); oy++) {
-            dy.get(src + oy * d.ow(), g, oy * wp, d.ow());
+            dy.get(src + oy * d.ow(), g, oy * l.wp, d.ow());
           }
         } else {
           dy.get(src, g, 0, ohw);
         }
-        wt.get(c * taps, g, kOff, taps);
+        wt.get(c * l.taps, g, kOff, l.taps);
         if (dw != null) {
-          ConvOp.stageRows(w, d, x, i, c, -d.pt(), hp, wp, stage, 0);
+          ConvOp.stageRows(w, d, x, i, c, -d.pt(), l.hp, l.wp, stage, 0);
         }
         if (dx != null) {
-          Arrays.fill(acc, 0, hp * wp + slack, 0f);
+          Arrays.fill(acc, 0, l.staged(), 0f);
         }
         for (int ky = 0; ky < d.kh(); ky++) {
           for (int kx = 0; kx < d.kw(); kx++) {
             int tap = ky * d.kw() + kx;
-            int shift = ky * d.dh() * wp + kx * d.dw();
+            int shift = ky * d.dh() * l.wp + kx * d.dw();
             float wv = g[kOff + tap];
-            if (unit) {
+            if (l.unit) {
               if (dw != null) {
                 g[gOff + tap] = vector ? VectorLoops.dot(g, 0, stage, shift, planeLen)
                     : dot(g, 0, stage, shift, planeLen);
@@ -150,24 +144,28 @@ final class DepthwiseConv {
             }
             float sum = 0f;
             for (int oy = 0; oy < d.oh(); oy++) {
-              int at = oy * d.sh() * wp + shift;
+              int at = oy * d.sh() * l.wp + shift;
               int row = oy * d.ow();
               for (int ox = 0; ox < d.ow(); ox++) {
                 int s = at + ox * d.sw();
-                sum += g[row + ox] * stage[s];
-                acc[s] += wv * g[row + ox];
+                if (dw != null) {
+                  sum += g[row + ox] * stage[s];
+                }
+                if (dx != null) {
+                  acc[s] += wv * g[row + ox];
+                }
               }
             }
             g[gOff + tap] = sum;
           }
         }
         if (dw != null) {
-          for (int t = 0; t < taps; t++) {
-            dw.put(c * taps + t, dw.get(c * taps + t) + g[gOff + t]);
+          for (int t = 0; t < l.taps; t++) {
+            dw.put(c * l.taps + t, dw.get(c * l.taps + t) + g[gOff + t]);
           }
         }
         if (dx != null) {
-          addInterior(w, d, acc, wp, dx, (i * d.c() + c) * d.hw());
+          addInterior(w, d, acc, l.wp, dx, (i * d.c() + c) * d.hw());
         }
       }
     }
