@@ -16,7 +16,7 @@ import java.util.Map;
  * JIT the default model measured 6.0 ms after 150 ms of warm-up, 2.0 ms once warm. Wall-clock and
  * therefore noisy on a shared machine; the median and the warm-up keep single outliers out.
  */
-final class LatencyMeter {
+final class LatencyMeter implements LatencySource {
   /** Least untimed running before the timed passes. */
   static final long WARMUP_NANOS = 150_000_000L;
   /** Least untimed running before the first measurement (JIT compilation of the kernels). */
@@ -36,13 +36,12 @@ final class LatencyMeter {
     this.runs = Math.max(1, runs);
   }
 
-  /** Median milliseconds of one forward pass of {@code g}. */
-  double measure(Graph g) {
-    return measure(g, WARMUP_NANOS);
-  }
+  /** The wall-clock meter of a run: one per backend, batch and the run's warm-up and runs. */
+  static final LatencySource.Factory WALL_CLOCK = (b, opset, batch, warmup, runs) ->
+      new LatencyMeter(b, opset, batch, warmup, runs);
 
-  /** As {@link #measure(Graph)} after at least {@code warmupNanos} of untimed running. */
-  double measure(Graph g, long warmupNanos) {
+  @Override
+  public double measure(Graph g, long warmupNanos) {
     try (Executable exe = backend.compile(g, opset)) {
       Map<String, Tensor> feeds = Map.of(g.inputs().get(0).name(), input);
       List<String> out = List.of(g.outputs().get(0).name());

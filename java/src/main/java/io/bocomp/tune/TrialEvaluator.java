@@ -15,7 +15,7 @@ import java.util.Optional;
 final class TrialEvaluator {
   private final SearchSpace space;
   private final IncrementalEvaluator evaluator;
-  private final LatencyMeter latency;
+  private final LatencySource latency;
   private final EvaluationCache cache;
   private final String cachePrefix;
   private final CostMetric metric;
@@ -28,7 +28,7 @@ final class TrialEvaluator {
    * @param original the original model's costs (fractions are relative to them)
    * @param budget B as a fraction of the original cost
    */
-  TrialEvaluator(SearchSpace space, IncrementalEvaluator evaluator, LatencyMeter latency,
+  TrialEvaluator(SearchSpace space, IncrementalEvaluator evaluator, LatencySource latency,
       EvaluationCache cache, String cachePrefix, CostMetric metric, PlanCost original,
       double budget) {
     this.space = space;

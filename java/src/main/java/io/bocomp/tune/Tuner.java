@@ -81,6 +81,7 @@ public final class Tuner implements AutoCloseable {
   private final ObjectNode fingerprint;
   private final Journal.Contents previous;
   private final String nothingToDo;
+  private final LatencySource.Factory latencies;
   private volatile boolean stop;
   private BetweenStages betweenStages;
 
@@ -101,7 +102,8 @@ public final class Tuner implements AutoCloseable {
   }
 
   private Tuner(Inputs inputs, RunConfig config, Path outDir, boolean resume, String command,
-      Backend backend) {
+      Backend backend, LatencySource.Factory latencies) {
+    this.latencies = latencies;
     this.inputs = inputs;
     this.config = config;
     this.outDir = outDir;
@@ -125,7 +127,7 @@ public final class Tuner implements AutoCloseable {
     double latency = Double.NaN;
     if (usesLatency(config)) {
       latency = previous != null ? previous.header().path("original").path("latency_ms").asDouble()
-          : latencyMeter(backend, original.opset(), inputs.data(), config)
+          : latencySource(original.opset())
               .measure(original.shapedGraph(), LatencyMeter.COLD_WARMUP_NANOS);
     }
     this.originalCost = analytic.withLatency(latency);
@@ -175,9 +177,18 @@ public final class Tuner implements AutoCloseable {
    * which the tuner owns (and closes) from then on. */
   static Tuner prepare(Inputs inputs, RunConfig config, Backend b, Path outDir, boolean resume,
       String command) {
+    return prepare(inputs, config, b, outDir, resume, command, LatencyMeter.WALL_CLOCK);
+  }
+
+  /**
+   * As {@link #prepare(Inputs, RunConfig, Backend, Path, boolean, String)} with the latencies of a
+   * latency-constrained run taken from {@code latencies} (tests: a deterministic source).
+   */
+  static Tuner prepare(Inputs inputs, RunConfig config, Backend b, Path outDir, boolean resume,
+      String command, LatencySource.Factory latencies) {
     RunDirectory.check(outDir, resume);
     try {
-      return new Tuner(inputs, config, outDir, resume, command, b);
+      return new Tuner(inputs, config, outDir, resume, command, b, latencies);
     } catch (RuntimeException e) {
       b.close();
       throw e;
@@ -285,8 +296,8 @@ public final class Tuner implements AutoCloseable {
         listener.stageStarted(k, stage.name(), trials, history.size());
         Search search;
         try (IncrementalEvaluator inc = evaluator(space, base, baseCm, baseFactors, reference)) {
-          LatencyMeter meter = budget.metric().analytic() ? null
-              : latencyMeter(backend, baseCm.opset(), inputs.data(), config);
+          LatencySource meter = budget.metric().analytic() ? null
+              : latencySource(baseCm.opset());
           TrialEvaluator evaluator = new TrialEvaluator(space, inc, meter, cache,
               baseCm.hash().substring(0, 16), budget.metric(), originalCost, fraction);
           search = search(k, space, trials, fraction, budget, evaluator);
@@ -405,8 +416,7 @@ public final class Tuner implements AutoCloseable {
       r = PlanCost.analytic(space.resolve(space.strongest())).fraction(budget.metric(),
           originalCost);
     } else {
-      LatencyMeter meter = latencyMeter(backend, space.factors().model().opset(), inputs.data(),
-          config);
+      LatencySource meter = latencySource(space.factors().model().opset());
       double fastest = Double.POSITIVE_INFINITY;
       boolean up = space.parametrization().higherCompresses();
       double[] u = new double[space.dimension()];
@@ -594,9 +604,10 @@ public final class Tuner implements AutoCloseable {
     return false;
   }
 
-  static LatencyMeter latencyMeter(Backend b, long opset, Dataset data, RunConfig c) {
-    Tensor batch = data.head(Math.min(c.latencyBatch, data.size())).images();
-    return new LatencyMeter(b, opset, batch, c.latencyWarmup, c.latencyRuns);
+  private LatencySource latencySource(long opset) {
+    Dataset data = inputs.data();
+    Tensor batch = data.head(Math.min(config.latencyBatch, data.size())).images();
+    return latencies.create(backend, opset, batch, config.latencyWarmup, config.latencyRuns);
   }
 
   private static void checkInputShape(Backend b, Inputs in) {
