@@ -9,13 +9,14 @@ import io.bocomp.model.Model;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.onnx.OnnxImporter;
+import io.bocomp.model.op.OpsetForms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * Loads ONNX models the way every bocomp command sees them: import ({@link OnnxImporter}), then
- * Identity/Dropout removal, BatchNormalization folding and dead-node elimination
+ * Loads ONNX models the way every bocomp command sees them: import ({@link OnnxImporter}), the
+ * canonical op forms of opset 18 ({@link OpsetForms}), then Identity/Dropout removal, BatchNormalization folding and dead-node elimination
  * ({@link GraphOptimizer#standard()}), constant folding of shape subgraphs
  * ({@link ConstantFolding}), and shape inference ({@link ShapeInference#infer}), so that every
  * value has a known shape (the batch dimension stays symbolic, -1).
@@ -64,9 +65,12 @@ public final class ModelLoader {
     }
   }
 
-  /** Optimizes, folds and shape-infers an imported model. */
+  /**
+   * Brings an imported model to the canonical op forms ({@link OpsetForms}: its opset becomes at
+   * least {@value OpsetForms#CANONICAL_OPSET}), then optimizes, folds and shape-infers it.
+   */
   public static Model prepare(Model imported) {
-    Model optimized = GraphOptimizer.standard().apply(imported);
+    Model optimized = GraphOptimizer.standard().apply(OpsetForms.canonical(imported));
     long opset = optimized.opset();
     Graph folded = ConstantFolding.fold(optimized.graph(), opset);
     Graph shaped = ShapeInference.infer(folded, opset);

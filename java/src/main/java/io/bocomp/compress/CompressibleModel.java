@@ -9,6 +9,7 @@ import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.model.op.OpsetForms;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -78,10 +79,13 @@ public final class CompressibleModel {
   /**
    * Analyses a graph.
    *
-   * @param graph the graph (never modified; plans build new graphs from it)
-   * @param opset the model's default-domain opset, for shape inference
+   * @param original the graph (never modified; plans build new graphs from it, in its canonical form,
+   *     {@link OpsetForms})
+   * @param originalOpset the model's default-domain opset (the analysis holds the canonical one)
    */
-  public static CompressibleModel of(Graph graph, long opset) {
+  public static CompressibleModel of(Graph original, long originalOpset) {
+    Graph graph = OpsetForms.canonical(original, originalOpset);
+    long opset = OpsetForms.canonicalOpset(originalOpset);
     Graph shaped = hasAllShapes(graph) ? graph : ShapeInference.infer(graph, opset);
     List<CompressibleLayer> found = new ArrayList<>();
     Map<String, String> leftAlone = new LinkedHashMap<>();

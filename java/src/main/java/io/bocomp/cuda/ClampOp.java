@@ -5,10 +5,11 @@ import static io.bocomp.cuda.CudaCalls.checkKernel;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
+import io.bocomp.model.op.ClipBounds;
 
 /**
- * ONNX Relu (clamp to [0, +inf)) and Clip (bounds from the opset-6 attributes or the opset-11
- * optional scalar inputs, which must be initializers), by the clamp kernel.
+ * ONNX Relu (clamp to [0, +inf)) and Clip (canonical form: bounds from the optional scalar
+ * inputs, which must be initializers; {@link ClipBounds}), by the clamp kernel.
  */
 final class ClampOp extends GpuOp {
   private final float lo;
@@ -20,24 +21,17 @@ final class ClampOp extends GpuOp {
       lo = 0f;
       hi = Float.POSITIVE_INFINITY;
     } else {
-      lo = bound(node, graph, 1, "min", Float.NEGATIVE_INFINITY);
-      hi = bound(node, graph, 2, "max", Float.POSITIVE_INFINITY);
+      Tensor[] consts = new Tensor[node.inputs().size()];
+      for (int i = 1; i < consts.length; i++) {
+        consts[i] = node.input(i).isEmpty() ? null : graph.initializer(node.input(i));
+      }
+      ClipBounds b = ClipBounds.of(node, consts);
+      lo = b.lo();
+      hi = b.hi();
       if (lo > hi) {
         throw bad("min " + lo + " > max " + hi);
       }
     }
-  }
-
-  private static float bound(Node node, Graph graph, int input, String attr, float dflt) {
-    if (!node.input(input).isEmpty()) {
-      Tensor t = constantInput(node, graph, input, attr);
-      if (t.size() != 1) {
-        throw new io.bocomp.model.ModelFormatException(node.label() + ": " + attr
-            + " must be a scalar");
-      }
-      return t.get(0);
-    }
-    return node.hasAttribute(attr) ? node.floatAttr(attr, dflt) : dflt;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.bocomp.engine.Backend;
 import io.bocomp.engine.Decompositions.DistanceStats;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
+import io.bocomp.model.op.OpsetForms;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -71,6 +72,17 @@ public final class CudaBackend implements Backend {
   public synchronized CudaExecutable compile(Graph graph) {
     ensureOpen();
     return new CudaExecutable(this, graph);
+  }
+
+  /** Compiles a graph of the given opset in its canonical form ({@link OpsetForms}). */
+  @Override
+  public CudaExecutable compile(Graph graph, long opset) {
+    return compile(OpsetForms.canonical(graph, opset));
+  }
+
+  @Override
+  public java.util.Set<String> supportedOps() {
+    return GpuOps.SUPPORTED;
   }
 
   Lane lane() {

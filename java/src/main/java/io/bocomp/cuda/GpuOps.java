@@ -3,8 +3,13 @@ package io.bocomp.cuda;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
 import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.model.op.OpTable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The operators the GPU executable runs, and the compile step that turns a graph's nodes into
@@ -12,14 +17,42 @@ import java.util.List;
  * any device work, and names the node at fault.
  */
 final class GpuOps {
-  /** ONNX operators (default domain) the GPU backend runs. */
-  static final List<String> SUPPORTED = List.of("Conv", "Gemm", "MatMul", "Relu", "Clip", "Add",
-      "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-      "Softmax", "Flatten", "Reshape", "Identity", "Dropout");
+  /** Builds the op of one node. */
+  @FunctionalInterface
+  private interface Factory {
+    GpuOp create(Node node, Graph graph);
+  }
+
+  /** The GPU backend's registry: op type (of {@link OpTable}) to its op. */
+  private static final Map<String, Factory> OPS = new TreeMap<>();
+
+  static {
+    OPS.put("Conv", ConvOp::new);
+    OPS.put("Gemm", GemmOp::new);
+    OPS.put("MatMul", GemmOp::new);
+    OPS.put("Relu", ClampOp::new);
+    OPS.put("Clip", ClampOp::new);
+    OPS.put("Add", (n, g) -> new AddOp(n));
+    OPS.put("BatchNormalization", BatchNormOp::new);
+    for (String op : new String[] {"MaxPool", "AveragePool", "GlobalAveragePool",
+        "GlobalMaxPool"}) {
+      OPS.put(op, (n, g) -> new PoolOp(n));
+    }
+    OPS.put("Softmax", (n, g) -> new SoftmaxOp(n));
+    for (String op : new String[] {"Flatten", "Reshape", "Identity", "Dropout"}) {
+      OPS.put(op, ViewOp::new);
+    }
+  }
+
+  /** ONNX operators (default domain) the GPU backend runs, sorted. */
+  static final Set<String> SUPPORTED = Collections.unmodifiableSet(OPS.keySet());
 
   private GpuOps() {}
 
-  /** One op per node, in graph order; throws {@link UnsupportedOperatorException} naming the node. */
+  /**
+   * One op per node of a canonical graph ({@link io.bocomp.model.op.OpsetForms}), in graph order;
+   * throws {@link UnsupportedOperatorException} naming the node.
+   */
   static List<GpuOp> compile(Graph graph) {
     List<GpuOp> ops = new ArrayList<>();
     for (Node node : graph.nodes()) {
@@ -29,8 +62,10 @@ final class GpuOps {
   }
 
   static GpuOp create(Node node, Graph graph) {
-    if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
-      throw unsupported(node);
+    OpTable.schema(node);
+    Factory f = OPS.get(node.opType());
+    if (f == null) {
+      throw OpTable.unsupportedBy(node, "the GPU backend", SUPPORTED);
     }
     for (int i = 1; i < node.outputs().size(); i++) {
       boolean optionalExtra = node.opType().equals("Dropout") || node.opType().equals("MaxPool")
@@ -40,39 +75,6 @@ final class GpuOps {
             + "output per node");
       }
     }
-    switch (node.opType()) {
-      case "Conv":
-        return new ConvOp(node, graph);
-      case "Gemm":
-      case "MatMul":
-        return new GemmOp(node, graph);
-      case "Relu":
-      case "Clip":
-        return new ClampOp(node, graph);
-      case "Add":
-        return new AddOp(node);
-      case "BatchNormalization":
-        return new BatchNormOp(node, graph);
-      case "MaxPool":
-      case "AveragePool":
-      case "GlobalAveragePool":
-      case "GlobalMaxPool":
-        return new PoolOp(node);
-      case "Softmax":
-        return new SoftmaxOp(node);
-      case "Flatten":
-      case "Reshape":
-      case "Identity":
-      case "Dropout":
-        return new ViewOp(node, graph);
-      default:
-        throw unsupported(node);
-    }
-  }
-
-  private static UnsupportedOperatorException unsupported(Node node) {
-    String domain = node.domain().isEmpty() ? "" : " (domain '" + node.domain() + "')";
-    return new UnsupportedOperatorException(node.label() + domain
-        + " is not supported by the GPU backend; it runs " + String.join(", ", SUPPORTED));
+    return f.create(node, graph);
   }
 }

@@ -14,6 +14,12 @@ public interface Backend extends AutoCloseable {
   String name();
 
   /**
+   * The op types (of {@link io.bocomp.model.op.OpTable}) this backend executes; a node of another
+   * op is refused at compile time with one line naming the node, its op and this backend.
+   */
+  java.util.Set<String> supportedOps();
+
+  /**
    * Prepares a graph for repeated execution: checks every node is supported (throwing
    * {@link io.bocomp.model.UnsupportedOperatorException} naming the node, the op and the supported
    * ones), resolves constant inputs and plans buffers. Cheap: weights are used in place.
@@ -21,9 +27,10 @@ public interface Backend extends AutoCloseable {
   Executable compile(Graph graph);
 
   /**
-   * Like {@link #compile(Graph)} for a graph written against the given default-domain opset:
-   * some ops changed meaning across opsets (Softmax's axis before and after 13, Clip's bounds as
-   * attributes before 11). {@link #compile(Graph)} assumes {@link Model#DEFAULT_OPSET}.
+   * Like {@link #compile(Graph)} for a graph written against the given default-domain opset: the
+   * forms of older opsets are first rewritten into the canonical ones
+   * ({@link io.bocomp.model.op.OpsetForms}). {@link #compile(Graph)} assumes
+   * {@link Model#DEFAULT_OPSET}.
    */
   default Executable compile(Graph graph, long opset) {
     return compile(graph);

@@ -6,6 +6,7 @@ import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.model.op.OpsetForms;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,9 +39,9 @@ import java.util.Set;
 public final class ConstantFolding {
   private ConstantFolding() {}
 
-  /** The folded graph (see the class comment). */
+  /** The folded graph (see the class comment), in canonical form ({@link OpsetForms}). */
   public static Graph fold(Graph graph, long opset) {
-    return new Pass(graph, opset).run();
+    return new Pass(OpsetForms.canonical(graph, opset), OpsetForms.canonicalOpset(opset)).run();
   }
 
   /** One element of an int64 vector traced symbolically: a value, or dimension {@code dim} of {@code of}. */

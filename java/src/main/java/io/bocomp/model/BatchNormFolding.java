@@ -1,5 +1,6 @@
 package io.bocomp.model;
 
+import io.bocomp.model.op.OpTable;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ public final class BatchNormFolding implements GraphPass {
   }
 
   private static boolean isDefault(Node n) {
-    return SupportedOps.DEFAULT_DOMAINS.contains(n.domain());
+    return OpTable.DEFAULT_DOMAINS.contains(n.domain());
   }
 
   private static boolean inferenceMode(Node bn, Graph g) {

@@ -1,5 +1,7 @@
 package io.bocomp.model;
 
+import io.bocomp.model.op.LayoutShapes;
+import io.bocomp.model.op.OpTable;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -16,18 +18,16 @@ import java.util.Map;
  * leaves unknown; a known dimension that contradicts an annotation is an error naming the node.
  */
 final class GraphShapePass {
-  private static final int ELEM_BOOL = 9;
   private static final int MAX_PARTIAL = 64;
 
   private final Graph graph;
-  private final long opset;
   private final Map<String, int[]> shapes = new HashMap<>();
   private final Map<String, Integer> types = new HashMap<>();
   private final Map<String, Tensor> values = new HashMap<>();
 
-  GraphShapePass(Graph graph, long opset) {
+  /** @param graph a graph in canonical form ({@link io.bocomp.model.op.OpsetForms}) */
+  GraphShapePass(Graph graph) {
     this.graph = graph;
-    this.opset = opset;
   }
 
   Graph run() {
@@ -38,7 +38,7 @@ final class GraphShapePass {
     for (Map.Entry<String, Tensor> e : graph.initializers().entrySet()) {
       Tensor t = e.getValue();
       shapes.put(e.getKey(), t.shape());
-      types.put(e.getKey(), t.isFloat() ? ValueInfo.ELEM_FLOAT : ValueInfo.ELEM_INT64);
+      types.put(e.getKey(), t.elemType());
       values.put(e.getKey(), t);
     }
     Graph.Builder b = graph.toBuilder();
@@ -55,7 +55,11 @@ final class GraphShapePass {
             : graph.valueInfo(name).map(ValueInfo::shape).orElse(null);
         consts[i] = values.get(name);
       }
-      int[][] outShapes = ShapeInference.outputShapes(node, inShapes, consts, opset);
+      int[][] outShapes = ShapeInference.outputShapes(node, inShapes, consts);
+      int[] inTypes = new int[n];
+      for (int i = 0; i < n; i++) {
+        inTypes[i] = node.input(i).isEmpty() ? 0 : inType(node, i);
+      }
       for (int o = 0; o < node.outputs().size(); o++) {
         String name = node.output(o);
         if (name.isEmpty()) {
@@ -63,7 +67,7 @@ final class GraphShapePass {
         }
         int[] s = merge(node, name, o < outShapes.length ? outShapes[o] : null);
         shapes.put(name, s);
-        types.put(name, elemType(node, o));
+        types.put(name, OpTable.schema(node).outputType(node, inTypes, o));
         ValueInfo old = graph.valueInfo(name).orElse(null);
         ValueInfo vi = old == null ? new ValueInfo(name, types.get(name), s, null)
             : new ValueInfo(name, types.get(name), s, dimParams(old));
@@ -113,22 +117,6 @@ final class GraphShapePass {
       }
     }
     return out;
-  }
-
-  private int elemType(Node node, int output) {
-    switch (node.opType()) {
-      case "Shape":
-        return ValueInfo.ELEM_INT64;
-      case "Constant":
-        return ShapeInference.constantValue(node).isFloat() ? ValueInfo.ELEM_FLOAT
-            : ValueInfo.ELEM_INT64;
-      case "Dropout":
-        return output == 0 ? inType(node, 0) : ELEM_BOOL;
-      case "MaxPool":
-        return output == 0 ? inType(node, 0) : ValueInfo.ELEM_INT64;
-      default:
-        return inType(node, 0);
-    }
   }
 
   private int inType(Node node, int i) {

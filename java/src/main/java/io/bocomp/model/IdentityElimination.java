@@ -1,5 +1,6 @@
 package io.bocomp.model;
 
+import io.bocomp.model.op.OpTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,7 +82,7 @@ public final class IdentityElimination implements GraphPass {
   }
 
   private static boolean isRemovable(Node n, Graph g) {
-    if (!SupportedOps.DEFAULT_DOMAINS.contains(n.domain()) || n.input(0).isEmpty()
+    if (!OpTable.DEFAULT_DOMAINS.contains(n.domain()) || n.input(0).isEmpty()
         || n.outputs().isEmpty() || n.output(0).isEmpty()) {
       return false;
     }

@@ -22,13 +22,19 @@ public final class Tensor {
   }
 
   private final DType dtype;
+  private final int elemType;
   private final int[] shape;
   private final int size;
   private final FloatBuffer floats;
   private final long[] longs;
 
   private Tensor(DType dtype, int[] shape, FloatBuffer floats, long[] longs) {
+    this(dtype, dtype == DType.FLOAT32 ? ElemType.FLOAT : ElemType.INT64, shape, floats, longs);
+  }
+
+  private Tensor(DType dtype, int elemType, int[] shape, FloatBuffer floats, long[] longs) {
     this.dtype = dtype;
+    this.elemType = elemType;
     this.shape = shape.clone();
     this.size = checkedSize(this.shape);
     this.floats = floats;
@@ -107,6 +113,30 @@ public final class Tensor {
     return shape.clone();
   }
 
+  /**
+   * The ONNX element type the tensor stands for ({@link ElemType}): {@link ElemType#FLOAT} or
+   * {@link ElemType#INT64} unless it was declared otherwise (a float16 initializer, a bool mask).
+   */
+  public int elemType() {
+    return elemType;
+  }
+
+  /**
+   * The same data declared as another ONNX type of the same storage (floating types for float32
+   * data, integer and bool types for int64 data).
+   */
+  public Tensor withElemType(int type) {
+    if (type == elemType) {
+      return this;
+    }
+    boolean ok = dtype == DType.FLOAT32 ? ElemType.isFloating(type) : ElemType.isInteger(type);
+    if (!ok) {
+      throw new IllegalArgumentException("a " + dtype + " tensor cannot stand for "
+          + ElemType.name(type));
+    }
+    return new Tensor(dtype, type, shape, floats, longs);
+  }
+
   public int rank() {
     return shape.length;
   }
@@ -173,7 +203,8 @@ public final class Tensor {
 
   /** A deep copy. */
   public Tensor copy() {
-    return dtype == DType.FLOAT32 ? of(shape, toFloatArray()) : ofLongs(shape, longs);
+    return (dtype == DType.FLOAT32 ? of(shape, toFloatArray()) : ofLongs(shape, longs))
+        .withElemType(elemType);
   }
 
   /** Same data, new shape of equal size (shares the buffer for float32). */
@@ -183,8 +214,8 @@ public final class Tensor {
           "cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
     }
     return dtype == DType.FLOAT32
-        ? new Tensor(DType.FLOAT32, newShape, floats, null)
-        : new Tensor(DType.INT64, newShape, null, longs);
+        ? new Tensor(DType.FLOAT32, elemType, newShape, floats, null)
+        : new Tensor(DType.INT64, elemType, newShape, null, longs);
   }
 
   /** Number of bytes the data occupies (4 per float32, 8 per int64). */
@@ -200,10 +231,14 @@ public final class Tensor {
 
   @Override
   public String toString() {
-    return "Tensor(" + dtype + Arrays.toString(shape) + ")";
+    return "Tensor(" + (elemType == ElemType.FLOAT || elemType == ElemType.INT64 ? dtype
+        : ElemType.name(elemType)) + Arrays.toString(shape) + ")";
   }
 
-  /** Element-wise equality of shape, type and values (NaN equal to NaN). */
+  /**
+   * Element-wise equality of shape, storage type and values (NaN equal to NaN); the declared
+   * {@link #elemType()} is not compared.
+   */
   public boolean contentEquals(Tensor o) {
     if (o == null || dtype != o.dtype || !Arrays.equals(shape, o.shape)) {
       return false;

@@ -10,6 +10,7 @@ public final class ValueInfo {
   /** ONNX TensorProto.DataType codes used here. */
   public static final int ELEM_FLOAT = 1;
   public static final int ELEM_INT64 = 7;
+  public static final int ELEM_BOOL = ElemType.BOOL;
 
   private final String name;
   private final int elemType;
@@ -69,7 +70,7 @@ public final class ValueInfo {
 
   @Override
   public String toString() {
-    return name + ":" + (elemType == ELEM_FLOAT ? "float" : elemType == ELEM_INT64 ? "int64" : "type" + elemType)
+    return name + ":" + ElemType.name(elemType)
         + (shape == null ? "[?]" : Arrays.toString(shape));
   }
 }

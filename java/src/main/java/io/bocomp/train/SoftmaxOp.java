@@ -1,32 +1,24 @@
 package io.bocomp.train;
 
 import io.bocomp.model.Node;
+import io.bocomp.model.op.SoftmaxAxis;
 import java.nio.FloatBuffer;
 
 /**
- * Softmax over one axis (opset ≥ 13) or over all dimensions from the axis on (opset < 13, the
- * input coerced to 2-D); backward {@code dx = y ⊙ (dy − Σ dy ⊙ y)} along the same extent.
+ * Softmax over one axis (the canonical form, {@link SoftmaxAxis}); backward
+ * {@code dx = y ⊙ (dy − Σ dy ⊙ y)} along the same axis.
  */
 final class SoftmaxOp extends TrainOp {
-  private final int axisAttr;
-  private final boolean coerce2d;
-
-  SoftmaxOp(Node node, Ref[] in, int out, long opset) {
+  SoftmaxOp(Node node, Ref[] in, int out) {
     super(node, in, out);
-    this.coerce2d = opset < 13;
-    this.axisAttr = (int) node.intAttr("axis", coerce2d ? 1 : -1);
   }
 
   /** {outer, len, inner} of the reduction. */
   private int[] extent(int[] s) {
-    int ax = axisAttr < 0 ? axisAttr + s.length : axisAttr;
+    int ax = SoftmaxAxis.of(node, s.length);
     int outer = 1;
     for (int i = 0; i < ax; i++) {
       outer *= s[i];
-    }
-    int total = Buffers.size(s);
-    if (coerce2d) {
-      return new int[] {outer, total / Math.max(1, outer), 1};
     }
     int inner = 1;
     for (int i = ax + 1; i < s.length; i++) {

@@ -8,6 +8,9 @@ import io.bocomp.model.Tensor;
 import io.bocomp.model.TopologicalOrder;
 import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.model.op.ClipBounds;
+import io.bocomp.model.op.OpTable;
+import io.bocomp.model.op.OpsetForms;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * A prepared model (BN folded, constants folded) compiled for training: the nodes on the path to
@@ -32,12 +35,50 @@ import java.util.TreeSet;
  * workers run shards of one mini-batch through the same graph at once.
  */
 public final class TrainingGraph {
-  /** Op types the training graph can differentiate. */
-  public static final Set<String> OPS = Collections.unmodifiableSet(new TreeSet<>(Set.of(
-      "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "PRelu", "Relu", "LeakyRelu", "Clip",
-      "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "MaxPool", "AveragePool",
-      "GlobalAveragePool", "GlobalMaxPool", "BatchNormalization", "Flatten", "Reshape", "Squeeze",
-      "Unsqueeze", "Transpose", "Concat", "Softmax", "Identity", "Dropout")));
+  /** How one op type (of {@link OpTable}) becomes a {@link TrainOp}. */
+  @FunctionalInterface
+  private interface Rule {
+    TrainOp compile(Compiler c, Node n, int out);
+  }
+
+  /** The training registry: the op types fine-tuning can differentiate, and how. */
+  private static final Map<String, Rule> RULES = new TreeMap<>();
+
+  static {
+    RULES.put("Conv", Compiler::conv);
+    RULES.put("Gemm", Compiler::matrix);
+    RULES.put("MatMul", Compiler::matrix);
+    for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
+      RULES.put(op, Compiler::arithmetic);
+    }
+    RULES.put("PRelu", Compiler::prelu);
+    RULES.put("Relu", (c, n, o) -> c.unary(n, o, UnaryOp.Fn.RELU, 0f, 0f));
+    RULES.put("LeakyRelu", (c, n, o) -> c.unary(n, o, UnaryOp.Fn.LEAKY_RELU,
+        n.floatAttr("alpha", 0.01f), 0f));
+    RULES.put("Sigmoid", (c, n, o) -> c.unary(n, o, UnaryOp.Fn.SIGMOID, 0f, 0f));
+    RULES.put("Tanh", (c, n, o) -> c.unary(n, o, UnaryOp.Fn.TANH, 0f, 0f));
+    RULES.put("HardSigmoid", (c, n, o) -> c.unary(n, o, UnaryOp.Fn.HARD_SIGMOID,
+        n.floatAttr("alpha", 0.2f), n.floatAttr("beta", 0.5f)));
+    RULES.put("HardSwish", (c, n, o) -> c.unary(n, o, UnaryOp.Fn.HARD_SWISH, 0f, 0f));
+    RULES.put("Clip", Compiler::clip);
+    for (String op : new String[] {"MaxPool", "AveragePool", "GlobalAveragePool",
+        "GlobalMaxPool"}) {
+      RULES.put(op, Compiler::pool);
+    }
+    RULES.put("BatchNormalization", Compiler::batchNorm);
+    RULES.put("Identity", Compiler::identity);
+    RULES.put("Dropout", Compiler::identity);
+    RULES.put("Flatten", Compiler::flatten);
+    RULES.put("Reshape", Compiler::reshape);
+    RULES.put("Squeeze", Compiler::squeeze);
+    RULES.put("Unsqueeze", Compiler::unsqueeze);
+    RULES.put("Transpose", Compiler::transpose);
+    RULES.put("Concat", Compiler::concat);
+    RULES.put("Softmax", Compiler::softmax);
+  }
+
+  /** Op types the training graph can differentiate, sorted. */
+  public static final Set<String> OPS = Collections.unmodifiableSet(RULES.keySet());
 
   private final Model model;
   private final List<TrainOp> ops;
@@ -75,7 +116,8 @@ public final class TrainingGraph {
   }
 
   /** As {@link #compile(Model, boolean)}; {@code inputGrad} also back-propagates to the input. */
-  static TrainingGraph compile(Model model, boolean keepZeros, boolean inputGrad) {
+  static TrainingGraph compile(Model original, boolean keepZeros, boolean inputGrad) {
+    Model model = OpsetForms.canonical(original);
     Graph g = model.graph();
     List<ValueInfo> inputs = g.inputs().stream().filter(v -> !g.isInitializer(v.name())).toList();
     if (inputs.size() != 1 || inputs.get(0).elemType() != ValueInfo.ELEM_FLOAT) {
@@ -312,18 +354,6 @@ public final class TrainingGraph {
       return g.initializer(v).toLongArray();
     }
 
-    private float scalar(Node n, int i, float dflt) {
-      String v = n.inputs().size() > i ? n.input(i) : "";
-      if (v.isEmpty()) {
-        return dflt;
-      }
-      if (!g.isInitializer(v)) {
-        throw new UnsupportedOperatorException(n.label() + ": training needs input '" + v
-            + "' to be a constant");
-      }
-      return g.initializer(v).get(0);
-    }
-
     private static void keepBatch(Node n, long[] axes, boolean output) {
       for (long a : axes == null ? new long[0] : axes) {
         if (a == 0) {
@@ -334,139 +364,146 @@ public final class TrainingGraph {
     }
 
     TrainOp op(Node n) {
-      int out = slotOf.get(n.output(0));
-      String op = n.opType();
-      switch (op) {
-        case "Conv": {
-          List<Ref> in = new ArrayList<>(List.of(activation(n, 0), weight(n, 1)));
-          if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
-            in.add(weight(n, 2));
-          }
-          int[] ws = g.initializer(n.input(1)).shape();
-          if (ws.length != 4) {
-            throw new UnsupportedOperatorException(n.label() + ": training supports 2-D"
-                + " convolutions only (weight shape " + Arrays.toString(ws) + ")");
-          }
-          return new ConvOp(n, in.toArray(Ref[]::new), out, opset,
-              reluConvOutputs.contains(n.output(0)));
-        }
-        case "Gemm":
-        case "MatMul": {
-          List<Ref> in = new ArrayList<>(List.of(activation(n, 0), weight(n, 1)));
-          if (op.equals("Gemm") && n.inputs().size() > 2 && !n.input(2).isEmpty()) {
-            in.add(weight(n, 2));
-          }
-          return new GemmOp(n, in.toArray(Ref[]::new), out);
-        }
-        case "Add":
-        case "Sub":
-        case "Mul":
-        case "Div": {
-          Ref a = binaryOperand(n, 0, 1);
-          Ref b = binaryOperand(n, 1, 0);
-          return new BinaryOp(n, new Ref[] {a, b}, out, BinaryOp.Kind.valueOf(op.toUpperCase()));
-        }
-        case "PRelu":
-          return new BinaryOp(n, new Ref[] {activation(n, 0), weight(n, 1)}, out,
-              BinaryOp.Kind.PRELU);
-        case "Relu":
-          return unary(n, out, UnaryOp.Fn.RELU, 0f, 0f);
-        case "LeakyRelu":
-          return unary(n, out, UnaryOp.Fn.LEAKY_RELU, n.floatAttr("alpha", 0.01f), 0f);
-        case "Sigmoid":
-          return unary(n, out, UnaryOp.Fn.SIGMOID, 0f, 0f);
-        case "Tanh":
-          return unary(n, out, UnaryOp.Fn.TANH, 0f, 0f);
-        case "HardSigmoid":
-          return unary(n, out, UnaryOp.Fn.HARD_SIGMOID, n.floatAttr("alpha", 0.2f),
-              n.floatAttr("beta", 0.5f));
-        case "HardSwish":
-          return unary(n, out, UnaryOp.Fn.HARD_SWISH, 0f, 0f);
-        case "Clip": {
-          float lo = opset < 11 ? n.floatAttr("min", -Float.MAX_VALUE)
-              : scalar(n, 1, -Float.MAX_VALUE);
-          float hi = opset < 11 ? n.floatAttr("max", Float.MAX_VALUE) : scalar(n, 2, Float.MAX_VALUE);
-          return unary(n, out, UnaryOp.Fn.CLIP, lo, hi);
-        }
-        case "MaxPool":
-        case "AveragePool":
-        case "GlobalAveragePool":
-        case "GlobalMaxPool":
-          if (!op.startsWith("Global") && n.intsAttr("kernel_shape", new long[0]).length != 2) {
-            throw new UnsupportedOperatorException(n.label() + ": training supports 2-D pooling only");
-          }
-          return new PoolOp(n, new Ref[] {activation(n, 0)}, out);
-        case "BatchNormalization":
-          return new BatchNormOp(n, new Ref[] {activation(n, 0), weight(n, 1), weight(n, 2),
-              constantOrParam(n, 3), constantOrParam(n, 4)}, out);
-        case "Identity":
-        case "Dropout":
-          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out, s -> s);
-        case "Flatten": {
-          int axis = (int) n.intAttr("axis", 1);
-          if (axis == 0 || axis >= 2) {
-            throw new UnsupportedOperatorException(n.label() + ": training supports Flatten at"
-                + " axis 1 only (axis " + axis + " splits or merges the batch dimension)");
-          }
-          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
-              s -> ReshapeOp.flatten(axis, s));
-        }
-        case "Reshape": {
-          long[] target = ints(n, 1, "target shape");
-          boolean allowZero = n.intAttr("allowzero", 0) != 0;
-          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
-              s -> ReshapeOp.reshape(n, target, s, allowZero));
-        }
-        case "Squeeze": {
-          long[] axes = opset < 13 ? n.intsAttr("axes", null) : ints(n, 1, "axes");
-          keepBatch(n, axes, false);
-          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
-              s -> ReshapeOp.squeeze(axes, s));
-        }
-        case "Unsqueeze": {
-          long[] axes = opset < 13 ? n.intsAttr("axes", null) : ints(n, 1, "axes");
-          if (axes == null) {
-            throw new ModelFormatException(n.label() + ": Unsqueeze without axes");
-          }
-          keepBatch(n, axes, true);
-          return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
-              s -> ReshapeOp.unsqueeze(axes, s));
-        }
-        case "Transpose": {
-          long[] p = n.intsAttr("perm", null);
-          Integer rank = g.valueInfo(n.input(0)).map(v -> v.shape().length).orElse(null);
-          if (p == null && rank == null) {
-            throw new UnsupportedOperatorException(n.label() + ": Transpose without perm needs a"
-                + " known input rank");
-          }
-          int[] perm = new int[p == null ? rank : p.length];
-          for (int i = 0; i < perm.length; i++) {
-            perm[i] = p == null ? perm.length - 1 - i : (int) p[i];
-          }
-          if (perm[0] != 0) {
-            throw new UnsupportedOperatorException(n.label() + ": training needs the batch kept"
-                + " first, but perm is " + Arrays.toString(perm));
-          }
-          return new TransposeOp(n, new Ref[] {activation(n, 0)}, out, perm);
-        }
-        case "Concat": {
-          long axis = n.intAttr("axis", 1);
-          if (axis == 0) {
-            throw new UnsupportedOperatorException(n.label() + ": training cannot concatenate"
-                + " along the batch (axis 0)");
-          }
-          Ref[] in = new Ref[n.inputs().size()];
-          for (int i = 0; i < in.length; i++) {
-            in[i] = constantOrParam(n, i);
-          }
-          return new ConcatOp(n, in, out);
-        }
-        case "Softmax":
-          return new SoftmaxOp(n, new Ref[] {activation(n, 0)}, out, opset);
-        default:
-          throw new UnsupportedOperatorException(n.label() + ": op " + op
-              + " cannot be fine-tuned; training supports " + String.join(", ", OPS));
+      Rule rule = RULES.get(n.opType());
+      if (rule == null) {
+        OpTable.schema(n);
+        throw OpTable.unsupportedBy(n, "fine-tuning", OPS);
       }
+      return rule.compile(this, n, slotOf.get(n.output(0)));
+    }
+
+    TrainOp conv(Node n, int out) {
+      List<Ref> in = new ArrayList<>(List.of(activation(n, 0), weight(n, 1)));
+      if (n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+        in.add(weight(n, 2));
+      }
+      int[] ws = g.initializer(n.input(1)).shape();
+      if (ws.length != 4) {
+        throw new UnsupportedOperatorException(n.label() + ": training supports 2-D"
+            + " convolutions only (weight shape " + Arrays.toString(ws) + ")");
+      }
+      return new ConvOp(n, in.toArray(Ref[]::new), out, opset,
+          reluConvOutputs.contains(n.output(0)));
+    }
+
+    TrainOp matrix(Node n, int out) {
+      List<Ref> in = new ArrayList<>(List.of(activation(n, 0), weight(n, 1)));
+      if (n.opType().equals("Gemm") && n.inputs().size() > 2 && !n.input(2).isEmpty()) {
+        in.add(weight(n, 2));
+      }
+      return new GemmOp(n, in.toArray(Ref[]::new), out);
+    }
+
+    TrainOp arithmetic(Node n, int out) {
+      Ref a = binaryOperand(n, 0, 1);
+      Ref b = binaryOperand(n, 1, 0);
+      return new BinaryOp(n, new Ref[] {a, b}, out,
+          BinaryOp.Kind.valueOf(n.opType().toUpperCase()));
+    }
+
+    TrainOp prelu(Node n, int out) {
+      return new BinaryOp(n, new Ref[] {activation(n, 0), weight(n, 1)}, out,
+          BinaryOp.Kind.PRELU);
+    }
+
+    TrainOp clip(Node n, int out) {
+      Tensor[] consts = new Tensor[n.inputs().size()];
+      for (int i = 1; i < consts.length; i++) {
+        String v = n.input(i);
+        if (!v.isEmpty() && !g.isInitializer(v)) {
+          throw new UnsupportedOperatorException(n.label() + ": training needs input '" + v
+              + "' to be a constant");
+        }
+        consts[i] = v.isEmpty() ? null : g.initializer(v);
+      }
+      ClipBounds b = ClipBounds.of(n, consts);
+      return unary(n, out, UnaryOp.Fn.CLIP, Math.max(b.lo(), -Float.MAX_VALUE),
+          Math.min(b.hi(), Float.MAX_VALUE));
+    }
+
+    TrainOp pool(Node n, int out) {
+      if (!n.opType().startsWith("Global") && n.intsAttr("kernel_shape", new long[0]).length != 2) {
+        throw new UnsupportedOperatorException(n.label() + ": training supports 2-D pooling only");
+      }
+      return new PoolOp(n, new Ref[] {activation(n, 0)}, out);
+    }
+
+    TrainOp batchNorm(Node n, int out) {
+      return new BatchNormOp(n, new Ref[] {activation(n, 0), weight(n, 1), weight(n, 2),
+          constantOrParam(n, 3), constantOrParam(n, 4)}, out);
+    }
+
+    TrainOp identity(Node n, int out) {
+      return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out, s -> s);
+    }
+
+    TrainOp flatten(Node n, int out) {
+      int axis = (int) n.intAttr("axis", 1);
+      if (axis == 0 || axis >= 2) {
+        throw new UnsupportedOperatorException(n.label() + ": training supports Flatten at"
+            + " axis 1 only (axis " + axis + " splits or merges the batch dimension)");
+      }
+      return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+          s -> ReshapeOp.flatten(axis, s));
+    }
+
+    TrainOp reshape(Node n, int out) {
+      long[] target = ints(n, 1, "target shape");
+      boolean allowZero = n.intAttr("allowzero", 0) != 0;
+      return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+          s -> ReshapeOp.reshape(n, target, s, allowZero));
+    }
+
+    TrainOp squeeze(Node n, int out) {
+      long[] axes = ints(n, 1, "axes");
+      keepBatch(n, axes, false);
+      return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+          s -> ReshapeOp.squeeze(axes, s));
+    }
+
+    TrainOp unsqueeze(Node n, int out) {
+      long[] axes = ints(n, 1, "axes");
+      if (axes == null) {
+        throw new ModelFormatException(n.label() + ": Unsqueeze without axes");
+      }
+      keepBatch(n, axes, true);
+      return new ReshapeOp(n, new Ref[] {activation(n, 0)}, out,
+          s -> ReshapeOp.unsqueeze(axes, s));
+    }
+
+    TrainOp transpose(Node n, int out) {
+      long[] p = n.intsAttr("perm", null);
+      Integer rank = g.valueInfo(n.input(0)).map(v -> v.shape().length).orElse(null);
+      if (p == null && rank == null) {
+        throw new UnsupportedOperatorException(n.label() + ": Transpose without perm needs a"
+            + " known input rank");
+      }
+      int[] perm = new int[p == null ? rank : p.length];
+      for (int i = 0; i < perm.length; i++) {
+        perm[i] = p == null ? perm.length - 1 - i : (int) p[i];
+      }
+      if (perm[0] != 0) {
+        throw new UnsupportedOperatorException(n.label() + ": training needs the batch kept"
+            + " first, but perm is " + Arrays.toString(perm));
+      }
+      return new TransposeOp(n, new Ref[] {activation(n, 0)}, out, perm);
+    }
+
+    TrainOp concat(Node n, int out) {
+      long axis = n.intAttr("axis", 1);
+      if (axis == 0) {
+        throw new UnsupportedOperatorException(n.label() + ": training cannot concatenate"
+            + " along the batch (axis 0)");
+      }
+      Ref[] in = new Ref[n.inputs().size()];
+      for (int i = 0; i < in.length; i++) {
+        in[i] = constantOrParam(n, i);
+      }
+      return new ConcatOp(n, in, out);
+    }
+
+    TrainOp softmax(Node n, int out) {
+      return new SoftmaxOp(n, new Ref[] {activation(n, 0)}, out);
     }
 
     private TrainOp unary(Node n, int out, UnaryOp.Fn fn, float a, float b) {

@@ -52,7 +52,12 @@ class GpuOpsTest {
     assertThatThrownBy(() -> GpuOps.compile(single(Node.builder("LSTM").name("rnn")
         .inputs("x").outputs("y").build())))
         .isInstanceOf(UnsupportedOperatorException.class)
-        .hasMessageContaining("LSTM node 'rnn'").hasMessageContaining("Conv, Gemm");
+        .hasMessageContaining("node 'rnn' uses unsupported op LSTM");
+    assertThatThrownBy(() -> GpuOps.compile(single(Node.builder("Tanh").name("t")
+        .inputs("x").outputs("y").build())))
+        .isInstanceOf(UnsupportedOperatorException.class)
+        .hasMessageContaining("node 't' (op Tanh) is not supported by the GPU backend; it runs")
+        .hasMessageContaining("Clip, Conv, Dropout");
     assertThatThrownBy(() -> GpuOps.compile(single(Node.builder("Conv").name("dw")
         .inputs("x", "w").outputs("y").attr("group", 4L).build())))
         .hasMessageContaining("Conv node 'dw'").hasMessageContaining("group");
@@ -65,6 +70,41 @@ class GpuOpsTest {
     assertThatThrownBy(() -> GpuOps.compile(single(Node.builder("Relu").name("r").domain("com.acme")
         .inputs("x").outputs("y").build())))
         .hasMessageContaining("com.acme");
+  }
+
+  /**
+   * Before opset 13, Softmax normalized everything from its axis (default 1) on; the GPU kernel
+   * normalizes the last axis only. Compiling reads the canonical form, so an old rank-2 Softmax
+   * runs (the same thing) and an old rank-3 one is refused (its canonical form needs Shape) instead
+   * of giving a wrong result.
+   */
+  @Test
+  void olderSoftmaxFormsRunOnlyWhereTheyMeanTheLastAxis() {
+    for (int rank : new int[] {2, 3}) {
+      int[] shape = rank == 2 ? new int[] {2, 5} : new int[] {2, 3, 5};
+      Graph g = Graph.builder()
+          .input(new ValueInfo("x", ValueInfo.ELEM_FLOAT, shape,
+              null))
+          .addNode(Node.builder("Softmax").name("sm").inputs("x").outputs("y").build())
+          .output(new ValueInfo("y", ValueInfo.ELEM_FLOAT, null,
+              null)).build();
+      Graph canonical = io.bocomp.model.op.OpsetForms.canonical(g, 11);
+      if (rank == 2) {
+        List<GpuOp> ops = GpuOps.compile(canonical);
+        assertThat(ops).hasSize(1);
+        assertThat(ops.get(0).outputShape(new int[][] {shape})).containsExactly(shape);
+      } else {
+        assertThatThrownBy(() -> GpuOps.compile(canonical))
+            .isInstanceOf(UnsupportedOperatorException.class)
+            .hasMessageContaining("(op Shape) is not supported by the GPU backend");
+      }
+    }
+  }
+
+  @Test
+  void theGpuRegistryIsASubsetOfTheOpTable() {
+    assertThat(GpuOps.SUPPORTED).isNotEmpty();
+    assertThat(io.bocomp.model.op.OpTable.names()).containsAll(GpuOps.SUPPORTED);
   }
 
   @Test

@@ -4,23 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.ShapeInference;
-import io.bocomp.model.SupportedOps;
+import io.bocomp.model.op.OpTable;
+import io.bocomp.train.TrainingGraph;
 import org.junit.jupiter.api.Test;
 
 /**
- * The importer's list of supported ops ({@link SupportedOps}, which its "unsupported op" message
- * prints) is exactly what the CPU backend runs and what shape inference knows: an op the importer
- * accepts always runs, and an op that runs is never refused at import.
+ * One op table ({@link OpTable}) is the source of every "supported" list: the importer accepts
+ * exactly its ops, shape inference knows exactly its ops, the CPU backend (the reference
+ * executor) runs every one of them, and the other executors register subsets of it.
  */
 class SupportedOpsAgreementTest {
 
   @Test
-  void theImporterListIsWhatTheCpuBackendRuns() {
-    assertThat(CpuBackend.supportedOps()).containsExactlyElementsOf(SupportedOps.OPS);
+  void theCpuBackendRunsEveryOpOfTheTable() {
+    assertThat(CpuBackend.ops()).containsExactlyElementsOf(OpTable.names());
   }
 
   @Test
-  void theImporterListIsWhatShapeInferenceKnows() {
-    assertThat(ShapeInference.supportedOps()).containsExactlyElementsOf(SupportedOps.OPS);
+  void shapeInferenceKnowsExactlyTheTable() {
+    assertThat(ShapeInference.supportedOps()).containsExactlyElementsOf(OpTable.names());
+  }
+
+  @Test
+  void trainingRegistersASubsetOfTheTable() {
+    assertThat(OpTable.names()).containsAll(TrainingGraph.OPS);
   }
 }

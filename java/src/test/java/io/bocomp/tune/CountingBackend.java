@@ -28,6 +28,11 @@ final class CountingBackend implements Backend {
   }
 
   @Override
+  public java.util.Set<String> supportedOps() {
+    return inner.supportedOps();
+  }
+
+  @Override
   public Executable compile(Graph graph) {
     return wrap(inner.compile(graph), graph);
   }

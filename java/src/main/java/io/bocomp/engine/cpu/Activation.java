@@ -2,7 +2,7 @@ package io.bocomp.engine.cpu;
 
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
-import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.model.op.ClipBounds;
 
 /**
  * An element-wise activation function with its parameters: Relu, LeakyRelu, Clip, Sigmoid,
@@ -37,10 +37,10 @@ final class Activation {
   }
 
   /**
-   * The activation a node computes. Clip's bounds come from attributes before opset 11 and from
-   * the optional inputs 1 and 2 after, which must then be constants ({@code consts[i]}).
+   * The activation a (canonical) node computes. Clip's bounds are its optional inputs 1 and 2,
+   * which must be constants ({@code consts[i]}, {@link ClipBounds}).
    */
-  static Activation of(Node node, Tensor[] consts, long opset) {
+  static Activation of(Node node, Tensor[] consts) {
     switch (node.opType()) {
       case "Relu":
         return new Activation(Kind.RELU, 0, 0);
@@ -56,36 +56,11 @@ final class Activation {
       case "Tanh":
         return new Activation(Kind.TANH, 0, 0);
       case "Clip":
-        return clip(node, consts, opset);
+        ClipBounds b = ClipBounds.of(node, consts);
+        return new Activation(Kind.CLIP, b.lo(), b.hi());
       default:
         throw new IllegalArgumentException(node.opType() + " is not an activation");
     }
-  }
-
-  private static Activation clip(Node node, Tensor[] consts, long opset) {
-    float lo = Float.NEGATIVE_INFINITY;
-    float hi = Float.POSITIVE_INFINITY;
-    if (opset < 11 || node.hasAttribute("min") || node.hasAttribute("max")) {
-      lo = node.floatAttr("min", lo);
-      hi = node.floatAttr("max", hi);
-    }
-    for (int i = 1; i <= 2; i++) {
-      if (node.input(i).isEmpty()) {
-        continue;
-      }
-      Tensor t = consts == null || i >= consts.length ? null : consts[i];
-      if (t == null || t.size() != 1) {
-        throw new UnsupportedOperatorException(node.label()
-            + ": Clip bounds must be constant scalars");
-      }
-      float v = t.isFloat() ? t.get(0) : t.getLong(0);
-      if (i == 1) {
-        lo = v;
-      } else {
-        hi = v;
-      }
-    }
-    return new Activation(Kind.CLIP, lo, hi);
   }
 
   Kind kind() {

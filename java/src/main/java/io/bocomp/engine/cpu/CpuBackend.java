@@ -4,6 +4,7 @@ import io.bocomp.engine.Backend;
 import io.bocomp.engine.Executable;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
+import io.bocomp.model.op.OpsetForms;
 import java.util.Set;
 
 /**
@@ -40,9 +41,14 @@ public final class CpuBackend implements Backend {
     return pool.threads();
   }
 
-  /** The op types this backend runs, sorted. */
-  public static Set<String> supportedOps() {
+  /** The op types the CPU backend runs, sorted. */
+  public static Set<String> ops() {
     return CpuKernels.supportedOps();
+  }
+
+  @Override
+  public Set<String> supportedOps() {
+    return ops();
   }
 
   /** Compiles a graph that follows the conventions of bocomp's default opset. */
@@ -52,12 +58,13 @@ public final class CpuBackend implements Backend {
   }
 
   /**
-   * Compiles a graph written for the given default-domain opset (it decides, for instance,
-   * Softmax's axis semantics and where Clip finds its bounds).
+   * Compiles a graph written for the given default-domain opset (older opsets' op forms are
+   * brought to the canonical ones first, {@link OpsetForms}).
    */
   @Override
   public Executable compile(Graph graph, long opset) {
-    return new CpuExecutable(graph, opset, pool);
+    return new CpuExecutable(OpsetForms.canonical(graph, opset), OpsetForms.canonicalOpset(opset),
+        pool);
   }
 
   @Override

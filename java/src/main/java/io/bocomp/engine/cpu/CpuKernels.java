@@ -2,6 +2,7 @@ package io.bocomp.engine.cpu;
 
 import io.bocomp.model.Node;
 import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.model.op.OpTable;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +10,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The CPU backend's operator registry: which op types it runs and how. Ops fall in three kinds:
+ * The CPU backend's operator registry: which op types of the op table ({@link OpTable}) it runs
+ * and how. Ops fall in three kinds:
  * kernels (a {@link KernelFactory} each), views (Flatten, Reshape, Squeeze, Unsqueeze, Identity,
  * Dropout: the output is the input's buffer under another shape) and plan-time ops (Constant and
  * Shape, whose values never depend on run-time data).
@@ -67,13 +69,14 @@ final class CpuKernels {
     return VIEWS.contains(opType);
   }
 
-  /** Throws {@link UnsupportedOperatorException} naming the node, its op and the supported ops. */
+  /**
+   * Throws {@link UnsupportedOperatorException} naming the node and its op: with the known ops
+   * when the op table lacks it, with the CPU backend's ops when only this backend does.
+   */
   static void requireSupported(Node node) {
-    boolean defaultDomain = node.domain().isEmpty() || node.domain().equals("ai.onnx");
-    if (!defaultDomain || !supportedOps().contains(node.opType())) {
-      String op = defaultDomain ? node.opType() : node.domain() + "." + node.opType();
-      throw new UnsupportedOperatorException("node '" + node.name() + "' uses unsupported op "
-          + op + "; supported ops: " + String.join(", ", supportedOps()));
+    OpTable.schema(node);
+    if (!supportedOps().contains(node.opType())) {
+      throw OpTable.unsupportedBy(node, "the CPU backend", supportedOps());
     }
   }
 

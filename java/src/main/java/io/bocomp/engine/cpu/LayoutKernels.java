@@ -4,6 +4,7 @@ import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
+import io.bocomp.model.op.LayoutShapes;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -64,13 +65,9 @@ final class LayoutKernels {
   }
 
   private static int[] permutation(Node node, int rank) {
-    long[] p = node.intsAttr("perm", null);
-    int[] perm = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      perm[i] = p == null ? rank - 1 - i : (int) (p[i] < 0 ? p[i] + rank : p[i]);
-    }
-    return perm;
+    return LayoutShapes.permutation(node, rank);
   }
+
 
   private static void transposeRun(FloatBuffer x, FloatBuffer y, int[] dims, int[] stride,
       int size, WorkerPool pool) {
@@ -173,12 +170,9 @@ final class LayoutKernels {
 
   /** Shape: the input's dimensions in [start, end) as int64 (any input type). */
   static Tensor shapeOf(Node node, int[] x) {
-    long start = node.intAttr("start", 0);
-    long end = node.intAttr("end", x.length);
-    int r = x.length;
-    int s = (int) Math.max(0, Math.min(r, start < 0 ? start + r : start));
-    int e = (int) Math.max(0, Math.min(r, end < 0 ? end + r : end));
-    long[] v = new long[Math.max(0, e - s)];
+    int[] range = LayoutShapes.shapeRange(node, x.length);
+    int s = range[0];
+    long[] v = new long[range[1] - range[0]];
     for (int i = 0; i < v.length; i++) {
       v[i] = x[s + i];
     }

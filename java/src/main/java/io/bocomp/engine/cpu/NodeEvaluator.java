@@ -54,7 +54,7 @@ public final class NodeEvaluator {
       throw new UnsupportedOperatorException(node.label() + ": Dropout's mask output is not"
           + " supported");
     }
-    int[][] outShapes = ShapeInference.outputShapes(node, shapes, in, opset);
+    int[][] outShapes = ShapeInference.outputShapes(node, shapes, in);
     if (CpuKernels.isView(op)) {
       return new Tensor[] {in[0].reshape(outShapes[0])};
     }

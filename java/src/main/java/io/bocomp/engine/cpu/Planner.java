@@ -8,6 +8,8 @@ import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.model.op.OpSchema;
+import io.bocomp.model.op.OpTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -113,24 +115,14 @@ final class Planner {
     if (!set.add(p) || (!data && dataNeeded.contains(p))) {
       return;
     }
-    boolean shapeOnly = p.opType().equals("Shape");
+    OpSchema schema = OpTable.schema(p);
     for (int i = 0; i < p.inputs().size(); i++) {
       String in = p.input(i);
       if (in.isEmpty()) {
         continue;
       }
-      boolean needData = data ? !shapeOnly : valueShapesOutput(p, i);
+      boolean needData = data ? !schema.readsOnlyShape(i) : schema.valueDecidesShape(i);
       visit(in, needData, feeds, dataNeeded, shapeNeeded);
-    }
-  }
-
-  /** True if input i's data (not just its shape) determines the node's output shape. */
-  private static boolean valueShapesOutput(Node node, int i) {
-    switch (node.opType()) {
-      case "Reshape": case "Unsqueeze": case "Squeeze":
-        return i == 1;
-      default:
-        return false;
     }
   }
 
@@ -142,7 +134,7 @@ final class Planner {
       in[i] = node.input(i).isEmpty() ? null : shapes.get(node.input(i));
       consts[i] = node.input(i).isEmpty() ? null : known.get(node.input(i));
     }
-    int[][] out = ShapeInference.outputShapes(node, in, consts, opset);
+    int[][] out = ShapeInference.outputShapes(node, in, consts);
     for (int o = 0; o < node.outputs().size(); o++) {
       String name = node.output(o);
       if (name.isEmpty()) {
@@ -350,7 +342,7 @@ final class Planner {
 
     private Activation activationOf(Node node) {
       try {
-        return Activation.of(node, inputsOf(node, known), opset);
+        return Activation.of(node, inputsOf(node, known));
       } catch (UnsupportedOperatorException e) {
         return null;
       }

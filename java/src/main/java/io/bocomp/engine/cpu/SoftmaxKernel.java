@@ -1,13 +1,11 @@
 package io.bocomp.engine.cpu;
 
-import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.op.SoftmaxAxis;
 import java.nio.FloatBuffer;
 
 /**
- * Softmax, with ONNX's two semantics: before opset 13 the input is coerced to 2-D at {@code axis}
- * (default 1) and each row of {@code prod(dims[axis:])} elements is normalized; from opset 13 the
- * normalization runs along the single axis {@code axis} (default -1). Both reduce to
- * {@code outer x len x inner} blocks; exponentials are of {@code x - max} in double precision.
+ * Softmax along one axis ({@link SoftmaxAxis}; older opsets' 2-D coercion is rewritten into this
+ * form at import, {@link io.bocomp.model.op.OpsetForms}), as {@code outer x len x inner} blocks; exponentials are of {@code x - max} in double precision.
  * With {@code inner > 1} a whole block is staged and the reductions run across it in
  * vectorizable row-wise passes.
  */
@@ -28,23 +26,16 @@ final class SoftmaxKernel implements Kernel {
     if (r == 0) {
       return new SoftmaxKernel(1, 1, 1);
     }
-    boolean legacy = spec.opset < 13;
-    long axisAttr = spec.node.intAttr("axis", legacy ? 1 : -1);
-    long a = axisAttr < 0 ? axisAttr + r : axisAttr;
-    if (a < 0 || a >= r) {
-      throw new ModelFormatException(spec.node.label() + ": axis " + axisAttr
-          + " is out of range for rank " + r);
-    }
+    int a = SoftmaxAxis.of(spec.node, r);
     int outer = 1;
     for (int i = 0; i < a; i++) {
       outer *= x[i];
     }
     int rest = 1;
-    for (int i = (int) a + 1; i < r; i++) {
+    for (int i = a + 1; i < r; i++) {
       rest *= x[i];
     }
-    return legacy ? new SoftmaxKernel(outer, x[(int) a] * rest, 1)
-        : new SoftmaxKernel(outer, x[(int) a], rest);
+    return new SoftmaxKernel(outer, x[a], rest);
   }
 
   @Override

@@ -74,7 +74,7 @@ public final class TrainableConv {
     int[] y = {x[0], w[0], g.outSize(0), g.outSize(1)};
     Tensor[] consts = {null, Tensor.zeros(w), bias ? Tensor.zeros(w[0]) : null};
     int[][] ins = bias ? new int[][] {x, w, {w[0]}} : new int[][] {x, w};
-    Activation act = relu ? Activation.of(Node.builder("Relu").build(), new Tensor[0], opset)
+    Activation act = relu ? Activation.of(Node.builder("Relu").build(), new Tensor[0])
         : null;
     KernelSpec spec = new KernelSpec(conv, opset, ins, consts, new int[][] {y}, act, false);
     return new TrainableConv(spec, false, bias, w, (int) conv.intAttr("group", 1));

@@ -14,7 +14,7 @@ final class UnaryKernel implements Kernel {
   }
 
   static Kernel create(KernelSpec spec) {
-    return new UnaryKernel(Activation.of(spec.node, spec.consts, spec.opset),
+    return new UnaryKernel(Activation.of(spec.node, spec.consts),
         Tensor.checkedSize(spec.out(0)));
   }
 

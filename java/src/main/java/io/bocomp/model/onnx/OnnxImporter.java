@@ -5,11 +5,11 @@ import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
-import io.bocomp.model.SupportedOps;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.TopologicalOrder;
 import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.model.op.OpTable;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ import java.util.Set;
  *       name; otherwise it is named {@code <op_type>_<i>}, where {@code i} is its 0-based position
  *       in the file's node list (e.g. {@code Conv_3}); if that name is taken by another node of the
  *       file, {@code _1}, {@code _2}, ... is appended until it is free.
- *   <li>Checks every node is in the default domain and in {@link SupportedOps} ({@link
+ *   <li>Checks every node is in the default domain and in the op table ({@link OpTable}; {@link
  *       UnsupportedOperatorException} naming the node, op and supported ops), before any weight
  *       is read.
  *   <li>Decodes initializers (see {@code TensorCodec}; external data is read relative to the model
@@ -289,14 +289,14 @@ public final class OnnxImporter {
       throw new ModelFormatException("node '" + name + "' has no op_type");
     }
     String domain = p.getDomain();
-    if (!SupportedOps.DEFAULT_DOMAINS.contains(domain)) {
+    if (!OpTable.isDefaultDomain(domain)) {
       throw new UnsupportedOperatorException("node '" + name + "' uses op " + p.getOpType()
           + " of domain '" + domain + "'; bocomp supports only default-domain (ai.onnx) ops: "
-          + SupportedOps.listing());
+          + OpTable.listing());
     }
-    if (!SupportedOps.OPS.contains(p.getOpType())) {
+    if (!OpTable.names().contains(p.getOpType())) {
       throw new UnsupportedOperatorException("node '" + name + "' uses unsupported op "
-          + p.getOpType() + "; bocomp supports: " + SupportedOps.listing());
+          + p.getOpType() + "; bocomp supports: " + OpTable.listing());
     }
   }
 

@@ -17,12 +17,12 @@ import java.util.List;
  * graphs use for constants are widened: INT32, INT16, INT8, UINT16, UINT8, UINT32, UINT64 and BOOL
  * become INT64 (UINT64 values above 2^63-1 wrap); DOUBLE, FLOAT16 and BFLOAT16 become FLOAT32. Any
  * other type (STRING, complex, 8/4-bit floats and ints) is a {@link ModelFormatException} naming the
- * tensor.
+ * tensor. The declared type is kept ({@link Tensor#elemType()}).
  *
  * <p>The element count implied by {@code dims} is checked against the stored data length before
  * anything is allocated, so a corrupted {@code dims} cannot make the importer allocate more than the
  * file holds. Encoding always writes {@code raw_data} (little-endian), the compact form exporters
- * use.
+ * use, in the tensor's declared type (float16 and bfloat16 rounded to nearest even).
  */
 final class TensorCodec {
   private TensorCodec() {}
@@ -87,10 +87,9 @@ final class TensorCodec {
             + java.util.Arrays.toString(shape) + " needs " + n);
       }
     }
-    if (raw != null) {
-      return fromRaw(raw.order(ByteOrder.LITTLE_ENDIAN), type, shape, n);
-    }
-    return fromTyped(p, type, shape, n);
+    Tensor t = raw != null ? fromRaw(raw.order(ByteOrder.LITTLE_ENDIAN), type, shape, n)
+        : fromTyped(p, type, shape, n);
+    return t.withElemType(type);
   }
 
   /** The message for a tensor: name, type, dims and little-endian raw_data. */
@@ -100,16 +99,90 @@ final class TensorCodec {
     for (int d : t.shape()) {
       into.addDims(d);
     }
-    ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(t.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+    int type = t.elemType();
+    ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(t.size(), elementBytes(type)))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    into.setDataType(type);
+    int n = t.size();
     if (t.isFloat()) {
-      into.setDataType(FLOAT);
-      bytes.asFloatBuffer().put(t.data());
+      FloatBuffer f = t.data();
+      switch (type) {
+        case DOUBLE:
+          for (int i = 0; i < n; i++) {
+            bytes.putDouble(f.get(i));
+          }
+          break;
+        case FLOAT16:
+          for (int i = 0; i < n; i++) {
+            bytes.putShort(floatToHalf(f.get(i)));
+          }
+          break;
+        case BFLOAT16:
+          for (int i = 0; i < n; i++) {
+            bytes.putShort(floatToBfloat16(f.get(i)));
+          }
+          break;
+        default:
+          bytes.asFloatBuffer().put(f);
+      }
     } else {
-      into.setDataType(INT64);
-      bytes.asLongBuffer().put(t.toLongArray());
+      long[] v = t.toLongArray();
+      for (long x : v) {
+        switch (elementBytes(type)) {
+          case 1: bytes.put((byte) x); break;
+          case 2: bytes.putShort((short) x); break;
+          case 4: bytes.putInt((int) x); break;
+          default: bytes.putLong(x); break;
+        }
+      }
     }
     // the array is private to this call and never written again: wrap it instead of copying
     return into.setRawData(UnsafeByteOperations.unsafeWrap(bytes.array()));
+  }
+
+  /** IEEE half precision, round to nearest even (overflow to infinity, NaN kept). */
+  static short floatToHalf(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    int sign = (bits >>> 16) & 0x8000;
+    int exp = (bits >>> 23) & 0xff;
+    int mant = bits & 0x7fffff;
+    if (exp == 0xff) {
+      return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
+    }
+    int e = exp - 127 + 15;
+    if (e >= 0x1f) {
+      return (short) (sign | 0x7c00);
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign;
+      }
+      mant |= 0x800000;
+      int shift = 14 - e;
+      int half = mant >> shift;
+      int rem = mant & ((1 << shift) - 1);
+      int mid = 1 << (shift - 1);
+      if (rem > mid || (rem == mid && (half & 1) != 0)) {
+        half++;
+      }
+      return (short) (sign | half);
+    }
+    int half = (e << 10) | (mant >> 13);
+    int rem = mant & 0x1fff;
+    if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
+      half++;
+    }
+    return (short) (sign | half);
+  }
+
+  /** bfloat16, round to nearest even (NaN kept). */
+  static short floatToBfloat16(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+    return (short) (rounded >>> 16);
   }
 
   /** Shape from dims, each in 0..2^31-1, the product at most 2^31-1. */

@@ -19,7 +19,7 @@ class ConvAlgorithmTest {
         .attr("group", group).attr("strides", stride, stride).attr("pads", pad, pad, pad, pad)
         .build();
     int[][] in = {x, w};
-    int[][] out = ShapeInference.outputShapes(node, in, null, 13);
+    int[][] out = ShapeInference.outputShapes(node, in, null);
     Tensor[] consts = {null, Tensor.zeros(w)};
     return CpuKernels.create(new KernelSpec(node, 13, in, consts, out), 2).toString();
   }

@@ -74,7 +74,7 @@ class VectorSupportTest {
     Node node = Node.builder("Conv").name("c").inputs("x", "w", "b").outputs("y")
         .attr("strides", 2L, 2L).attr("pads", 1L, 1L, 1L, 1L).build();
     int[][] in = {{3, 20, 13, 11}, {24, 20, 3, 3}, {24}};
-    int[][] out = ShapeInference.outputShapes(node, in, null, 13);
+    int[][] out = ShapeInference.outputShapes(node, in, null);
     Tensor[] consts = {null, Tensor.zeros(in[1]), Tensor.zeros(in[2])};
     return CpuKernels.create(new KernelSpec(node, 13, in, consts, out), 2).toString();
   }

@@ -1,13 +1,16 @@
-package io.bocomp.model;
+package io.bocomp.model.op;
 
-import io.bocomp.model.ShapeInference.Inputs;
+import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.Node;
+import io.bocomp.model.ShapeInference;
+import io.bocomp.model.Tensor;
 import java.util.Arrays;
 
 /**
- * Shape rules of the data-layout ops: Flatten, Reshape, Transpose, Concat, Shape, Gather,
- * Unsqueeze, Squeeze (package-private part of {@link ShapeInference}).
+ * Shape rules of the data-layout ops (canonical forms, {@link OpsetForms}): Flatten, Reshape, Transpose, Concat, Shape, Gather,
+ * Unsqueeze, Squeeze (used by {@link LayoutOps}).
  */
-final class LayoutShapes {
+public final class LayoutShapes {
   private LayoutShapes() {}
 
   static int[] flatten(Node node, int[] x) {
@@ -24,14 +27,7 @@ final class LayoutShapes {
   }
 
   /** The target-shape values of a Reshape, or null when not known statically. */
-  static long[] reshapeTarget(Node node, Inputs in, long opset) {
-    if (opset < 5 || (node.input(1).isEmpty() && node.hasAttribute("shape"))) {
-      long[] s = node.intsAttr("shape", null);
-      if (s == null) {
-        throw new ModelFormatException(node.label() + " has no shape attribute");
-      }
-      return s;
-    }
+  static long[] reshapeTarget(Node node, OpInputs in) {
     Tensor t = in.constant(1);
     if (t == null) {
       return null;
@@ -43,9 +39,9 @@ final class LayoutShapes {
     return t.toLongArray();
   }
 
-  static int[] reshape(Node node, Inputs in, long opset) {
+  static int[] reshape(Node node, OpInputs in) {
     int[] x = in.shape(0);
-    long[] target = reshapeTarget(node, in, opset);
+    long[] target = reshapeTarget(node, in);
     if (target == null) {
       int[] s = in.shape(1);
       if (s != null && s.length == 1 && s[0] >= 0) {
@@ -140,7 +136,7 @@ final class LayoutShapes {
   }
 
   /** Transpose's perm attribute (default: reversed axes), validated. */
-  static int[] permutation(Node node, int rank) {
+  public static int[] permutation(Node node, int rank) {
     long[] p = node.intsAttr("perm", null);
     int[] perm = new int[rank];
     if (p == null) {
@@ -166,7 +162,7 @@ final class LayoutShapes {
     return perm;
   }
 
-  static int[] concat(Node node, Inputs in) {
+  static int[] concat(Node node, OpInputs in) {
     if (!node.hasAttribute("axis")) {
       throw new ModelFormatException(node.label() + " has no axis attribute");
     }
@@ -214,7 +210,7 @@ final class LayoutShapes {
   }
 
   /** Shape's [start, end) range of axes (attributes from opset 15; defaults give all axes). */
-  static int[] shapeRange(Node node, int rank) {
+  public static int[] shapeRange(Node node, int rank) {
     long start = node.intAttr("start", 0);
     long end = node.intAttr("end", rank);
     start = Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
@@ -245,22 +241,16 @@ final class LayoutShapes {
     return out;
   }
 
-  /** The axes of an Unsqueeze/Squeeze (attribute before opset 13, input after), or null. */
-  static long[] axes(Node node, Inputs in, long opset) {
-    if (opset < 13 || (node.input(1).isEmpty() && node.hasAttribute("axes"))) {
-      return node.intsAttr("axes", null);
-    }
-    if (node.input(1).isEmpty()) {
-      return null;
-    }
+  /** The axes of an Unsqueeze/Squeeze (input 1), or null when absent or not known statically. */
+  static long[] axes(Node node, OpInputs in) {
     Tensor t = in.constant(1);
     return t == null ? null : t.toLongArray();
   }
 
-  static int[] unsqueeze(Node node, Inputs in, long opset) {
+  static int[] unsqueeze(Node node, OpInputs in) {
     int[] x = in.shape(0);
-    long[] axes = axes(node, in, opset);
-    if (axes == null && (opset < 13 || node.input(1).isEmpty())) {
+    long[] axes = axes(node, in);
+    if (axes == null && !in.present(1)) {
       throw new ModelFormatException(node.label() + " has no axes");
     }
     if (x == null || axes == null) {
@@ -283,15 +273,15 @@ final class LayoutShapes {
     return out;
   }
 
-  static int[] squeeze(Node node, Inputs in, long opset) {
+  static int[] squeeze(Node node, OpInputs in) {
     int[] x = in.shape(0);
     if (x == null) {
       return null;
     }
-    long[] axes = axes(node, in, opset);
+    long[] axes = axes(node, in);
     boolean[] drop = new boolean[x.length];
     if (axes == null) {
-      if (opset >= 13 && !node.input(1).isEmpty()) {
+      if (in.present(1)) {
         return null; // axes computed at run time
       }
       for (int i = 0; i < x.length; i++) {

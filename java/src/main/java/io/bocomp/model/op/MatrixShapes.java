@@ -1,8 +1,11 @@
-package io.bocomp.model;
+package io.bocomp.model.op;
 
+import io.bocomp.model.Broadcast;
+import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.Node;
 import java.util.Arrays;
 
-/** Shape rules of Gemm and MatMul (package-private part of {@link ShapeInference}). */
+/** Shape rules of Gemm and MatMul (used by {@link NnOps}). */
 final class MatrixShapes {
   private MatrixShapes() {}
 

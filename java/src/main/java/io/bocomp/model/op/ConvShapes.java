@@ -1,8 +1,12 @@
-package io.bocomp.model;
+package io.bocomp.model.op;
 
+import io.bocomp.model.ConvGeometry;
+import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.Node;
+import io.bocomp.model.ShapeInference;
 import java.util.Arrays;
 
-/** Shape rules of Conv, ConvTranspose and the pooling ops (package-private part of {@link ShapeInference}). */
+/** Shape rules of Conv, ConvTranspose and the pooling ops (used by {@link NnOps}). */
 final class ConvShapes {
   private ConvShapes() {}
 
