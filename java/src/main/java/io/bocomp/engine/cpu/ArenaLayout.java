@@ -104,10 +104,12 @@ final class ArenaLayout {
       int share = stepShare.get(s);
       int[] outs = stepOuts.get(s);
       for (int v : outs) {
-        groupDef[v] = Math.min(groupDef[v], s);
-        groupLast[v] = Math.max(groupLast[v], s);
+        if (v >= 0) {
+          groupDef[v] = Math.min(groupDef[v], s);
+          groupLast[v] = Math.max(groupLast[v], s);
+        }
       }
-      if (share < 0 || outs.length == 0) {
+      if (share < 0 || outs.length == 0 || outs[0] < 0) {
         continue;
       }
       int in = stepIns.get(s)[share];

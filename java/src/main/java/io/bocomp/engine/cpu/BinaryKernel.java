@@ -18,7 +18,9 @@ import java.util.Arrays;
  */
 final class BinaryKernel implements Kernel {
   enum Op {
-    ADD, SUB, MUL, DIV, PRELU
+    ADD, SUB, MUL, DIV, PRELU,
+    /** Division of float-coded integers, truncated toward zero (ONNX Div on integer types). */
+    INT_DIV
   }
 
   private final Op op;
@@ -106,7 +108,11 @@ final class BinaryKernel implements Kernel {
   }
 
   static Kernel create(KernelSpec spec) {
-    return new BinaryKernel(op(spec.node), spec.in(0), spec.in(1), spec.out(0));
+    Op op = op(spec.node);
+    if (op == Op.DIV && spec.integerOutput(0)) {
+      op = Op.INT_DIV;
+    }
+    return new BinaryKernel(op, spec.in(0), spec.in(1), spec.out(0));
   }
 
   @Override
@@ -189,6 +195,13 @@ final class BinaryKernel implements Kernel {
         for (int i = 0; i < len; i++) {
           float v = a[i];
           a[i] = v < 0f ? v * b[i] : v;
+        }
+        break;
+      case INT_DIV:
+        // exact: both operands are integers of at most 2^24, whose double quotient is never
+        // rounded across an integer
+        for (int i = 0; i < len; i++) {
+          a[i] = (float) (long) ((double) a[i] / b[i]);
         }
         break;
       default:

@@ -1,5 +1,6 @@
 package io.bocomp.engine.cpu;
 
+import io.bocomp.model.ElemType;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
@@ -44,13 +45,16 @@ final class ExecutionPlan {
     /** A computed value id (copied out after the run), or -1. */
     final int value;
     final int[] shape;
+    /** The computed value's ONNX element type: integer and bool values come back as int64. */
+    final int elemType;
 
-    Output(String name, String feed, Tensor known, int value, int[] shape) {
+    Output(String name, String feed, Tensor known, int value, int[] shape, int elemType) {
       this.name = name;
       this.feed = feed;
       this.known = known;
       this.value = value;
       this.shape = shape;
+      this.elemType = elemType;
     }
   }
 
@@ -109,7 +113,7 @@ final class ExecutionPlan {
           s.inBufs[i] = s.in[i] < 0 ? null : buffers[s.in[i]];
         }
         for (int i = 0; i < s.out.length; i++) {
-          s.outBufs[i] = buffers[s.out[i]];
+          s.outBufs[i] = s.out[i] < 0 ? null : buffers[s.out[i]];
         }
         s.kernel.run(s.inBufs, s.outBufs, pool);
       }
@@ -126,6 +130,8 @@ final class ExecutionPlan {
         t = feeds.get(o.feed);
       } else if (o.known != null) {
         t = o.known.copy();
+      } else if (ElemType.isInteger(o.elemType)) {
+        t = integers(o.shape, buffers[o.value], valueSize[o.value], o.elemType);
       } else if (copyOut) {
         t = Tensor.zeros(o.shape);
         t.data().put(0, buffers[o.value], 0, valueSize[o.value]);
@@ -135,6 +141,15 @@ final class ExecutionPlan {
       result.put(o.name, t);
     }
     return result;
+  }
+
+  /** An int64 tensor of the float-coded integers in {@code b}. */
+  private static Tensor integers(int[] shape, FloatBuffer b, int n, int elemType) {
+    long[] v = new long[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (long) b.get(i);
+    }
+    return Tensor.ofLongs(shape, v).withElemType(elemType);
   }
 
   private void bind(Map<String, Tensor> feeds, FloatBuffer arena, int generation) {

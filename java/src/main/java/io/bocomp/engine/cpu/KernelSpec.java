@@ -1,5 +1,6 @@
 package io.bocomp.engine.cpu;
 
+import io.bocomp.model.ElemType;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
@@ -24,9 +25,17 @@ final class KernelSpec {
    * node's own, of the output's shape, added before the activation.
    */
   final boolean residual;
+  /**
+   * ONNX element type of each input and output ({@link io.bocomp.model.ElemType}; 0 for an absent
+   * one). Run-time buffers are float32 whatever the type: integer and bool values are held as the
+   * floats of their values (exact up to 2^24), so a kernel whose result depends on the type
+   * (integer division, Cast) reads it here.
+   */
+  final int[] inTypes;
+  final int[] outTypes;
 
   KernelSpec(Node node, long opset, int[][] inShapes, Tensor[] consts, int[][] outShapes,
-      Activation activation, boolean residual) {
+      Activation activation, boolean residual, int[] inTypes, int[] outTypes) {
     this.node = node;
     this.opset = opset;
     this.inShapes = inShapes;
@@ -34,10 +43,32 @@ final class KernelSpec {
     this.outShapes = outShapes;
     this.activation = activation;
     this.residual = residual;
+    this.inTypes = inTypes != null ? inTypes : defaultTypes(inShapes.length, consts);
+    this.outTypes = outTypes != null ? outTypes : defaultTypes(outShapes.length, null);
+  }
+
+  KernelSpec(Node node, long opset, int[][] inShapes, Tensor[] consts, int[][] outShapes,
+      Activation activation, boolean residual) {
+    this(node, opset, inShapes, consts, outShapes, activation, residual, null, null);
   }
 
   KernelSpec(Node node, long opset, int[][] inShapes, Tensor[] consts, int[][] outShapes) {
     this(node, opset, inShapes, consts, outShapes, null, false);
+  }
+
+  /** Float for every slot, except constants, which have their own type. */
+  private static int[] defaultTypes(int n, Tensor[] consts) {
+    int[] t = new int[n];
+    for (int i = 0; i < n; i++) {
+      Tensor c = consts != null && i < consts.length ? consts[i] : null;
+      t[i] = c != null ? c.elemType() : ElemType.FLOAT;
+    }
+    return t;
+  }
+
+  /** True if output i holds integer or bool values (float-coded at run time). */
+  boolean integerOutput(int i) {
+    return i < outTypes.length && ElemType.isInteger(outTypes[i]);
   }
 
   int[] in(int i) {

@@ -1,16 +1,21 @@
 package io.bocomp.engine.cpu;
 
+import io.bocomp.model.ElemType;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.model.op.OpSchema;
+import io.bocomp.model.op.OpTable;
 import java.nio.FloatBuffer;
 
 /**
  * Evaluates one node on concrete tensors, allocating its outputs: float ops through the CPU
- * kernels, int64 shape arithmetic (Shape, Gather, Concat, Transpose, the views, Add/Sub/Mul/Div)
- * directly. Constant folding uses it at import and compile time, and the executor uses it at plan
+ * kernels; int64 shape arithmetic exactly where an int64 form exists (Shape, Gather, Concat,
+ * Transpose, the views, Add/Sub/Mul/Div), otherwise through the same kernels on float-coded
+ * values when every integer fits in float32 exactly (|v| <= 2^24); outputs carry the ONNX
+ * element type of the op's type rule (integer types as int64 data). Constant folding uses it at import and compile time, and the executor uses it at plan
  * time for values that depend only on shapes. Not for hot paths: every call allocates.
  */
 public final class NodeEvaluator {
@@ -39,9 +44,11 @@ public final class NodeEvaluator {
     int n = node.inputs().size();
     Tensor[] in = new Tensor[n];
     int[][] shapes = new int[n][];
+    int[] inTypes = new int[n];
     for (int i = 0; i < n && i < inputs.length; i++) {
       in[i] = node.input(i).isEmpty() ? null : inputs[i];
       shapes[i] = in[i] == null ? null : in[i].shape();
+      inTypes[i] = in[i] == null ? 0 : in[i].elemType();
     }
     if (op.equals("Constant")) {
       return new Tensor[] {ShapeInference.constantValue(node)};
@@ -55,39 +62,96 @@ public final class NodeEvaluator {
           + " supported");
     }
     int[][] outShapes = ShapeInference.outputShapes(node, shapes, in);
+    OpSchema schema = OpTable.schema(node);
+    int[] outTypes = new int[node.outputs().size()];
+    for (int o = 0; o < outTypes.length; o++) {
+      outTypes[o] = schema.outputType(node, inTypes, o);
+    }
     if (CpuKernels.isView(op)) {
-      return new Tensor[] {in[0].reshape(outShapes[0])};
+      return new Tensor[] {in[0].reshape(outShapes[0]).withElemType(outTypes[0])};
     }
-    if (!in[0].isFloat() || (op.equals("Concat") && anyInt(in))
-        || (BinaryKernel.isArithmetic(op) && anyInt(in))) {
-      return new Tensor[] {evaluateInt64(node, in, outShapes[0])};
+    boolean anyInt = false;
+    for (int i = 0; i < n; i++) {
+      anyInt |= in[i] != null && !in[i].isFloat() && !schema.valueDecidesShape(i);
     }
-    Kernel kernel = CpuKernels.create(new KernelSpec(node, opset, shapes, in, outShapes),
-        pool.threads());
+    if (anyInt && hasExactInt64Form(node, in)) {
+      return new Tensor[] {evaluateInt64(node, in, outShapes[0]).withElemType(outTypes[0])};
+    }
+    if (anyInt) {
+      // float-coded: integers are exact in float32 up to 2^24
+      for (int i = 0; i < n; i++) {
+        if (in[i] != null && !in[i].isFloat() && !schema.valueDecidesShape(i)) {
+          requireFloatExact(node, in[i]);
+          in[i] = Planner.floatCopy(in[i]);
+        }
+      }
+    }
+    Kernel kernel = CpuKernels.create(new KernelSpec(node, opset, shapes, in, outShapes, null,
+        false, inTypes, outTypes), pool.threads());
     FloatBuffer[] inBufs = new FloatBuffer[n];
     for (int i = 0; i < n; i++) {
       inBufs[i] = in[i] != null && in[i].isFloat() ? in[i].data() : null;
     }
-    // Kernels write output 0 only (secondary outputs such as MaxPool indices are unsupported).
-    Tensor[] out = {Tensor.zeros(outShapes[0])};
-    FloatBuffer[] outBufs = {out[0].data()};
+    int written = Math.min(outShapes.length, Math.max(1, kernel.outputs()));
+    Tensor[] out = new Tensor[written];
+    FloatBuffer[] outBufs = new FloatBuffer[written];
+    for (int o = 0; o < written; o++) {
+      if (o == 0 || !node.output(o).isEmpty()) {
+        out[o] = Tensor.zeros(outShapes[o]);
+        outBufs[o] = out[o].data();
+      }
+    }
     kernel.run(inBufs, outBufs, pool);
+    for (int o = 0; o < written; o++) {
+      if (out[o] != null) {
+        out[o] = ElemType.isInteger(outTypes[o]) ? toLongs(out[o]).withElemType(outTypes[o])
+            : out[o].withElemType(outTypes[o]);
+      }
+    }
     return out;
+  }
+
+  /** True for the ops with an exact int64 form ({@link #evaluateInt64}) on these inputs. */
+  private static boolean hasExactInt64Form(Node node, Tensor[] in) {
+    switch (node.opType()) {
+      case "Gather":
+      case "Transpose":
+        return !in[0].isFloat();
+      case "Concat":
+      case "Add": case "Sub": case "Mul": case "Div":
+        for (Tensor t : in) {
+          if (t != null && t.isFloat()) {
+            return false;
+          }
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static void requireFloatExact(Node node, Tensor t) {
+    for (long v : t.toLongArray()) {
+      if (v > (1L << 24) || v < -(1L << 24)) {
+        throw new UnsupportedOperatorException(node.label() + ": " + node.opType() + " on"
+            + " integer values beyond 2^24 (here " + v + ") is not supported");
+      }
+    }
+  }
+
+  private static Tensor toLongs(Tensor t) {
+    long[] v = new long[t.size()];
+    FloatBuffer b = t.data();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (long) b.get(i);
+    }
+    return Tensor.ofLongs(t.shape(), v);
   }
 
   private static void requireInputs(Node node, Tensor[] in) {
     if (in.length == 0 || in[0] == null) {
       throw new ModelFormatException(node.label() + " has no data input");
     }
-  }
-
-  private static boolean anyInt(Tensor[] in) {
-    for (Tensor t : in) {
-      if (t != null && !t.isFloat()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Tensor evaluateInt64(Node node, Tensor[] in, int[] outShape) {

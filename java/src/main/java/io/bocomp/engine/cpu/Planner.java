@@ -1,6 +1,7 @@
 package io.bocomp.engine.cpu;
 
 import io.bocomp.engine.FeedException;
+import io.bocomp.model.ElemType;
 import io.bocomp.model.Graph;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
@@ -57,13 +58,16 @@ final class Planner {
       visit(w, true, feeds, dataNeeded, shapeNeeded);
     }
     Map<String, int[]> shapes = new HashMap<>();
+    Map<String, Integer> types = new HashMap<>();
     Map<String, Tensor> known = new HashMap<>();
     for (Map.Entry<String, Tensor> e : constants.entrySet()) {
       shapes.put(e.getKey(), e.getValue().shape());
+      types.put(e.getKey(), e.getValue().elemType());
       known.put(e.getKey(), e.getValue());
     }
     for (Map.Entry<String, Tensor> e : feeds.entrySet()) {
       shapes.put(e.getKey(), e.getValue().shape());
+      types.put(e.getKey(), e.getValue().elemType());
       if (!e.getValue().isFloat()) {
         known.put(e.getKey(), e.getValue());
       }
@@ -75,6 +79,7 @@ final class Planner {
         continue;
       }
       inferShapes(node, shapes, known);
+      inferTypes(node, types);
       if (!data) {
         continue;
       }
@@ -89,11 +94,34 @@ final class Planner {
           }
         }
       } else {
-        checkRuntimeNode(node, known);
+        checkRuntimeNode(node);
         runtime.add(node);
       }
     }
-    return new StepBuilder(runtime, shapes, known, feeds, wanted).build();
+    return new StepBuilder(runtime, shapes, types, known, feeds, wanted).build();
+  }
+
+  private static void inferTypes(Node node, Map<String, Integer> types) {
+    int[] in = new int[node.inputs().size()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = node.input(i).isEmpty() ? 0 : types.getOrDefault(node.input(i), 0);
+    }
+    OpSchema schema = OpTable.schema(node);
+    for (int o = 0; o < node.outputs().size(); o++) {
+      if (!node.output(o).isEmpty()) {
+        types.put(node.output(o), schema.outputType(node, in, o));
+      }
+    }
+  }
+
+  /** The float-coded copy of an int64 tensor (its values as float32, keeping its ONNX type). */
+  static Tensor floatCopy(Tensor t) {
+    long[] v = t.toLongArray();
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = v[i];
+    }
+    return Tensor.of(t.shape(), f);
   }
 
   private static Tensor shapeValue(Node node, Map<String, int[]> shapes) {
@@ -166,16 +194,11 @@ final class Planner {
     return t;
   }
 
-  private void checkRuntimeNode(Node node, Map<String, Tensor> known) {
+  private void checkRuntimeNode(Node node) {
     if (node.opType().equals("Dropout") && node.outputs().size() > 1
         && !node.output(1).isEmpty() && !graph.consumers(node.output(1)).isEmpty()) {
       throw new UnsupportedOperatorException(node.label() + ": Dropout's mask output is not"
           + " supported");
-    }
-    if (!node.input(0).isEmpty() && known.containsKey(node.input(0))
-        && !known.get(node.input(0)).isFloat()) {
-      throw new UnsupportedOperatorException(node.label() + ": int64 data computed at run time"
-          + " is not supported");
     }
   }
 
@@ -183,7 +206,10 @@ final class Planner {
   private final class StepBuilder {
     private final List<Node> runtime;
     private final Map<String, int[]> shapes;
+    private final Map<String, Integer> types;
     private final Map<String, Tensor> known;
+    /** Float-coded copies of int64 constants that run-time kernels read as data. */
+    private final Map<String, Tensor> floatCoded = new HashMap<>();
     private final Map<String, Tensor> feeds;
     private final List<String> wanted;
     private final Map<String, Integer> ids = new HashMap<>();
@@ -191,10 +217,11 @@ final class Planner {
     private final Map<String, Integer> uses = new HashMap<>();
     private final Map<String, Node> reader = new HashMap<>();
 
-    StepBuilder(List<Node> runtime, Map<String, int[]> shapes, Map<String, Tensor> known,
-        Map<String, Tensor> feeds, List<String> wanted) {
+    StepBuilder(List<Node> runtime, Map<String, int[]> shapes, Map<String, Integer> types,
+        Map<String, Tensor> known, Map<String, Tensor> feeds, List<String> wanted) {
       this.runtime = runtime;
       this.shapes = shapes;
+      this.types = types;
       this.known = known;
       this.feeds = feeds;
       this.wanted = wanted;
@@ -240,18 +267,19 @@ final class Planner {
           } else {
             ExecutionPlan.Step s = kernelStep(node);
             steps.add(s);
-            shares.add(new int[] {s.kernel.inPlaceInput(), 0});
+            shares.add(new int[] {s.out.length == 1 ? s.kernel.inPlaceInput() : -1, 0});
           }
         }
       }
       List<ExecutionPlan.Output> outputs = new ArrayList<>();
       for (String w : wanted) {
         if (feeds.containsKey(w)) {
-          outputs.add(new ExecutionPlan.Output(w, w, null, -1, null));
+          outputs.add(new ExecutionPlan.Output(w, w, null, -1, null, 0));
         } else if (known.containsKey(w)) {
-          outputs.add(new ExecutionPlan.Output(w, null, known.get(w), -1, null));
+          outputs.add(new ExecutionPlan.Output(w, null, known.get(w), -1, null, 0));
         } else {
-          outputs.add(new ExecutionPlan.Output(w, null, null, id(w), shapes.get(w)));
+          outputs.add(new ExecutionPlan.Output(w, null, null, id(w), shapes.get(w),
+              types.getOrDefault(w, ElemType.FLOAT)));
         }
       }
       int n = names.size();
@@ -269,7 +297,7 @@ final class Planner {
           feedName[v] = name;
         } else if (known.containsKey(name)) {
           external[v] = true;
-          constant[v] = known.get(name);
+          constant[v] = floatCoded.getOrDefault(name, known.get(name));
         }
         keep[v] = wantedSet.contains(name);
       }
@@ -293,14 +321,22 @@ final class Planner {
       return v;
     }
 
-    /** Id of a float buffer input; -1 for absent or int64 (plan-time) inputs. */
-    private int bufferId(String name) {
+    /**
+     * Id of the buffer of input i of a node: -1 for an absent input or an int64 constant whose
+     * value decides the output shape (kernels read it from the spec); an int64 constant read as
+     * data gets a float-coded copy.
+     */
+    private int bufferId(Node node, int i) {
+      String name = node.input(i);
       if (name.isEmpty()) {
         return -1;
       }
       Tensor k = known.get(name);
       if (k != null && !k.isFloat()) {
-        return -1;
+        if (OpTable.schema(node).valueDecidesShape(i)) {
+          return -1;
+        }
+        floatCoded.computeIfAbsent(name, x -> floatCopy(k));
       }
       return id(name);
     }
@@ -352,18 +388,24 @@ final class Planner {
       int n = node.inputs().size();
       int[] in = new int[n];
       for (int i = 0; i < n; i++) {
-        in[i] = bufferId(node.input(i));
-      }
-      for (int i = 1; i < node.outputs().size(); i++) {
-        String extra = node.output(i);
-        if (!extra.isEmpty() && (uses.containsKey(extra) || !graph.consumers(extra).isEmpty())) {
-          throw new UnsupportedOperatorException(node.label() + ": output " + i + " ('" + extra
-              + "') is not supported");
-        }
+        in[i] = bufferId(node, i);
       }
       KernelSpec spec = spec(node, n, null, null);
-      return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(node.output(0))},
-          new Node[] {node});
+      Kernel kernel = kernel(spec);
+      int[] out = new int[Math.min(node.outputs().size(), Math.max(1, kernel.outputs()))];
+      for (int i = 0; i < node.outputs().size(); i++) {
+        String o = node.output(i);
+        boolean read = !o.isEmpty() && (uses.containsKey(o) || !graph.consumers(o).isEmpty());
+        if (i >= out.length) {
+          if (read) {
+            throw new UnsupportedOperatorException(node.label() + ": output " + i + " ('" + o
+                + "') is not supported");
+          }
+        } else {
+          out[i] = i == 0 || read ? id(o) : -1;
+        }
+      }
+      return new ExecutionPlan.Step(kernel, in, out, new Node[] {node});
     }
 
     private ExecutionPlan.Step fusedStep(Node[] chain) {
@@ -382,7 +424,7 @@ final class Planner {
       int n = host.inputs().size();
       int[] in = new int[residual == null ? n : n + 1];
       for (int i = 0; i < n; i++) {
-        in[i] = bufferId(host.input(i));
+        in[i] = bufferId(host, i);
       }
       if (residual != null) {
         in[n] = id(residual);
@@ -410,10 +452,21 @@ final class Planner {
         inShapes[n] = shapes.get(residual);
       }
       int[][] outShapes = new int[node.outputs().size()][];
+      int[] outTypes = new int[outShapes.length];
       for (int i = 0; i < outShapes.length; i++) {
         outShapes[i] = node.output(i).isEmpty() ? null : shapes.get(node.output(i));
+        outTypes[i] = node.output(i).isEmpty() ? 0
+            : types.getOrDefault(node.output(i), ElemType.FLOAT);
       }
-      return new KernelSpec(node, opset, inShapes, consts, outShapes, act, residual != null);
+      int[] inTypes = new int[count];
+      for (int i = 0; i < n; i++) {
+        inTypes[i] = node.input(i).isEmpty() ? 0 : types.getOrDefault(node.input(i), 0);
+      }
+      if (residual != null) {
+        inTypes[n] = types.getOrDefault(residual, ElemType.FLOAT);
+      }
+      return new KernelSpec(node, opset, inShapes, consts, outShapes, act, residual != null,
+          inTypes, outTypes);
     }
   }
 }
