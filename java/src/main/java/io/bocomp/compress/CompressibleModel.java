@@ -283,6 +283,11 @@ public final class CompressibleModel {
       inW = in[3];
       outH = out[2];
       outW = out[3];
+      if (inH < 0 || inW < 0 || outH < 0 || outW < 0) {
+        throw new ModelFormatException(n.label() + ": its input " + java.util.Arrays.toString(in)
+            + " has symbolic spatial dimensions; bocomp fixes them from sample inputs (give"
+            + " --images)");
+      }
       if (group == 1) {
         methods.add(kh * kw == 1 ? Method.SVD : Method.TUCKER2);
       }

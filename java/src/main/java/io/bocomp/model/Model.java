@@ -24,20 +24,23 @@ public final class Model {
   private final String producerName;
   private final Onnx.ModelProto origin;
   private final List<String> warnings;
+  /** The inputs and outputs as declared before {@link #specialize}, or null. */
+  private final Graph declared;
 
   public Model(Graph graph, long irVersion, Map<String, Long> opsets, String producerName,
       Onnx.ModelProto origin) {
-    this(graph, irVersion, opsets, producerName, origin, List.of());
+    this(graph, irVersion, opsets, producerName, origin, List.of(), null);
   }
 
   private Model(Graph graph, long irVersion, Map<String, Long> opsets, String producerName,
-      Onnx.ModelProto origin, List<String> warnings) {
+      Onnx.ModelProto origin, List<String> warnings, Graph declared) {
     this.graph = graph;
     this.irVersion = irVersion;
     this.opsets = Collections.unmodifiableMap(new LinkedHashMap<>(opsets));
     this.producerName = producerName == null ? "" : producerName;
     this.origin = origin;
     this.warnings = List.copyOf(warnings);
+    this.declared = declared;
   }
 
   /** A new model around a graph, with bocomp's default IR version and opset. */
@@ -49,14 +52,71 @@ public final class Model {
     return graph;
   }
 
-  /** The same envelope around another graph. */
+  /** The same envelope (and declared signature) around another graph. */
   public Model withGraph(Graph g) {
-    return new Model(g, irVersion, opsets, producerName, origin, warnings);
+    return new Model(g, irVersion, opsets, producerName, origin, warnings, declared);
   }
 
   /** The same model with these load-time warnings (replacing any it had). */
   public Model withWarnings(List<String> w) {
-    return new Model(graph, irVersion, opsets, producerName, origin, w);
+    return new Model(graph, irVersion, opsets, producerName, origin, w, declared);
+  }
+
+  /**
+   * The model with its first input's dimensions after the batch fixed to {@code sample} (the
+   * shape of one input sample) and every value's shape inferred again, so that layers whose
+   * spatial size depended on symbolic dimensions (a detector's {@code [N, 3, ?, ?]}) get concrete
+   * shapes for analysis and cost. Nothing is folded, so shape subgraphs still compute from the
+   * input at run time, and an export still declares the inputs and outputs as the file did
+   * ({@link #declaredInputs()}), without intermediate shapes: a compressed model keeps accepting
+   * every size the original accepted.
+   *
+   * @throws ModelFormatException when the sample's rank or a fixed dimension differs from the
+   *     model input's
+   */
+  public Model specialize(int[] sample) {
+    ValueInfo in = graph.inputs().get(0);
+    int[] s = in.shape();
+    if (s == null || s.length != sample.length + 1) {
+      throw new ModelFormatException("model input '" + in.name() + "' is "
+          + (s == null ? "of unknown rank" : java.util.Arrays.toString(s)) + " but one input sample"
+          + " is " + java.util.Arrays.toString(sample));
+    }
+    int[] fixed = s.clone();
+    boolean changed = false;
+    for (int i = 1; i < s.length; i++) {
+      if (s[i] >= 0 && s[i] != sample[i - 1]) {
+        throw new ModelFormatException("model input '" + in.name() + "' is "
+            + java.util.Arrays.toString(s) + " but one input sample is "
+            + java.util.Arrays.toString(sample) + " (dimension " + i + " differs)");
+      }
+      changed |= s[i] < 0;
+      fixed[i] = sample[i - 1];
+    }
+    if (!changed) {
+      return this;
+    }
+    Graph.Builder b = graph.toBuilder();
+    b.inputs().set(0, in.withShape(fixed));
+    b.valueInfos().clear();
+    Graph shaped = ShapeInference.infer(b.build(), opset());
+    return new Model(shaped, irVersion, opsets, producerName, origin, warnings,
+        declared != null ? declared : graph);
+  }
+
+  /** The inputs as the model file declares them (before {@link #specialize}). */
+  public List<ValueInfo> declaredInputs() {
+    return (declared != null ? declared : graph).inputs();
+  }
+
+  /** The outputs as the model file declares them (before {@link #specialize}). */
+  public List<ValueInfo> declaredOutputs() {
+    return (declared != null ? declared : graph).outputs();
+  }
+
+  /** True if {@link #specialize} fixed symbolic input dimensions. */
+  public boolean isSpecialized() {
+    return declared != null;
   }
 
   /**

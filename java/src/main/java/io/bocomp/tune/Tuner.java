@@ -104,15 +104,16 @@ public final class Tuner implements AutoCloseable {
   private Tuner(Inputs inputs, RunConfig config, Path outDir, boolean resume, String command,
       Backend backend, LatencySource.Factory latencies) {
     this.latencies = latencies;
-    this.inputs = inputs;
+    this.inputs = new Inputs(specialize(inputs.model(), inputs.data()), inputs.modelName(),
+        inputs.modelFile(), inputs.data(), inputs.dataName());
     this.config = config;
     this.outDir = outDir;
     this.resume = resume;
     this.command = command;
     this.backend = backend;
     this.previous = resume ? Journal.read(outDir.resolve(Journal.FILE)) : null;
-    this.original = CompressibleModel.of(inputs.model());
     checkInputShape(backend, inputs);
+    this.original = CompressibleModel.of(this.inputs.model());
     this.samples = SampleSet.draw(inputs.data(), config.samples, config.seed, SAMPLE_BATCH);
     this.fingerprint = Fingerprint.of(original.hash(), samples.sha256(), config, backend.name(),
         version());
@@ -332,7 +333,7 @@ public final class Tuner implements AutoCloseable {
               .writePartial(outcomes, seconds(start) + earlierSeconds);
         }
         if (replacement != null) {
-          base = ModelLoader.load(replacement);
+          base = specialize(ModelLoader.load(replacement), inputs.data());
           baseCm = CompressibleModel.of(base);
           baseFactors = FactorCache.withDefaults(new CpuDecompositions()).load(baseCm, replacement);
           fixed = List.of();
@@ -614,6 +615,20 @@ public final class Tuner implements AutoCloseable {
     try (Executable e = b.compile(in.model())) {
       new BatchRunner(e, 1).checkFits(in.data().images().shape(), "the images (" + in.dataName()
           + ")");
+    }
+  }
+
+  /**
+   * The model with its symbolic input dimensions (other than the batch) fixed to the data's
+   * sample shape ({@link Model#specialize}), so every layer has concrete sizes to cost; exports
+   * keep the file's declared inputs.
+   */
+  private static Model specialize(Model m, Dataset data) {
+    int[] s = data.images().shape();
+    try {
+      return m.specialize(java.util.Arrays.copyOfRange(s, 1, s.length));
+    } catch (io.bocomp.model.ModelFormatException e) {
+      return m; // checkInputShape names the mismatch with the data's name
     }
   }
 

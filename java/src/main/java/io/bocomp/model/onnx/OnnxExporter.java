@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,7 +25,9 @@ import java.util.Set;
  * back; likewise each node starts from {@link Node#origin()} (its name, op, inputs, outputs and
  * attributes replaced by the IR's), each initializer, graph input, output and value info from the
  * imported message of the same name. {@code ir_version}, {@code opset_import} and
- * {@code producer_name} come from the {@link Model}.
+ * {@code producer_name} come from the {@link Model}; graph inputs and outputs are the model's
+ * declared ones ({@link Model#declaredInputs()}, which differ from the graph's after
+ * {@link Model#specialize}).
  *
  * <p>Initializers are written as little-endian {@code raw_data}. For IR versions below 4, whose
  * rules require every initializer to be listed as a graph input too, they are. Value infos are
@@ -65,10 +68,11 @@ public final class OnnxExporter {
       m.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()));
     }
     Onnx.GraphProto shell = origin == null ? Onnx.GraphProto.getDefaultInstance() : origin.getGraph();
-    return m.setGraph(graph(model.graph(), shell, model.irVersion())).build();
+    return m.setGraph(graph(model.graph(), shell, model.irVersion(), model)).build();
   }
 
-  private static Onnx.GraphProto graph(Graph g, Onnx.GraphProto shell, long irVersion) {
+  private static Onnx.GraphProto graph(Graph g, Onnx.GraphProto shell, long irVersion,
+      Model model) {
     Map<String, Onnx.TensorProto> tensorShells = new HashMap<>();
     for (Onnx.TensorProto t : shell.getInitializerList()) {
       tensorShells.putIfAbsent(t.getName(), t);
@@ -94,7 +98,7 @@ public final class OnnxExporter {
       Onnx.TensorProto.Builder t = s == null ? Onnx.TensorProto.newBuilder() : s.toBuilder();
       b.addInitializer(TensorCodec.encode(e.getValue(), t.setName(e.getKey())));
     }
-    for (ValueInfo v : g.inputs()) {
+    for (ValueInfo v : model.declaredInputs()) {
       b.addInput(ValueInfoCodec.encode(v, infoShells.get(v.name())));
     }
     if (irVersion < 4) {
@@ -103,7 +107,7 @@ public final class OnnxExporter {
       }
     }
     Set<String> outputs = new HashSet<>();
-    for (ValueInfo v : g.outputs()) {
+    for (ValueInfo v : model.declaredOutputs()) {
       outputs.add(v.name());
       b.addOutput(ValueInfoCodec.encode(v, infoShells.get(v.name())));
     }
@@ -111,7 +115,8 @@ public final class OnnxExporter {
     for (Node n : g.nodes()) {
       produced.addAll(n.outputs());
     }
-    for (ValueInfo v : g.valueInfos().values()) {
+    // a specialized model's intermediate shapes hold the sample's sizes: leave them out
+    for (ValueInfo v : model.isSpecialized() ? List.<ValueInfo>of() : g.valueInfos().values()) {
       if (produced.contains(v.name()) && !outputs.contains(v.name())) {
         b.addValueInfo(ValueInfoCodec.encode(v, infoShells.get(v.name())));
       }
