@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Compress trained neural networks (ONNX) with Bayesian optimization.",
     subcommands = {TuneCommand.class, ReportCommand.class, CompressCommand.class, FinetuneCommand.class,
-        InspectCommand.class, EvalCommand.class, RunCommand.class, BoCommand.class})
+        InspectCommand.class, EvalCommand.class, RunCommand.class, OpsCommand.class,
+        BoCommand.class})
 public final class BocompCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -82,6 +82,11 @@ public final class CudaBackend implements Backend {
 
   @Override
   public java.util.Set<String> supportedOps() {
+    return ops();
+  }
+
+  /** The op types the CUDA backend runs (its registry; no device needed to ask). */
+  public static java.util.Set<String> ops() {
     return GpuOps.SUPPORTED;
   }
 
