@@ -8,17 +8,26 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * Add, Sub, Mul, Div and PRelu with numpy broadcasting, on float data (a kernel) and on int64
- * data ({@link #evaluateInt64}, for shape arithmetic evaluated at plan time).
+ * Add, Sub, Mul, Div, PRelu and Pow with numpy broadcasting, on float data (a kernel) and on int64
+ * data (Add/Sub/Mul/Div only: {@link #evaluateInt64}, for shape arithmetic evaluated at plan
+ * time). Min and Max are ops of this kernel too; {@link VariadicKernel} folds Min, Max, Sum and
+ * Mean of any number of inputs through it pairwise.
  *
  * <p>The broadcast is collapsed first: adjacent output dimensions where each operand is either
  * full or broadcast in the same way merge, so {@code [N,C,H,W] + [1,C,1,1]} becomes rows of
  * {@code H*W} elements with a per-row scalar. The innermost collapsed dimension is processed in
  * staged strips (operands broadcast along it are filled as a constant strip), rows in parallel.
+ *
+ * <p>Pow computes {@code (float) Math.pow(x, y)} in double; when the exponent is constant along a
+ * row (a scalar exponent, or one broadcast along the innermost collapsed dimension) the exponents
+ * 2 and 3 are {@code x * x} and {@code x * x * x} in float (as ONNX Runtime computes them), 1 is
+ * {@code x}, 0 is 1, -1 is {@code 1 / x} and 0.5 is {@code sqrt(x)} (with {@code pow}'s values at
+ * -0 and -inf). An integer exponent (int64 or int32) must be a constant: it is converted to float
+ * when the kernel is built. Min and Max propagate NaN ({@link Math#min}).
  */
 final class BinaryKernel implements Kernel {
   enum Op {
-    ADD, SUB, MUL, DIV, PRELU,
+    ADD, SUB, MUL, DIV, PRELU, POW, MIN, MAX,
     /** Division of float-coded integers, truncated toward zero (ONNX Div on integer types). */
     INT_DIV
   }
@@ -30,7 +39,6 @@ final class BinaryKernel implements Kernel {
   private final int rows;
   private final int inner;
   private final int inPlace;
-
   private BinaryKernel(Op op, int[] a, int[] b, int[] out) {
     this.op = op;
     int r = out.length;
@@ -68,7 +76,8 @@ final class BinaryKernel implements Kernel {
       rowCount *= dims[i];
     }
     this.rows = rowCount;
-    this.inPlace = Arrays.equals(a, out) ? 0 : Arrays.equals(b, out) && op != Op.PRELU ? 1 : -1;
+    this.inPlace = Arrays.equals(a, out) ? 0
+        : Arrays.equals(b, out) && op != Op.PRELU ? 1 : -1;
   }
 
   private static int[] pad(int[] s, int r) {
@@ -103,6 +112,7 @@ final class BinaryKernel implements Kernel {
       case "Mul": return Op.MUL;
       case "Div": return Op.DIV;
       case "PRelu": return Op.PRELU;
+      case "Pow": return Op.POW;
       default: throw new IllegalArgumentException(node.opType());
     }
   }
@@ -112,7 +122,16 @@ final class BinaryKernel implements Kernel {
     if (op == Op.DIV && spec.integerOutput(0)) {
       op = Op.INT_DIV;
     }
+    // integer operands (Pow's int64 exponent, float-coded integers) arrive as float buffers
     return new BinaryKernel(op, spec.in(0), spec.in(1), spec.out(0));
+  }
+
+  /**
+   * A kernel computing {@code a op b} broadcast to {@code out}, which may be larger than the
+   * broadcast of {@code a} and {@code b} (both are then repeated along it).
+   */
+  static BinaryKernel of(Op op, int[] a, int[] b, int[] out) {
+    return new BinaryKernel(op, a, b, out);
   }
 
   @Override
@@ -128,9 +147,11 @@ final class BinaryKernel implements Kernel {
 
   @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
-    FloatBuffer a = in[0];
-    FloatBuffer b = in[1];
-    FloatBuffer y = out[0];
+    run(in[0], in[1], out[0], pool);
+  }
+
+  /** {@code y = a op b}; y may be the buffer of the input {@link #inPlaceInput} names. */
+  void run(FloatBuffer a, FloatBuffer b, FloatBuffer y, WorkerPool pool) {
     int grain = Math.max(1, Strips.GRAIN / Math.max(1, inner));
     Strips.forRange(pool, rows, grain, (r0, r1, w) -> {
       Scratch s = pool.scratch(w);
@@ -152,8 +173,12 @@ final class BinaryKernel implements Kernel {
         for (int st = 0; st < inner; st += Strips.STRIP) {
           int len = Math.min(Strips.STRIP, inner - st);
           load(a, aOff, aIn, st, sa, len);
-          load(b, bOff, bIn, st, sb, len);
-          apply(op, sa, sb, len);
+          if (op == Op.POW && bIn == 0) {
+            powScalar(sa, len, b.get(bOff));
+          } else {
+            load(b, bOff, bIn, st, sb, len);
+            apply(op, sa, sb, len);
+          }
           y.put(yOff + st, sa, 0, len);
         }
       }
@@ -204,8 +229,57 @@ final class BinaryKernel implements Kernel {
           a[i] = (float) (long) ((double) a[i] / b[i]);
         }
         break;
+      case POW:
+        for (int i = 0; i < len; i++) {
+          a[i] = (float) Math.pow(a[i], b[i]);
+        }
+        break;
+      case MIN:
+        for (int i = 0; i < len; i++) {
+          a[i] = Math.min(a[i], b[i]);
+        }
+        break;
+      case MAX:
+        for (int i = 0; i < len; i++) {
+          a[i] = Math.max(a[i], b[i]);
+        }
+        break;
       default:
         throw new AssertionError(op);
+    }
+  }
+
+  /** {@code a[i] = pow(a[i], e)} for i < len, with float fast paths for common exponents. */
+  static void powScalar(float[] a, int len, float e) {
+    if (e == 2f) {
+      for (int i = 0; i < len; i++) {
+        a[i] = a[i] * a[i];
+      }
+    } else if (e == 3f) {
+      for (int i = 0; i < len; i++) {
+        float v = a[i];
+        a[i] = v * v * v;
+      }
+    } else if (e == 0.5f) {
+      for (int i = 0; i < len; i++) {
+        float v = a[i];
+        // pow(-0, 0.5) = +0 and pow(-inf, 0.5) = +inf, where sqrt gives -0 and NaN
+        float r = (float) Math.sqrt(v + 0f);
+        a[i] = v == Float.NEGATIVE_INFINITY ? Float.POSITIVE_INFINITY : r;
+      }
+    } else if (e == 1f) {
+      return;
+    } else if (e == 0f) {
+      Arrays.fill(a, 0, len, 1f);
+    } else if (e == -1f) {
+      for (int i = 0; i < len; i++) {
+        a[i] = 1f / a[i];
+      }
+    } else {
+      double d = e;
+      for (int i = 0; i < len; i++) {
+        a[i] = (float) Math.pow(a[i], d);
+      }
     }
   }
 
@@ -215,8 +289,9 @@ final class BinaryKernel implements Kernel {
    */
   static Tensor evaluateInt64(Node node, Tensor a, Tensor b) {
     Op op = op(node);
-    if (op == Op.PRELU) {
-      throw new UnsupportedOperatorException(node.label() + ": PRelu on int64 data is not supported");
+    if (op == Op.PRELU || op == Op.POW) {
+      throw new UnsupportedOperatorException(node.label() + ": " + node.opType()
+          + " on int64 data is not supported");
     }
     int[] out = Broadcast.shape(node, a.shape(), b.shape());
     int n = Tensor.checkedSize(out);
@@ -238,12 +313,15 @@ final class BinaryKernel implements Kernel {
         case ADD: r[i] = u + v; break;
         case SUB: r[i] = u - v; break;
         case MUL: r[i] = u * v; break;
-        default:
+        case DIV:
           if (v == 0) {
             throw new io.bocomp.model.ModelFormatException(node.label() + ": int64 division by zero");
           }
           r[i] = u / v;
           break;
+        default:
+          throw new UnsupportedOperatorException(node.label() + ": " + node.opType()
+              + " on int64 data is not supported");
       }
     }
     return Tensor.ofLongs(out, r);

@@ -36,6 +36,15 @@ final class CpuKernels {
     for (String op : new String[] {"Add", "Sub", "Mul", "Div", "PRelu"}) {
       register(op, BinaryKernel::create);
     }
+    for (String op : new String[] {"Exp", "Log", "Neg", "Abs", "Reciprocal", "Sqrt", "Erf",
+        "Gelu", "Elu", "Selu", "Celu", "ThresholdedRelu", "Softplus", "Softsign", "Mish", "Floor",
+        "Ceil", "Round", "Sign", "Sin", "Cos"}) {
+      register(op, UnaryKernel::create);
+    }
+    register("Pow", BinaryKernel::create);
+    for (String op : new String[] {"Min", "Max", "Sum", "Mean"}) {
+      register(op, VariadicKernel::create);
+    }
     KERNELS.put("Conv", ConvKernel::create);
     register("ConvTranspose", ConvTransposeKernel::create);
     register("Gemm", GemmKernel::gemm);

@@ -3,7 +3,11 @@ package io.bocomp.engine.cpu;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
 
-/** Element-wise activations (Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh). */
+/**
+ * An element-wise function of one input ({@link Activation}: the activations and the unary math
+ * ops), applied in staged strips of {@link Strips#STRIP} elements, strips in parallel. May run in
+ * place.
+ */
 final class UnaryKernel implements Kernel {
   private final Activation activation;
   private final int size;

@@ -8,8 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Schemas of the element-wise ops: activations (one input, same shape) and arithmetic with numpy
- * broadcasting. Clip's bounds are typed by {@link ClipBounds}.
+ * Schemas of the element-wise ops: activations and unary math functions (one input, same shape),
+ * arithmetic and Pow with numpy broadcasting, and the variadic Min, Max, Sum and Mean (one or more
+ * inputs, broadcast together). Clip's bounds are typed by {@link ClipBounds}, Gelu's mode by
+ * {@link GeluApproximation}. From opset 6 (7 for the binary ops) on, later versions of these ops
+ * only add element types (Min/Max/Sum/Mean's broadcasting from opset 8 extends opset 6's equal
+ * shapes), so only Clip has an upgrade. The opset-1 forms (attribute {@code consumed_inputs};
+ * {@code broadcast}/{@code axis} on the binary ops) are read as the later ones, attributes ignored;
+ * ONNX Runtime runs none of them.
  */
 final class ElementwiseOps {
   private ElementwiseOps() {}
@@ -21,12 +27,43 @@ final class ElementwiseOps {
     unary(r, "HardSigmoid", "clamp(alpha * x + beta, 0, 1) (alpha 0.2, beta 0.5)");
     unary(r, "HardSwish", "x * clamp(x / 6 + 1/2, 0, 1)");
     unary(r, "Tanh", "tanh(x)");
+    unary(r, "Exp", "e^x");
+    unary(r, "Log", "natural log(x)");
+    unary(r, "Neg", "-x");
+    unary(r, "Abs", "|x|");
+    unary(r, "Reciprocal", "1 / x");
+    unary(r, "Sqrt", "sqrt(x)");
+    unary(r, "Erf", "erf(x) (polynomial approximations in double, error below 1e-10)");
+    r.add(OpSchema.builder("Gelu").shape((n, in) -> {
+      GeluApproximation.of(n);
+      return in.shape(0);
+    }).summary("x/2 (1 + erf(x / sqrt 2)), or the tanh form with approximate \"tanh\""
+        + " (opset 20)").build());
+    unary(r, "Elu", "x < 0 ? alpha (e^x - 1) : x (alpha 1)");
+    unary(r, "Selu", "x > 0 ? gamma x : gamma alpha (e^x - 1) (alpha 1.67326, gamma 1.0507)");
+    unary(r, "Celu", "max(0, x) + min(0, alpha (e^(x / alpha) - 1)) (alpha 1)");
+    unary(r, "ThresholdedRelu", "x > alpha ? x : 0 (alpha 1)");
+    unary(r, "Softplus", "log(1 + e^x)");
+    unary(r, "Softsign", "x / (1 + |x|)");
+    unary(r, "Mish", "x tanh(log(1 + e^x)) (opset 18)");
+    unary(r, "Floor", "floor(x)");
+    unary(r, "Ceil", "ceil(x)");
+    unary(r, "Round", "x rounded to the nearest integer, halves to even");
+    unary(r, "Sign", "-1, 0 or 1 by the sign of x");
+    unary(r, "Sin", "sin(x)");
+    unary(r, "Cos", "cos(x)");
     r.add(OpSchema.builder("Clip").inputs(1, 3).shape((n, in) -> in.shape(0))
         .upgrade(ElementwiseOps::clipUpgrade)
         .summary("clamp(x, min, max), bounds as constant inputs").build());
     for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
       r.add(binary(op, "numpy-broadcast " + op.toLowerCase() + " (float, or int64 shape"
           + " arithmetic)"));
+    }
+    r.add(binary("Pow", "numpy-broadcast x^y for float x; y float, or an integer constant"));
+    for (String op : new String[] {"Min", "Max", "Sum", "Mean"}) {
+      r.add(OpSchema.builder(op).inputs(1, Integer.MAX_VALUE).shape(ElementwiseOps::broadcast)
+          .summary("element-wise " + op.toLowerCase() + " of 1 or more inputs, numpy-broadcast"
+              + " together (float)").build());
     }
     r.add(OpSchema.builder("PRelu").inputs(2, 2).shape((n, in) -> {
       if (in.known(0) && in.known(1)) {
