@@ -10,7 +10,6 @@ import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
-import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
 import io.bocomp.testing.OrtReference;
 import java.util.List;
