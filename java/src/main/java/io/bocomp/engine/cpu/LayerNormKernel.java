@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
 /**
  * LayerNormalization (opset 17): each row of the trailing axes from {@code axis} (default -1) is
  * normalized, {@code y = (x - mean) / sqrt(var + epsilon) * scale + B}, with scale and the
- * optional B as large as the row (their element count must equal it; they may be run-time data).
+ * optional B holding one value per element of the row (they may be run-time data).
  * Also writes outputs 1 and 2 (Mean and InvStdDev, one value per row) when they are read.
  *
  * <p>Algorithm: rows in parallel; each row's moments come from one pass of shifted double sums
@@ -16,7 +16,8 @@ import java.nio.FloatBuffer;
  * A row up to {@link Strips#STRIP} floats is staged once (and scale and B once per task); longer
  * rows are read twice, strip by strip.
  *
- * <p>Limits: stash_type other than 1 (float) is refused when the Mean or InvStdDev output is
+ * <p>Limits: a scale or B that broadcasts to the normalized shape without matching its size
+ * (e.g. {@code [D]} over {@code [C, D]}) is refused; stash_type other than 1 (float) is refused when the Mean or InvStdDev output is
  * named (the normalization itself always computes its statistics in double).
  */
 final class LayerNormKernel implements Kernel {
@@ -44,8 +45,9 @@ final class LayerNormKernel implements Kernel {
     int rows = io.bocomp.model.ShapeInference.product(x, 0, axis);
     for (int i = 1; i <= 2; i++) {
       if (spec.has(i) && Tensor.checkedSize(spec.in(i)) != width) {
-        throw spec.malformed("input " + i + " has shape " + java.util.Arrays.toString(spec.in(i))
-            + ", not the normalized shape's " + width + " elements");
+        throw spec.unsupported("input " + i + " of shape " + java.util.Arrays.toString(spec.in(i))
+            + " broadcast over the normalized shape " + java.util.Arrays.toString(
+            java.util.Arrays.copyOfRange(x, axis, x.length)));
       }
     }
     long stash = spec.node.intAttr("stash_type", 1);

@@ -7,8 +7,8 @@ import java.nio.FloatBuffer;
  * Softmax, LogSoftmax and Hardmax along one axis ({@link SoftmaxAxis}; older opsets' 2-D coercion
  * is rewritten into this form at import, {@link io.bocomp.model.op.OpsetForms}), as
  * {@code outer x len x inner} blocks. Softmax: {@code exp(x - max) / sum}; LogSoftmax:
- * {@code x - max - log(sum)}, the sum of {@code exp(x - max)} accumulated in double; Hardmax: 1 at
- * the first maximum, 0 elsewhere. With {@code inner > 1} a whole block is staged and the
+ * {@code x - max - log(sum)}, the sum of {@code exp(x - max)} accumulated in double along a last
+ * axis (in float per column otherwise); Hardmax: 1 at the first maximum, 0 elsewhere. With {@code inner > 1} a whole block is staged and the
  * reductions run across it in vectorizable row-wise passes.
  */
 final class SoftmaxKernel implements Kernel {

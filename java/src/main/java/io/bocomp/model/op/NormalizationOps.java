@@ -11,7 +11,8 @@ import java.util.List;
  * Schemas of the normalizing ops: Softmax, LogSoftmax and Hardmax over one axis
  * ({@link SoftmaxAxis}; the same opset history), and the mean/variance normalizations
  * LayerNormalization (over the trailing axes from {@code axis}), InstanceNormalization (per sample
- * and channel) and GroupNormalization (per sample and group of channels).
+ * and channel) and GroupNormalization (per sample and group of channels), whose attributes are
+ * typed by {@link MeanVarianceNorm}.
  */
 final class NormalizationOps {
   private NormalizationOps() {}
@@ -59,17 +60,31 @@ final class NormalizationOps {
     for (int i = 1; i < outs; i++) {
       out[i] = stats;
     }
-    int block = ShapeInference.product(x, axis, x.length);
-    for (int i = 1; i <= 2 && block >= 0; i++) {
+    int[] norm = Arrays.copyOfRange(x, axis, x.length);
+    for (int i = 1; i <= 2; i++) {
       int[] p = in.shape(i);
-      int count = p == null ? -1 : ShapeInference.product(p, 0, p.length);
-      if (count >= 0 && count != block) {
+      if (p != null && !broadcastsTo(p, norm)) {
         throw new ModelFormatException(node.label() + ": input " + i + " has shape "
-            + Arrays.toString(p) + ", not the normalized shape "
-            + Arrays.toString(Arrays.copyOfRange(x, axis, x.length)));
+            + Arrays.toString(p) + ", which does not broadcast to the normalized shape "
+            + Arrays.toString(norm));
       }
     }
     return out;
+  }
+
+  /** True if {@code p} broadcasts unidirectionally to {@code target} (unknown dims pass). */
+  private static boolean broadcastsTo(int[] p, int[] target) {
+    if (p.length > target.length) {
+      return false;
+    }
+    for (int i = 1; i <= p.length; i++) {
+      int a = p[p.length - i];
+      int b = target[target.length - i];
+      if (a >= 0 && b >= 0 && a != 1 && a != b) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int[] instanceNormShape(Node node, OpInputs in) {

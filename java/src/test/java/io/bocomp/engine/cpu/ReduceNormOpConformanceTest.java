@@ -11,6 +11,7 @@ import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
+import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
 import io.bocomp.model.op.OpsetForms;
 import io.bocomp.testing.OrtReference;
@@ -454,8 +455,16 @@ class ReduceNormOpConformanceTest {
   void normalizationParametersOfTheWrongShapeAreMalformed() {
     Node ln = Node.builder("LayerNormalization").name("bad_node").inputs("x", "s").outputs("y")
         .attr("axis", -2L).build();
-    assertMalformed(oneNode(ln, new int[] {2, 3, 4}, Map.of("s", Parity.random(1, 4))), 17,
-        "normalized shape");
+    assertMalformed(oneNode(ln, new int[] {2, 3, 4}, Map.of("s", Parity.random(1, 5))), 17,
+        "does not broadcast to the normalized shape [3, 4]");
+    // a scale that broadcasts to the normalized shape but is not as large is refused, not wrong
+    Graph broadcast = oneNode(ln, new int[] {2, 3, 4}, Map.of("s", Parity.random(1, 4)));
+    assertThatThrownBy(() -> {
+      try (Executable e = backend.compile(broadcast, 17)) {
+        e.run(Map.of("x", Parity.random(1, 2, 3, 4)), List.of("y"));
+      }
+    }).isInstanceOf(UnsupportedOperatorException.class).hasMessageContaining("'bad_node'")
+        .hasMessageContaining("broadcast over the normalized shape [3, 4]");
     Node gn = Node.builder("GroupNormalization").name("bad_node").inputs("x", "s", "b")
         .outputs("y").attr("num_groups", 4L).build();
     assertMalformed(oneNode(gn, new int[] {2, 6, 3},
