@@ -55,6 +55,18 @@ final class CpuKernels {
     }
     register("BatchNormalization", BatchNormKernel::create);
     register("Softmax", SoftmaxKernel::create);
+    register("LogSoftmax", SoftmaxKernel::create);
+    register("Hardmax", SoftmaxKernel::create);
+    for (String op : new String[] {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
+        "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+        "ReduceLogSumExp"}) {
+      KERNELS.put(op, ReduceKernel::create);
+    }
+    register("ArgMax", ArgReduceKernel::create);
+    register("ArgMin", ArgReduceKernel::create);
+    KERNELS.put("LayerNormalization", LayerNormKernel::create);
+    KERNELS.put("InstanceNormalization", GroupNormKernel::create);
+    KERNELS.put("GroupNormalization", GroupNormKernel::create);
     register("Transpose", LayoutKernels::transpose);
     register("Concat", LayoutKernels::concat);
     register("Gather", LayoutKernels::gather);

@@ -4,27 +4,45 @@ import io.bocomp.model.op.SoftmaxAxis;
 import java.nio.FloatBuffer;
 
 /**
- * Softmax along one axis ({@link SoftmaxAxis}; older opsets' 2-D coercion is rewritten into this
- * form at import, {@link io.bocomp.model.op.OpsetForms}), as {@code outer x len x inner} blocks; exponentials are of {@code x - max} in double precision.
- * With {@code inner > 1} a whole block is staged and the reductions run across it in
- * vectorizable row-wise passes.
+ * Softmax, LogSoftmax and Hardmax along one axis ({@link SoftmaxAxis}; older opsets' 2-D coercion
+ * is rewritten into this form at import, {@link io.bocomp.model.op.OpsetForms}), as
+ * {@code outer x len x inner} blocks. Softmax: {@code exp(x - max) / sum}; LogSoftmax:
+ * {@code x - max - log(sum)}, the sum of {@code exp(x - max)} accumulated in double along a last
+ * axis (in float per column otherwise); Hardmax: 1 at the first maximum, 0 elsewhere. With {@code inner > 1} a whole block is staged and the
+ * reductions run across it in vectorizable row-wise passes.
  */
 final class SoftmaxKernel implements Kernel {
+  /** Which of the three ops. */
+  enum Mode {
+    SOFTMAX, LOG_SOFTMAX, HARDMAX
+  }
+
+  private final Mode mode;
   private final int outer;
   private final int len;
   private final int inner;
 
-  private SoftmaxKernel(int outer, int len, int inner) {
+  private SoftmaxKernel(Mode mode, int outer, int len, int inner) {
+    this.mode = mode;
     this.outer = outer;
     this.len = len;
     this.inner = inner;
   }
 
+  private static Mode mode(String op) {
+    switch (op) {
+      case "LogSoftmax": return Mode.LOG_SOFTMAX;
+      case "Hardmax": return Mode.HARDMAX;
+      default: return Mode.SOFTMAX;
+    }
+  }
+
   static Kernel create(KernelSpec spec) {
     int[] x = spec.in(0);
     int r = x.length;
+    Mode mode = mode(spec.node.opType());
     if (r == 0) {
-      return new SoftmaxKernel(1, 1, 1);
+      return new SoftmaxKernel(mode, 1, 1, 1);
     }
     int a = SoftmaxAxis.of(spec.node, r);
     int outer = 1;
@@ -35,7 +53,7 @@ final class SoftmaxKernel implements Kernel {
     for (int i = a + 1; i < r; i++) {
       rest *= x[i];
     }
-    return new SoftmaxKernel(outer, x[a], rest);
+    return new SoftmaxKernel(mode, outer, x[a], rest);
   }
 
   @Override
@@ -63,20 +81,33 @@ final class SoftmaxKernel implements Kernel {
       float[] sum = s.floats(Scratch.ROW_B, inner);
       for (int o = o0; o < o1; o++) {
         x.get(o * block, v, 0, block);
-        if (inner == 1) {
-          row(v, len);
+        if (mode == Mode.HARDMAX) {
+          hardmax(v, m, sum);
+        } else if (inner == 1) {
+          row(v, len, mode == Mode.LOG_SOFTMAX);
         } else {
-          columns(v, m, sum);
+          columns(v, m, sum, mode == Mode.LOG_SOFTMAX);
         }
         y.put(o * block, v, 0, block);
       }
     });
   }
 
-  private static void row(float[] v, int n) {
+  private static void row(float[] v, int n, boolean log) {
     float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       max = Math.max(max, v[i]);
+    }
+    if (log) {
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        total += Math.exp(v[i] - max);
+      }
+      float shift = (float) (max + Math.log(total));
+      for (int i = 0; i < n; i++) {
+        v[i] -= shift;
+      }
+      return;
     }
     double total = 0;
     for (int i = 0; i < n; i++) {
@@ -90,7 +121,7 @@ final class SoftmaxKernel implements Kernel {
     }
   }
 
-  private void columns(float[] v, float[] m, float[] sum) {
+  private void columns(float[] v, float[] m, float[] sum, boolean log) {
     System.arraycopy(v, 0, m, 0, inner);
     for (int l = 1; l < len; l++) {
       int base = l * inner;
@@ -99,6 +130,24 @@ final class SoftmaxKernel implements Kernel {
       }
     }
     java.util.Arrays.fill(sum, 0, inner, 0f);
+    if (log) {
+      for (int l = 0; l < len; l++) {
+        int base = l * inner;
+        for (int j = 0; j < inner; j++) {
+          sum[j] += (float) Math.exp(v[base + j] - m[j]);
+        }
+      }
+      for (int j = 0; j < inner; j++) {
+        m[j] += (float) Math.log(sum[j]);
+      }
+      for (int l = 0; l < len; l++) {
+        int base = l * inner;
+        for (int j = 0; j < inner; j++) {
+          v[base + j] -= m[j];
+        }
+      }
+      return;
+    }
     for (int l = 0; l < len; l++) {
       int base = l * inner;
       for (int j = 0; j < inner; j++) {
@@ -114,6 +163,27 @@ final class SoftmaxKernel implements Kernel {
       int base = l * inner;
       for (int j = 0; j < inner; j++) {
         v[base + j] *= sum[j];
+      }
+    }
+  }
+
+  /** 1 at the first maximum of each of the {@code inner} columns, 0 elsewhere. */
+  private void hardmax(float[] v, float[] m, float[] at) {
+    System.arraycopy(v, 0, m, 0, inner);
+    java.util.Arrays.fill(at, 0, inner, 0f);
+    for (int l = 1; l < len; l++) {
+      int base = l * inner;
+      for (int j = 0; j < inner; j++) {
+        float e = v[base + j];
+        boolean b = e > m[j];
+        m[j] = b ? e : m[j];
+        at[j] = b ? l : at[j];
+      }
+    }
+    for (int l = 0; l < len; l++) {
+      int base = l * inner;
+      for (int j = 0; j < inner; j++) {
+        v[base + j] = at[j] == l ? 1f : 0f;
       }
     }
   }
