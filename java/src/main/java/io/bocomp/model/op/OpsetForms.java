@@ -19,10 +19,11 @@ import java.util.Set;
  * inputs, Upsample as Resize, and so on (each op's rule is its schema's {@link OpSchema#upgrade}).
  * Executors and shape inference read the canonical form only.
  *
- * <p>A graph of opset {@code v} becomes a graph of opset {@code max(v, 18)}: every op's later
- * versions only add attributes or modes whose defaults keep the older meaning, so the canonical
- * graph is a valid model at that opset ({@link #canonical(Model)} raises the model's opset and IR
- * version accordingly, and exports are written at it).
+ * <p>A graph of opset {@code v < 18} becomes a graph of opset 18, a valid model at that opset
+ * ({@link #canonical(Model)} raises the model's opset and IR version accordingly, and exports
+ * are written at it). A graph of a later opset keeps its opset: its ops' later versions mostly add
+ * attributes or modes whose defaults keep the opset-18 meaning, and the few whose meaning changed
+ * (GroupNormalization-21's per-channel scale) are read by their executors at the model's opset.
  */
 public final class OpsetForms {
   /** The opset whose forms are canonical. */
