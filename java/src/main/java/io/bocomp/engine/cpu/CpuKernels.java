@@ -49,6 +49,16 @@ final class CpuKernels {
     register("Transpose", LayoutKernels::transpose);
     register("Concat", LayoutKernels::concat);
     register("Gather", LayoutKernels::gather);
+    register("Cast", CastKernel::cast);
+    register("CastLike", CastKernel::castLike);
+    for (String op : new String[] {"Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual",
+        "And", "Or", "Xor"}) {
+      register(op, LogicKernels::binary);
+    }
+    for (String op : new String[] {"Not", "IsNaN", "IsInf"}) {
+      register(op, LogicKernels::unary);
+    }
+    register("Where", LogicKernels::where);
   }
 
   private CpuKernels() {}
