@@ -59,6 +59,9 @@ final class CpuKernels {
       register(op, LogicKernels::unary);
     }
     register("Where", LogicKernels::where);
+    register("ConstantOfShape", GeneratorKernels::constantOfShape);
+    register("Range", GeneratorKernels::range);
+    register("EyeLike", GeneratorKernels::eyeLike);
   }
 
   private CpuKernels() {}
