@@ -49,6 +49,7 @@ final class CpuKernels {
     register("Transpose", LayoutKernels::transpose);
     register("Concat", LayoutKernels::concat);
     register("Gather", LayoutKernels::gather);
+    register("Einsum", EinsumKernel::create);
     register("Cast", CastKernel::cast);
     register("CastLike", CastKernel::castLike);
     for (String op : new String[] {"Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual",

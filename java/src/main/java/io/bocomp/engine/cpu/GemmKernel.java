@@ -135,6 +135,21 @@ final class GemmKernel implements Kernel {
     s.floats(Scratch.ROW_B, n);
   }
 
+  /**
+   * {@code batches} independent products {@code op(A_t) * op(B_t)} of contiguous operands (A_t at
+   * {@code t * m * k}, B_t at {@code t * k * n}, Y_t at {@code t * m * n}), no bias, no
+   * activation: the core of Einsum.
+   */
+  static GemmKernel batched(int batches, int m, int n, int k, boolean ta, boolean tb) {
+    int[] aOff = new int[batches];
+    int[] bOff = new int[batches];
+    for (int t = 0; t < batches; t++) {
+      aOff[t] = t * m * k;
+      bOff[t] = t * k * n;
+    }
+    return new GemmKernel(batches, aOff, bOff, m, n, k, ta, tb, 1f, 0f, Bias.NONE, null);
+  }
+
   @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
     FloatBuffer a = in[0];
