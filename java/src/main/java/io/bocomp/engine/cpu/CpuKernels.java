@@ -70,6 +70,20 @@ final class CpuKernels {
     register("Transpose", LayoutKernels::transpose);
     register("Concat", LayoutKernels::concat);
     register("Gather", LayoutKernels::gather);
+    register("Einsum", EinsumKernel::create);
+    register("Cast", CastKernel::cast);
+    register("CastLike", CastKernel::castLike);
+    for (String op : new String[] {"Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual",
+        "And", "Or", "Xor"}) {
+      register(op, LogicKernels::binary);
+    }
+    for (String op : new String[] {"Not", "IsNaN", "IsInf"}) {
+      register(op, LogicKernels::unary);
+    }
+    register("Where", LogicKernels::where);
+    register("ConstantOfShape", GeneratorKernels::constantOfShape);
+    register("Range", GeneratorKernels::range);
+    register("EyeLike", GeneratorKernels::eyeLike);
   }
 
   private CpuKernels() {}

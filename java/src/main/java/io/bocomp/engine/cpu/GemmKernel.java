@@ -135,19 +135,57 @@ final class GemmKernel implements Kernel {
     s.floats(Scratch.ROW_B, n);
   }
 
+  /**
+   * {@code batches} independent products {@code op(A_t) * op(B_t)} of contiguous operands (A_t at
+   * {@code t * m * k}, B_t at {@code t * k * n}, Y_t at {@code t * m * n}), no bias, no
+   * activation: the core of Einsum.
+   */
+  static GemmKernel batched(int batches, int m, int n, int k, boolean ta, boolean tb) {
+    int[] aOff = new int[batches];
+    int[] bOff = new int[batches];
+    for (int t = 0; t < batches; t++) {
+      aOff[t] = t * m * k;
+      bOff[t] = t * k * n;
+    }
+    return new GemmKernel(batches, aOff, bOff, m, n, k, ta, tb, 1f, 0f, Bias.NONE, null);
+  }
+
   @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
     FloatBuffer a = in[0];
     FloatBuffer b = in[1];
     FloatBuffer c = bias == Bias.NONE ? null : in[2];
     FloatBuffer y = out[0];
-    if (batches > 1) {
-      pool.parallelFor(batches, (t, w) -> block(a, aBatchOffset[t], b, bBatchOffset[t], null, y,
-          t * m * n, 0, m, 0, n, pool.scratch(w)));
-      return;
-    }
     long macs = (long) m * n * k;
     int threads = pool.threads();
+    if (batches > 1) {
+      // whole products per task, unless there are fewer products than workers and each is big
+      // enough to split: then each product is cut into column (or row) blocks as below
+      int split = batches >= threads || macs < SPLIT_MACS ? 1
+          : (int) Math.min((threads + batches - 1) / batches, macs / (SPLIT_MACS / 4));
+      if (split <= 1) {
+        pool.parallelFor(batches, (t, w) -> block(a, aBatchOffset[t], b, bBatchOffset[t], null,
+            y, t * m * n, 0, m, 0, n, pool.scratch(w)));
+        return;
+      }
+      boolean byColumns = n >= m;
+      int len = byColumns ? n : m;
+      int per = Math.min(len, roundUp((len + split - 1) / split, byColumns ? 16 : 4));
+      int tiles = (len + per - 1) / per;
+      pool.parallelFor(batches * tiles, (task, w) -> {
+        int t = task / tiles;
+        int from = (task % tiles) * per;
+        int to = Math.min(len, from + per);
+        if (byColumns) {
+          block(a, aBatchOffset[t], b, bBatchOffset[t], null, y, t * m * n, 0, m, from, to,
+              pool.scratch(w));
+        } else {
+          block(a, aBatchOffset[t], b, bBatchOffset[t], null, y, t * m * n, from, to, 0, n,
+              pool.scratch(w));
+        }
+      });
+      return;
+    }
     if (macs < SPLIT_MACS || threads == 1) {
       pool.parallelFor(1, (t, w) -> block(a, 0, b, 0, c, y, 0, 0, m, 0, n, pool.scratch(w)));
     } else if (n >= 32 * threads || n >= m) {
@@ -182,7 +220,15 @@ final class GemmKernel implements Kernel {
       }
       blasBeta = beta;
     }
-    if (rows == 1 && !ta) {
+    if (k == 0) {
+      // an empty inner dimension: the product is 0 (OpenBLAS refuses a leading dimension of 0)
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < cols; j++) {
+          int i = yOff + r * n + j;
+          y.put(i, blasBeta == 0f ? 0f : blasBeta * y.get(i));
+        }
+      }
+    } else if (rows == 1 && !ta) {
       // one output row: y[c0..c1) = alpha * op(B)[:, c0..c1]^T a[row] + beta * y
       if (tb) {
         Blas.sgemv(false, cols, k, alpha, b, bOff, k, a, aOff, blasBeta, y, yOff);

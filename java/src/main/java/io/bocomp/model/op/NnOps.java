@@ -7,7 +7,8 @@ import io.bocomp.model.ValueInfo;
 import java.util.List;
 
 /**
- * Schemas of the layer ops: convolutions, matrix products, pooling, batch normalization.
+ * Schemas of the layer ops: convolutions, matrix products (Gemm, MatMul, Einsum), pooling, batch
+ * normalization.
  * Convolution and pooling windows follow {@link io.bocomp.model.ConvGeometry}.
  */
 final class NnOps {
@@ -26,6 +27,10 @@ final class NnOps {
     r.add(OpSchema.builder("MatMul").inputs(2, 2)
         .shape((n, in) -> MatrixShapes.matMul(n, in.shape(0), in.shape(1)))
         .summary("numpy matmul, batch dimensions broadcast").build());
+    r.add(OpSchema.builder("Einsum").inputs(1, Integer.MAX_VALUE).shape(EinsumEquation::shape)
+        .summary("Einsum of one or two operands (ellipsis, broadcasting, implicit output); no"
+            + " diagonals (an index repeated within an operand), no three or more operands")
+        .build());
     for (String op : new String[] {"MaxPool", "AveragePool"}) {
       r.add(OpSchema.builder(op).inputs(1, 1).outputs(op.equals("MaxPool") ? 2 : 1)
           .shapes((n, in) -> {
