@@ -1,9 +1,7 @@
 package io.bocomp.engine.cpu;
 
-import io.bocomp.model.Broadcast;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
-import io.bocomp.model.UnsupportedOperatorException;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -28,6 +26,10 @@ import java.util.Arrays;
 final class BinaryKernel implements Kernel {
   enum Op {
     ADD, SUB, MUL, DIV, PRELU, POW, MIN, MAX,
+    /** C fmod: the remainder has the dividend's sign (ONNX Mod with fmod=1). */
+    FMOD,
+    /** The remainder with the divisor's sign (ONNX Mod with fmod=0, integers). */
+    MOD,
     /** Division of float-coded integers, truncated toward zero (ONNX Div on integer types). */
     INT_DIV
   }
@@ -99,12 +101,6 @@ final class BinaryKernel implements Kernel {
     return s;
   }
 
-  /** True for Add, Sub, Mul and Div (the ops with an int64 form). */
-  static boolean isArithmetic(String opType) {
-    return opType.equals("Add") || opType.equals("Sub") || opType.equals("Mul")
-        || opType.equals("Div");
-  }
-
   static Op op(Node node) {
     switch (node.opType()) {
       case "Add": return Op.ADD;
@@ -113,6 +109,7 @@ final class BinaryKernel implements Kernel {
       case "Div": return Op.DIV;
       case "PRelu": return Op.PRELU;
       case "Pow": return Op.POW;
+      case "Mod": return node.intAttr("fmod", 0) != 0 ? Op.FMOD : Op.MOD;
       default: throw new IllegalArgumentException(node.opType());
     }
   }
@@ -121,6 +118,9 @@ final class BinaryKernel implements Kernel {
     Op op = op(spec.node);
     if (op == Op.DIV && spec.integerOutput(0)) {
       op = Op.INT_DIV;
+    }
+    if (op == Op.MOD && !spec.integerOutput(0)) {
+      throw spec.malformed("Mod on floating-point data needs fmod=1");
     }
     // integer operands (Pow's int64 exponent, float-coded integers) arrive as float buffers
     return new BinaryKernel(op, spec.in(0), spec.in(1), spec.out(0));
@@ -239,6 +239,17 @@ final class BinaryKernel implements Kernel {
           a[i] = Math.min(a[i], b[i]);
         }
         break;
+      case FMOD:
+        for (int i = 0; i < len; i++) {
+          a[i] = a[i] % b[i];
+        }
+        break;
+      case MOD:
+        for (int i = 0; i < len; i++) {
+          float m = a[i] % b[i];
+          a[i] = m != 0 && (m < 0) != (b[i] < 0) ? m + b[i] : m;
+        }
+        break;
       case MAX:
         for (int i = 0; i < len; i++) {
           a[i] = Math.max(a[i], b[i]);
@@ -283,55 +294,5 @@ final class BinaryKernel implements Kernel {
     }
   }
 
-  /**
-   * Add/Sub/Mul/Div on int64 tensors with broadcasting; division truncates toward zero as in
-   * ONNX Runtime.
-   */
-  static Tensor evaluateInt64(Node node, Tensor a, Tensor b) {
-    Op op = op(node);
-    if (op == Op.PRELU || op == Op.POW) {
-      throw new UnsupportedOperatorException(node.label() + ": " + node.opType()
-          + " on int64 data is not supported");
-    }
-    int[] out = Broadcast.shape(node, a.shape(), b.shape());
-    int n = Tensor.checkedSize(out);
-    long[] r = new long[n];
-    long[] x = a.toLongArray();
-    long[] y = b.toLongArray();
-    int[] pa = pad(a.shape(), out.length);
-    int[] pb = pad(b.shape(), out.length);
-    int[] idx = new int[out.length];
-    for (int i = 0; i < n; i++) {
-      int rem = i;
-      for (int d = out.length - 1; d >= 0; d--) {
-        idx[d] = rem % out[d];
-        rem /= out[d];
-      }
-      long u = x[flat(idx, pa)];
-      long v = y[flat(idx, pb)];
-      switch (op) {
-        case ADD: r[i] = u + v; break;
-        case SUB: r[i] = u - v; break;
-        case MUL: r[i] = u * v; break;
-        case DIV:
-          if (v == 0) {
-            throw new io.bocomp.model.ModelFormatException(node.label() + ": int64 division by zero");
-          }
-          r[i] = u / v;
-          break;
-        default:
-          throw new UnsupportedOperatorException(node.label() + ": " + node.opType()
-              + " on int64 data is not supported");
-      }
-    }
-    return Tensor.ofLongs(out, r);
-  }
 
-  private static int flat(int[] idx, int[] shape) {
-    int f = 0;
-    for (int d = 0; d < shape.length; d++) {
-      f = f * shape[d] + (shape[d] == 1 ? 0 : idx[d]);
-    }
-    return f;
-  }
 }

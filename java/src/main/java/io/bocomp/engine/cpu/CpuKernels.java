@@ -42,6 +42,7 @@ final class CpuKernels {
       register(op, UnaryKernel::create);
     }
     register("Pow", BinaryKernel::create);
+    register("Mod", BinaryKernel::create);
     for (String op : new String[] {"Min", "Max", "Sum", "Mean"}) {
       register(op, VariadicKernel::create);
     }

@@ -13,7 +13,7 @@ import java.nio.FloatBuffer;
 /**
  * Evaluates one node on concrete tensors, allocating its outputs: float ops through the CPU
  * kernels; int64 shape arithmetic exactly where an int64 form exists (Shape, Gather, Concat,
- * Transpose, the views, Add/Sub/Mul/Div), otherwise through the same kernels on float-coded
+ * Transpose, the views, and the element-wise ops of {@link Int64Elementwise}), otherwise through the same kernels on float-coded
  * values when every integer fits in float32 exactly (|v| <= 2^24); outputs carry the ONNX
  * element type of the op's type rule (integer types as int64 data). Constant folding uses it at import and compile time, and the executor uses it at plan
  * time for values that depend only on shapes. Not for hot paths: every call allocates.
@@ -74,6 +74,9 @@ public final class NodeEvaluator {
     for (int i = 0; i < n; i++) {
       anyInt |= in[i] != null && !in[i].isFloat() && !schema.valueDecidesShape(i);
     }
+    if (anyInt && Int64Elementwise.handles(node) && allInt64(node, in)) {
+      return new Tensor[] {Int64Elementwise.evaluate(node, in, outTypes[0])};
+    }
     if (anyInt && hasExactInt64Form(node, in)) {
       return new Tensor[] {evaluateInt64(node, in, outShapes[0]).withElemType(outTypes[0])};
     }
@@ -111,6 +114,16 @@ public final class NodeEvaluator {
     return out;
   }
 
+  /** True if every present input is int64 data (Where: its branches and its condition). */
+  private static boolean allInt64(Node node, Tensor[] in) {
+    for (int i = 0; i < in.length; i++) {
+      if (in[i] != null && in[i].isFloat()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True for the ops with an exact int64 form ({@link #evaluateInt64}) on these inputs. */
   private static boolean hasExactInt64Form(Node node, Tensor[] in) {
     switch (node.opType()) {
@@ -118,7 +131,6 @@ public final class NodeEvaluator {
       case "Transpose":
         return !in[0].isFloat();
       case "Concat":
-      case "Add": case "Sub": case "Mul": case "Div":
         for (Tensor t : in) {
           if (t != null && t.isFloat()) {
             return false;
@@ -167,11 +179,6 @@ public final class NodeEvaluator {
         return LayoutKernels.concatInt64(node, in, outShape);
       case "Transpose":
         return LayoutKernels.transposeInt64(node, in[0]);
-      case "Add": case "Sub": case "Mul": case "Div":
-        if (in[0].isFloat() || in[1].isFloat()) {
-          throw new ModelFormatException(node.label() + ": inputs mix float and int64");
-        }
-        return BinaryKernel.evaluateInt64(node, in[0], in[1]);
       default:
         throw new UnsupportedOperatorException(node.label() + ": " + node.opType()
             + " on int64 data is not supported");

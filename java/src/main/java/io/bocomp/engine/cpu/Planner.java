@@ -322,13 +322,16 @@ final class Planner {
     }
 
     /**
-     * Id of the buffer of input i of a node: -1 for an absent input or an int64 constant whose
-     * value decides the output shape (kernels read it from the spec); an int64 constant read as
-     * data gets a float-coded copy.
+     * Id of the buffer of input i of a node: -1 for an absent input, an input the node reads only
+     * the shape (or type) of, or an int64 constant whose value decides the output shape (kernels
+     * read it from the spec); an int64 constant read as data gets a float-coded copy.
      */
     private int bufferId(Node node, int i) {
       String name = node.input(i);
       if (name.isEmpty()) {
+        return -1;
+      }
+      if (OpTable.schema(node).readsOnlyShape(i)) {
         return -1;
       }
       Tensor k = known.get(name);

@@ -65,6 +65,8 @@ final class ElementwiseOps {
           .summary("element-wise " + op.toLowerCase() + " of 1 or more inputs, numpy-broadcast"
               + " together (float)").build());
     }
+    r.add(binary("Mod", "remainder with numpy broadcasting: fmod=1 as C fmod (sign of the"
+        + " dividend; required for floats), fmod=0 with the divisor's sign (integers)"));
     r.add(OpSchema.builder("PRelu").inputs(2, 2).shape((n, in) -> {
       if (in.known(0) && in.known(1)) {
         Broadcast.checkUnidirectional(n, "slope", in.shape(1), in.shape(0));

@@ -27,7 +27,7 @@ final class GeneratorOps {
         .types((n, t, o) -> t.length > 0 && t[0] != 0 ? t[0] : ElemType.FLOAT)
         .summary("start, start + delta, ... up to limit (exclusive); scalar operands known when"
             + " the graph is planned").build());
-    r.add(OpSchema.builder("EyeLike").shape(GeneratorOps::eyeLike)
+    r.add(OpSchema.builder("EyeLike").shapeOnlyInputs(0).shape(GeneratorOps::eyeLike)
         .types((n, t, o) -> n.hasAttribute("dtype") ? CastTarget.check(n, n.intAttr("dtype", 1))
             : t.length > 0 && t[0] != 0 ? t[0] : ElemType.FLOAT)
         .summary("ones on diagonal k (default 0) of a matrix of the input's shape; dtype").build());

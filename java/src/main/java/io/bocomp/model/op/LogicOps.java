@@ -27,7 +27,8 @@ final class LogicOps {
             + " bool): to integers truncates toward zero and wraps, to bool is x != 0, to"
             + " float16/bfloat16 rounds to nearest even; not to string, complex or float8")
         .build());
-    r.add(OpSchema.builder("CastLike").inputs(2, 2).shape((n, in) -> in.shape(0))
+    r.add(OpSchema.builder("CastLike").inputs(2, 2).shapeOnlyInputs(1)
+        .shape((n, in) -> in.shape(0))
         .types((n, t, o) -> t.length > 1 && t[1] != 0 ? CastTarget.check(n, t[1])
             : ElemType.FLOAT)
         .summary("Cast to the element type of input 1 (only its type is read)").build());

@@ -91,7 +91,10 @@ public final class OpSchema {
     return i < valueInputs.length && valueInputs[i];
   }
 
-  /** True if only the shape of input i is read (Shape, Size): its producer need not run. */
+  /**
+   * True if only the shape (or type) of input i is read (Shape, Size, CastLike's target): its
+   * producer need not run.
+   */
   public boolean readsOnlyShape(int i) {
     return i < shapeOnlyInputs.length && shapeOnlyInputs[i];
   }

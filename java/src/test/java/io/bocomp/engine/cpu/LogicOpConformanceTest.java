@@ -46,7 +46,7 @@ class LogicOpConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"casts", "comparisons", "logic", "wheres", "generators", "matMuls", "einsums",
-      "graphs"})
+      "graphs", "mods"})
   void matchesOnnxRuntime(GraphCase c) {
     Map<String, Tensor> expected = c.ort();
     try (Executable e = backend.compile(c.graph(), c.opset)) {
@@ -58,6 +58,21 @@ class LogicOpConformanceTest {
         }
       }
     }
+  }
+
+  static Stream<GraphCase> mods() {
+    Tensor a = Tensor.of(new int[] {2, 4}, new float[] {-7.5f, 7.5f, -3f, 3f, 5.25f, -0.5f, 9f, 0f});
+    Tensor b = Tensor.of(new int[] {4}, new float[] {2f, -2f, 2.5f, -1.5f});
+    Tensor k = Tensor.ofLongs(new int[] {4}, new long[] {3, -3, 4, -5});
+    return Stream.of(
+        GraphCase.of("mod fmod=1 float broadcast", 13).input("a", a).input("b", b)
+            .node("Mod", "a,b", "y", "fmod", 1L).output("y", ElemType.FLOAT),
+        GraphCase.of("mod int64 fmod=0 at run time", 13).input("a", a).init("k", k)
+            .node("Cast", "a", "i", "to", (long) ElemType.INT64)
+            .node("Mod", "i,k", "y").output("y", ElemType.INT64),
+        GraphCase.of("mod int64 fmod=1 at run time", 13).input("a", a).init("k", k)
+            .node("Cast", "a", "i", "to", (long) ElemType.INT64)
+            .node("Mod", "i,k", "y", "fmod", 1L).output("y", ElemType.INT64));
   }
 
   private static void compare(String what, int type, boolean exact, Tensor expected,
