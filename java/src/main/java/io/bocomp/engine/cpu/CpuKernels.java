@@ -49,6 +49,8 @@ final class CpuKernels {
     register("Transpose", LayoutKernels::transpose);
     register("Concat", LayoutKernels::concat);
     register("Gather", LayoutKernels::gather);
+    register("Resize", ResizeKernel::create);
+    register("Upsample", ResizeKernel::create);
   }
 
   private CpuKernels() {}
