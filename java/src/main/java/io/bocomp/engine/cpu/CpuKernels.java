@@ -85,6 +85,8 @@ final class CpuKernels {
     register("ConstantOfShape", GeneratorKernels::constantOfShape);
     register("Range", GeneratorKernels::range);
     register("EyeLike", GeneratorKernels::eyeLike);
+    register("Resize", ResizeKernel::create);
+    register("Upsample", ResizeKernel::create);
   }
 
   private CpuKernels() {}
