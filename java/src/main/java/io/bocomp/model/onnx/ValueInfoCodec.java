@@ -31,9 +31,11 @@ final class ValueInfoCodec {
       Onnx.TensorShapeProto.Dimension d = t.getShape().getDim(i);
       if (d.hasDimValue()) {
         long x = d.getDimValue();
-        if (x < 0 || x > Integer.MAX_VALUE) {
+        if (x < -1 || x > Integer.MAX_VALUE) {
           throw new ModelFormatException(what + " has invalid dimension " + x + " at axis " + i);
         }
+        // -1 is not valid ONNX but common (Paddle2ONNX writes it for a dynamic axis), and
+        // ONNX Runtime reads it as unknown: so do we
         shape[i] = (int) x;
       } else {
         shape[i] = -1;

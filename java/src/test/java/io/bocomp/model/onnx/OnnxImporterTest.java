@@ -115,6 +115,19 @@ class OnnxImporterTest {
         .getDim(0).getDimParam()).isEqualTo("N");
   }
 
+  /** Paddle2ONNX writes dim_value -1 for a dynamic axis; ONNX Runtime reads it as unknown. */
+  @Test
+  void aDimValueOfMinusOneIsAnUnknownDimension() {
+    Onnx.ValueInfoProto x = Onnx.ValueInfoProto.newBuilder().setName("x").setType(
+        Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+            .setElemType(1).setShape(Onnx.TensorShapeProto.newBuilder()
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(-1))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(4))))).build();
+    Onnx.GraphProto g = Protos.addRelu().toBuilder().setInput(0, x).build();
+    Model m = read(g, 13);
+    assertThat(m.graph().inputs().get(0).shape()).containsExactly(-1, 4);
+  }
+
   @Test
   void integerAndBoolTensorsWidenToInt64() {
     long[][] expect = {{-3, 0, 7}, {253, 0, 7}, {-3, 0, 7}, {1, 0, 1}};
