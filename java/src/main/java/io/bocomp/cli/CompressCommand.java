@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>The model is loaded as every command loads it ({@code ModelLoader}: BN folded, shapes
  * inferred), so plans name the nodes {@code inspect} shows. The plan is checked against the model
- * before anything is decomposed; the factors come from the cache next to the model (computed and
- * stored on first use). On any error nothing is written; the output appears atomically. With
+ * before anything is decomposed; the factors come from the factor cache ({@code --cache-dir}, else
+ * the user cache directory; computed and stored on first use, never beside the model). On any error nothing is written; the output appears atomically. With
  * {@code --json}, stdout holds one JSON object: {@code params}, {@code macs} and {@code bytes}
  * (each {@code {original, compressed}}), {@code distance} ({@code {mean, stderr, n}}, with
  * --images) and {@code notes} (what resolving the plan changed, e.g. layers kept dense).
@@ -91,6 +91,11 @@ public final class CompressCommand implements Callable<Integer> {
       description = "Where to run the --images forward passes (default: ${DEFAULT-VALUE}).")
   String backend;
 
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
+          + " ~/.cache/bocomp); nothing is ever written beside the model.")
+  Path cacheDir;
+
   @Option(names = "--json", description = "Print only JSON on stdout.")
   boolean json;
 
@@ -111,7 +116,7 @@ public final class CompressCommand implements Callable<Integer> {
     p.validate(cm);
     Tensor x = images == null ? null : Idx.readImages(images, limit);
     CpuDecompositions dec = new CpuDecompositions();
-    ModelFactors factors = FactorCache.withDefaults(dec).load(cm, model);
+    ModelFactors factors = FactorCache.at(dec, cacheDir).load(cm, model);
     CompressionResult r = p.apply(m.graph(), factors,
         new ApplyOptions(rankMultiple, !allowLarger, hooi));
     Model compressed = m.withGraph(r.graph());

@@ -153,6 +153,11 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Where to run (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a warning.")
   String backend;
 
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
+          + " ~/.cache/bocomp); nothing is ever written beside the model.")
+  Path cacheDir;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default runs/<timestamp>).")
   Path out;
 
@@ -201,7 +206,8 @@ public final class TuneCommand implements Callable<Integer> {
     Model m = ModelSource.load(model);
     PrintWriter stdout = spec.commandLine().getOut();
     Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
-        images == null ? "embedded sample (" + data.size() + " images)" : images.toString());
+        images == null ? "embedded sample (" + data.size() + " images)" : images.toString(),
+        cacheDir);
     PrintStream err = System.err;
     // checked before the run directory is created, so bad fine-tuning input writes nothing
     FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m) : null;

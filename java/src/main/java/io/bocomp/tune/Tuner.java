@@ -59,12 +59,19 @@ public final class Tuner implements AutoCloseable {
    *
    * @param model the prepared model ({@link ModelLoader})
    * @param modelName how to show it
-   * @param modelFile its file (for the factor cache location), or null
+   * @param modelFile its file (named in messages), or null
    * @param data images (and optionally labels) to sample from and to measure top-1 on
    * @param dataName how to show the data
+   * @param cacheDir the factor cache directory ({@code --cache-dir}), or null for the default
+   *     ({@link io.bocomp.compress.FactorCacheDirectory})
    */
   public record Inputs(Model model, String modelName, Path modelFile, Dataset data,
-      String dataName) {}
+      String dataName, Path cacheDir) {
+    /** Inputs with the factor cache in its default directory. */
+    public Inputs(Model model, String modelName, Path modelFile, Dataset data, String dataName) {
+      this(model, modelName, modelFile, data, dataName, null);
+    }
+  }
 
   private final Inputs inputs;
   private final RunConfig config;
@@ -145,9 +152,9 @@ public final class Tuner implements AutoCloseable {
     }
     this.nothingToDo = null;
     checkPatternsMatch(original, first);
-    // Decomposed in memory; the cache file is written only once every check has passed, so bad
-    // input leaves nothing behind (not even a cache next to the user's model).
-    FactorCache cache = FactorCache.withDefaults(new CpuDecompositions());
+    // Decomposed in memory; the cache file (in the cache directory, never beside the model) is
+    // written only once every check has passed, so bad input leaves nothing behind.
+    FactorCache cache = FactorCache.at(new CpuDecompositions(), inputs.cacheDir());
     java.util.Optional<ModelFactors> cached = cache.cached(original, inputs.modelFile());
     this.factors = cached.orElseGet(() -> cache.compute(original, inputs.modelFile()));
     this.firstSpace = SearchSpace.build(factors, spaceOptions(first, List.of()));
@@ -334,7 +341,8 @@ public final class Tuner implements AutoCloseable {
         if (replacement != null) {
           base = ModelLoader.load(replacement);
           baseCm = CompressibleModel.of(base);
-          baseFactors = FactorCache.withDefaults(new CpuDecompositions()).load(baseCm, replacement);
+          baseFactors = FactorCache.at(new CpuDecompositions(), inputs.cacheDir())
+              .load(baseCm, replacement);
           fixed = List.of();
         } else {
           fixed = plan.entries();
