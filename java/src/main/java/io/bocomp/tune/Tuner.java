@@ -13,7 +13,8 @@ import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.ModelHash;
 import io.bocomp.compress.PlanEntry;
-import io.bocomp.data.Dataset;
+import io.bocomp.data.ImageTransform;
+import io.bocomp.data.InputSource;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.Backends;
 import io.bocomp.engine.BatchRunner;
@@ -60,16 +61,20 @@ public final class Tuner implements AutoCloseable {
    * @param model the prepared model ({@link ModelLoader})
    * @param modelName how to show it
    * @param modelFile its file (named in messages), or null
-   * @param data images (and optionally labels) to sample from and to measure top-1 on
+   * @param data inputs (and optionally labels) to sample from and to measure top-1 on; an image
+   *     folder is streamed for top-1, only the samples are held in memory
    * @param dataName how to show the data
+   * @param preprocessing how images became inputs (recorded in result.json and the journal), or
+   *     null when unknown or none (a tensor used as stored)
    * @param cacheDir the factor cache directory ({@code --cache-dir}), or null for the default
    *     ({@link io.bocomp.compress.FactorCacheDirectory})
    */
-  public record Inputs(Model model, String modelName, Path modelFile, Dataset data,
-      String dataName, Path cacheDir) {
-    /** Inputs with the factor cache in its default directory. */
-    public Inputs(Model model, String modelName, Path modelFile, Dataset data, String dataName) {
-      this(model, modelName, modelFile, data, dataName, null);
+  public record Inputs(Model model, String modelName, Path modelFile, InputSource data,
+      String dataName, ImageTransform preprocessing, Path cacheDir) {
+    /** Inputs without recorded preprocessing, the factor cache in its default directory. */
+    public Inputs(Model model, String modelName, Path modelFile, InputSource data,
+        String dataName) {
+      this(model, modelName, modelFile, data, dataName, null, null);
     }
   }
 
@@ -88,6 +93,8 @@ public final class Tuner implements AutoCloseable {
   private final ObjectNode fingerprint;
   private final Journal.Contents previous;
   private final String nothingToDo;
+  /** Top-1 of the original model on all the inputs (NaN without labels). */
+  private final double originalTop1;
   private final LatencySource.Factory latencies;
   private volatile boolean stop;
   private BetweenStages betweenStages;
@@ -148,6 +155,7 @@ public final class Tuner implements AutoCloseable {
       this.factors = null;
       this.firstSpace = null;
       this.firstBudget = fraction;
+      this.originalTop1 = Double.NaN;
       return;
     }
     this.nothingToDo = null;
@@ -162,6 +170,10 @@ public final class Tuner implements AutoCloseable {
     if (previous == null) { // a journal proves the budget was accepted; re-timing could refuse it
       checkReachable(firstSpace, first, budget, fraction, null);
     }
+    // Measured now, not at the end: streaming an image folder decodes every image, so a corrupt
+    // one is an error before the run writes anything.
+    this.originalTop1 = inputs.data().hasLabels()
+        ? ResultWriter.top1(backend, inputs.model(), inputs.data()) : Double.NaN;
     if (cached.isEmpty()) {
       cache.store(factors, inputs.modelFile());
     }
@@ -316,7 +328,8 @@ public final class Tuner implements AutoCloseable {
             baseCm, baseFactors));
         if (history.size() < trials) {
           listener.finishing("writing the partial result");
-          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost,
+              originalTop1)
               .writePartial(outcomes, seconds(start) + earlierSeconds);
         }
         if (k == config.stages.size() - 1) {
@@ -335,7 +348,8 @@ public final class Tuner implements AutoCloseable {
           }
           // Ctrl-C reached the hook too (same process group): a partial result, resumable
           listener.finishing("writing the partial result");
-          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost,
+              originalTop1)
               .writePartial(outcomes, seconds(start) + earlierSeconds);
         }
         if (replacement != null) {
@@ -352,7 +366,8 @@ public final class Tuner implements AutoCloseable {
     StageOutcome last = outcomes.get(outcomes.size() - 1);
     requireFeasible(StageRunner.bestFeasible(last.history()), last.stage(), last.budget());
     listener.finishing("verifying and writing the outputs");
-    return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+    return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost,
+              originalTop1)
         .writeFinal(outcomes, seconds(start) + earlierSeconds);
   }
 
@@ -537,6 +552,9 @@ public final class Tuner implements AutoCloseable {
     h.put("command", command);
     h.put("model", inputs.modelName());
     h.put("data", inputs.dataName());
+    if (inputs.preprocessing() != null) {
+      h.set("preprocess", inputs.preprocessing().toJson());
+    }
     h.set("fingerprint", fingerprint);
     h.set("original", JournalCodec.cost(originalCost));
     ObjectNode s = h.putObject("samples");
@@ -613,15 +631,15 @@ public final class Tuner implements AutoCloseable {
   }
 
   private LatencySource latencySource(long opset) {
-    Dataset data = inputs.data();
-    Tensor batch = data.head(Math.min(config.latencyBatch, data.size())).images();
+    InputSource data = inputs.data();
+    Tensor batch = data.batch(0, Math.min(config.latencyBatch, data.size()));
     return latencies.create(backend, opset, batch, config.latencyWarmup, config.latencyRuns);
   }
 
   private static void checkInputShape(Backend b, Inputs in) {
     try (Executable e = b.compile(in.model())) {
-      new BatchRunner(e, 1).checkFits(in.data().images().shape(), "the images (" + in.dataName()
-          + ")");
+      new BatchRunner(e, 1).checkFits(in.data().shape(in.data().size()), "the images ("
+          + in.dataName() + ")");
     }
   }
 
