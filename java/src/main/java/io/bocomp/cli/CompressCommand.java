@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bocomp compress MODEL.onnx --plan PLAN.json --out OUT.onnx [--images DIR|IDX|NPY [--limit N]]
+ * {@code bocomp compress MODEL.onnx --plan PLAN.json --out OUT.onnx
+ * [--images DIR|IDX|NPY [--limit N]]
  * [--json]}: applies a compression plan (the JSON contract of {@link CompressionPlan}), writes the
  * compressed model and prints original vs compressed parameters, MACs and weight bytes and, with
  * {@code --images}, the output distance to the original model over those images (mean of
@@ -39,7 +40,9 @@ import picocli.CommandLine.Spec;
  * <p>The model is loaded as every command loads it ({@code ModelLoader}: BN folded, shapes
  * inferred), so plans name the nodes {@code inspect} shows. The plan is checked against the model
  * before anything is decomposed; the factors come from the factor cache ({@code --cache-dir}, else
- * the user cache directory; computed and stored on first use, never beside the model). On any error nothing is written; the output appears atomically. With
+ * the user cache directory; computed and stored on first use, never beside the model). The
+ * {@code --images} (a folder, IDX or .npy, with the preprocessing options) are streamed through
+ * both models in batches. On any error nothing is written; the output appears atomically. With
  * {@code --json}, stdout holds one JSON object: {@code params}, {@code macs} and {@code bytes}
  * (each {@code {original, compressed}}), {@code distance} ({@code {mean, stderr, n}}, with
  * --images) and {@code notes} (what resolving the plan changed, e.g. layers kept dense).

@@ -79,38 +79,36 @@ public final class EvalCommand implements Callable<Integer> {
       throw new BocompException("nothing to compute: " + loaded.name() + " has no labels (give"
           + " class sub-folders or --labels for top-1) and no --reference is given");
     }
+    ModelPass.Result pass;
     try (Backend b = Backends.create(backend);
         BatchProgress bar = BatchProgress.on(System.err, "eval", data.size(), json)) {
-      ModelPass.Result pass = ModelPass.run(b, m, ref, data, batch, "the images", bar);
-      int[] pred = pass.predictions();
-      ObjectNode result = JsonOutput.object();
-      result.put("model", ModelSource.name(model));
-      result.put("images", loaded.name());
-      result.put("n", data.size());
-      if (loaded.preprocessing() != null) {
-        result.set("preprocess", loaded.preprocessing().toJson());
-      }
-      if (data.hasLabels()) {
-        result.put("top1", BatchRunner.agreement(pred, data.labels()));
-      }
-      if (ref != null) {
-        DistanceStats d = pass.distance();
-        ObjectNode r = result.putObject("reference");
-        r.put("model", reference.toString());
-        ObjectNode dist = r.putObject("distance");
-        dist.put("mean", d.mean());
-        dist.put("stderr", d.stderr());
-        dist.put("n", d.n());
-        r.put("top1_agreement", BatchRunner.agreement(pred, pass.referencePredictions()));
-        if (data.hasLabels()) {
-          r.put("top1", BatchRunner.agreement(pass.referencePredictions(), data.labels()));
-        }
-      }
-      if (bar != null) {
-        bar.close();
-      }
-      print(result);
+      pass = ModelPass.run(b, m, ref, data, batch, "the images", bar);
     }
+    int[] pred = pass.predictions();
+    ObjectNode result = JsonOutput.object();
+    result.put("model", ModelSource.name(model));
+    result.put("images", loaded.name());
+    result.put("n", data.size());
+    if (loaded.preprocessing() != null) {
+      result.set("preprocess", loaded.preprocessing().toJson());
+    }
+    if (data.hasLabels()) {
+      result.put("top1", BatchRunner.agreement(pred, data.labels()));
+    }
+    if (ref != null) {
+      DistanceStats d = pass.distance();
+      ObjectNode r = result.putObject("reference");
+      r.put("model", reference.toString());
+      ObjectNode dist = r.putObject("distance");
+      dist.put("mean", d.mean());
+      dist.put("stderr", d.stderr());
+      dist.put("n", d.n());
+      r.put("top1_agreement", BatchRunner.agreement(pred, pass.referencePredictions()));
+      if (data.hasLabels()) {
+        r.put("top1", BatchRunner.agreement(pass.referencePredictions(), data.labels()));
+      }
+    }
+    print(result);
     return 0;
   }
 

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bocomp finetune COMPRESSED.onnx --reference ORIGINAL.onnx --images DIR|IDX|NPY [--labels FILE]
+ * {@code bocomp finetune COMPRESSED.onnx --reference ORIGINAL.onnx --images DIR|IDX|NPY
+ * [--labels FILE]
  * --epochs E --out OUT.onnx}: recovery fine-tuning by knowledge distillation
  * ({@link Distillation}). OUT is written atomically after every epoch (the last good checkpoint);
  * Ctrl-C stops after the current step and writes the weights so far (exit 130); a loss that turns
@@ -59,8 +60,8 @@ public final class FinetuneCommand implements Callable<Integer> {
 
   @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
       description = "Training inputs: a folder of images, IDX images (gzip ok; pixels scaled to"
-          + " [0,1]) or a float32 .npy tensor, all held in memory (default: the embedded 2,000-image"
-          + " sample; for real use the 60,000 training images).")
+          + " [0,1]) or a float32 .npy tensor, all held in memory (default: the embedded"
+          + " 2,000-image sample; for real use the 60,000 training images).")
   Path images;
 
   @Option(names = "--labels", paramLabel = "FILE",

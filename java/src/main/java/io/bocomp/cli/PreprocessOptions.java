@@ -53,7 +53,10 @@ final class PreprocessOptions {
           + " a run file; the options above override single settings.")
   Path from;
 
-  /** The options given (unset ones null), over {@code --preprocess-from}'s settings over {@code base}. */
+  /**
+   * The options given (unset ones null) over {@code --preprocess-from}'s settings over {@code base}
+   * (a run file's).
+   */
   Preprocessing resolve(Preprocessing base) {
     Preprocessing p = base == null ? Preprocessing.NONE : base;
     if (from != null) {
