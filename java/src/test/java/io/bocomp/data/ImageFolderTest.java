@@ -17,6 +17,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * {@link ImageFolder} and {@link ImageDecoder}: listing and labels, streaming, size checks, bad
+ * folders and files, and the bytes decoded from each supported format.
+ */
 class ImageFolderTest {
   @TempDir Path dir;
 

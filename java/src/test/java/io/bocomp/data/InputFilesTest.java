@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** {@link InputFiles}: IDX with and without preprocessing, .npy tensors, missing paths. */
 class InputFilesTest {
   private static final Path SAMPLE = Path.of("../models/fashion-sample-images.idx.gz");
   private static final Path SAMPLE_LABELS = Path.of("../models/fashion-sample-labels.idx.gz");
