@@ -11,27 +11,27 @@ import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.cost.AnalyticCost;
-import io.bocomp.data.Idx;
+import io.bocomp.data.InputSource;
+import io.bocomp.data.Preprocessing;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.Backends;
-import io.bocomp.engine.BatchRunner;
 import io.bocomp.engine.Decompositions.DistanceStats;
-import io.bocomp.engine.Executable;
 import io.bocomp.model.Model;
-import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bocomp compress MODEL.onnx --plan PLAN.json --out OUT.onnx [--images IDX [--limit N]]
+ * {@code bocomp compress MODEL.onnx --plan PLAN.json --out OUT.onnx
+ * [--images DIR|IDX|NPY [--limit N]]
  * [--json]}: applies a compression plan (the JSON contract of {@link CompressionPlan}), writes the
  * compressed model and prints original vs compressed parameters, MACs and weight bytes and, with
  * {@code --images}, the output distance to the original model over those images (mean of
@@ -39,8 +39,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>The model is loaded as every command loads it ({@code ModelLoader}: BN folded, shapes
  * inferred), so plans name the nodes {@code inspect} shows. The plan is checked against the model
- * before anything is decomposed; the factors come from the cache next to the model (computed and
- * stored on first use). On any error nothing is written; the output appears atomically. With
+ * before anything is decomposed; the factors come from the factor cache ({@code --cache-dir}, else
+ * the user cache directory; computed and stored on first use, never beside the model). The
+ * {@code --images} (a folder, IDX or .npy, with the preprocessing options) are streamed through
+ * both models in batches. On any error nothing is written; the output appears atomically. With
  * {@code --json}, stdout holds one JSON object: {@code params}, {@code macs} and {@code bytes}
  * (each {@code {original, compressed}}), {@code distance} ({@code {mean, stderr, n}}, with
  * --images) and {@code notes} (what resolving the plan changed, e.g. layers kept dense).
@@ -64,9 +66,12 @@ public final class CompressCommand implements Callable<Integer> {
       description = "Where to write the compressed model.")
   Path out;
 
-  @Option(names = "--images", paramLabel = "IDX",
-      description = "IDX images (optionally gzipped): report the output distance to the original.")
+  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
+      description = "Inputs (a folder of images, IDX images or a .npy tensor): report the output"
+          + " distance to the original on them.")
   Path images;
+
+  @Mixin PreprocessOptions preprocess;
 
   @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
   int limit;
@@ -91,6 +96,11 @@ public final class CompressCommand implements Callable<Integer> {
       description = "Where to run the --images forward passes (default: ${DEFAULT-VALUE}).")
   String backend;
 
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
+          + " ~/.cache/bocomp); nothing is ever written beside the model.")
+  Path cacheDir;
+
   @Option(names = "--json", description = "Print only JSON on stdout.")
   boolean json;
 
@@ -109,9 +119,14 @@ public final class CompressCommand implements Callable<Integer> {
     Model m = ModelSource.load(model);
     CompressibleModel cm = CompressibleModel.of(m);
     p.validate(cm);
-    Tensor x = images == null ? null : Idx.readImages(images, limit);
+    Preprocessing prep = preprocess.resolve(null);
+    if (images == null && !prep.isEmpty()) {
+      throw new BocompException(prep.optionNames() + " need --images");
+    }
+    InputSource x = images == null ? null
+        : DataSource.load(images, null, limit, prep, m).data();
     CpuDecompositions dec = new CpuDecompositions();
-    ModelFactors factors = FactorCache.withDefaults(dec).load(cm, model);
+    ModelFactors factors = FactorCache.at(dec, cacheDir).load(cm, model);
     CompressionResult r = p.apply(m.graph(), factors,
         new ApplyOptions(rankMultiple, !allowLarger, hooi));
     Model compressed = m.withGraph(r.graph());
@@ -121,15 +136,11 @@ public final class CompressCommand implements Callable<Integer> {
     return 0;
   }
 
-  private DistanceStats distance(Model original, Model compressed, Tensor x) {
+  private DistanceStats distance(Model original, Model compressed, InputSource x) {
     try (Backend b = Backends.create(backend);
-        Executable ref = b.compile(original);
-        Executable cmp = b.compile(compressed)) {
-      BatchRunner refRunner = new BatchRunner(ref, batch);
-      refRunner.checkFits(x.shape(), "the images in " + images);
-      Tensor want = refRunner.run(x);
-      Tensor got = new BatchRunner(cmp, batch).run(x);
-      return DistanceStats.compute(got, want);
+        BatchProgress bar = BatchProgress.on(System.err, "distance", x.size(), json)) {
+      return ModelPass.run(b, compressed, original, x, batch, "the images in " + images, bar)
+          .distance();
     }
   }
 

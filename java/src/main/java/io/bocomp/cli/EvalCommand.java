@@ -2,18 +2,17 @@ package io.bocomp.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.BocompException;
-import io.bocomp.data.Dataset;
+import io.bocomp.data.InputSource;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.Backends;
 import io.bocomp.engine.BatchRunner;
 import io.bocomp.engine.Decompositions.DistanceStats;
-import io.bocomp.engine.Executable;
 import io.bocomp.model.Model;
-import io.bocomp.model.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,9 +20,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code bocomp eval}: top-1 accuracy, and the output distance to a reference model. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Top-1 accuracy of a model on IDX images/labels and, with --reference, the"
-        + " output distance to a reference model (mean over images of ||out - ref||^2, with its"
-        + " standard error) and top-1 agreement.",
+    description = {"Top-1 accuracy of a model on labeled inputs (an image folder with class"
+        + " sub-folders or --labels, IDX, .npy) and, with --reference, the output distance to a"
+        + " reference model (mean over images of ||out - ref||^2, with its standard error) and"
+        + " top-1 agreement. Image folders are decoded in batches as the evaluation runs.",
         "With no MODEL and no --images/--labels: the embedded default model and its 2,000-image"
         + " Fashion-MNIST test sample."})
 public final class EvalCommand implements Callable<Integer> {
@@ -33,12 +33,17 @@ public final class EvalCommand implements Callable<Integer> {
       description = "ONNX model (default: the embedded fashion-cnn.onnx).")
   Path model;
 
-  @Option(names = "--images", paramLabel = "IDX",
-      description = "IDX image file, optionally gzipped; pixels are scaled to [0,1].")
+  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
+      description = "A folder of images (PNG, JPEG, BMP, GIF, TIFF, WebP; class sub-folders give"
+          + " labels), IDX images (gzip ok; pixels scaled to [0,1]) or a float32 .npy tensor.")
   Path images;
 
-  @Option(names = "--labels", paramLabel = "IDX", description = "IDX label file, optionally gzipped.")
+  @Option(names = "--labels", paramLabel = "FILE",
+      description = "Labels: IDX, or text with one integer per line (image folders: in file-name"
+          + " order).")
   Path labels;
+
+  @Mixin PreprocessOptions preprocess;
 
   @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
   int limit;
@@ -66,51 +71,45 @@ public final class EvalCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new BocompException("--batch must be >= 1, got " + batch);
     }
-    Dataset data = DataSource.load(images, labels, limit);
-    if (!data.hasLabels() && reference == null) {
-      throw new BocompException("nothing to compute: give --labels (for top-1) or --reference");
-    }
     Model m = ModelSource.load(model);
     Model ref = reference == null ? null : ModelSource.load(reference);
-    try (Backend b = Backends.create(backend)) {
-      Tensor out = outputs(b, m, data);
-      int[] pred = BatchRunner.argmax(out);
-      ObjectNode result = JsonOutput.object();
-      result.put("model", ModelSource.name(model));
-      result.put("images", images == null ? "embedded sample" : images.toString());
-      result.put("n", data.size());
+    DataSource.Loaded loaded = DataSource.load(images, labels, limit, preprocess.resolve(null), m);
+    InputSource data = loaded.data();
+    if (!data.hasLabels() && reference == null) {
+      throw new BocompException("nothing to compute: " + loaded.name() + " has no labels (give"
+          + " class sub-folders or --labels for top-1) and no --reference is given");
+    }
+    ModelPass.Result pass;
+    try (Backend b = Backends.create(backend);
+        BatchProgress bar = BatchProgress.on(System.err, "eval", data.size(), json)) {
+      pass = ModelPass.run(b, m, ref, data, batch, "the images", bar);
+    }
+    int[] pred = pass.predictions();
+    ObjectNode result = JsonOutput.object();
+    result.put("model", ModelSource.name(model));
+    result.put("images", loaded.name());
+    result.put("n", data.size());
+    if (loaded.preprocessing() != null) {
+      result.set("preprocess", loaded.preprocessing().toJson());
+    }
+    if (data.hasLabels()) {
+      result.put("top1", BatchRunner.agreement(pred, data.labels()));
+    }
+    if (ref != null) {
+      DistanceStats d = pass.distance();
+      ObjectNode r = result.putObject("reference");
+      r.put("model", reference.toString());
+      ObjectNode dist = r.putObject("distance");
+      dist.put("mean", d.mean());
+      dist.put("stderr", d.stderr());
+      dist.put("n", d.n());
+      r.put("top1_agreement", BatchRunner.agreement(pred, pass.referencePredictions()));
       if (data.hasLabels()) {
-        result.put("top1", BatchRunner.agreement(pred, data.labels()));
+        r.put("top1", BatchRunner.agreement(pass.referencePredictions(), data.labels()));
       }
-      if (ref != null) {
-        Tensor refOut = outputs(b, ref, data);
-        if (!java.util.Arrays.equals(out.shape(), refOut.shape())) {
-          throw new BocompException("model output shape " + java.util.Arrays.toString(out.shape())
-              + " differs from the reference's " + java.util.Arrays.toString(refOut.shape()));
-        }
-        DistanceStats d = DistanceStats.compute(out, refOut);
-        ObjectNode r = result.putObject("reference");
-        r.put("model", reference.toString());
-        ObjectNode dist = r.putObject("distance");
-        dist.put("mean", d.mean());
-        dist.put("stderr", d.stderr());
-        dist.put("n", d.n());
-        r.put("top1_agreement", BatchRunner.agreement(pred, BatchRunner.argmax(refOut)));
-        if (data.hasLabels()) {
-          r.put("top1", BatchRunner.agreement(BatchRunner.argmax(refOut), data.labels()));
-        }
-      }
-      print(result);
     }
+    print(result);
     return 0;
-  }
-
-  private Tensor outputs(Backend b, Model m, Dataset data) {
-    try (Executable e = b.compile(m)) {
-      BatchRunner runner = new BatchRunner(e, batch);
-      runner.checkFits(data.images().shape(), "the images");
-      return runner.run(data.images());
-    }
   }
 
   private void print(ObjectNode r) {

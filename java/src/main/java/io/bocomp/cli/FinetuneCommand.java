@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.BocompException;
 import io.bocomp.data.Dataset;
+import io.bocomp.data.InputSource;
+import io.bocomp.data.Preprocessing;
+import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.engine.BatchRunner;
 import io.bocomp.model.Model;
-import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
 import io.bocomp.train.Distillation;
 import io.bocomp.train.FineTuner;
@@ -23,13 +25,15 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bocomp finetune COMPRESSED.onnx --reference ORIGINAL.onnx --images IDX [--labels IDX]
+ * {@code bocomp finetune COMPRESSED.onnx --reference ORIGINAL.onnx --images DIR|IDX|NPY
+ * [--labels FILE]
  * --epochs E --out OUT.onnx}: recovery fine-tuning by knowledge distillation
  * ({@link Distillation}). OUT is written atomically after every epoch (the last good checkpoint);
  * Ctrl-C stops after the current step and writes the weights so far (exit 130); a loss that turns
@@ -54,14 +58,18 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "The teacher: the uncompressed model (default: the embedded fashion-cnn.onnx).")
   Path reference;
 
-  @Option(names = "--images", paramLabel = "IDX",
-      description = "Training images, IDX (gzip ok), pixels scaled to [0,1] (default: the embedded"
+  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
+      description = "Training inputs: a folder of images, IDX images (gzip ok; pixels scaled to"
+          + " [0,1]) or a float32 .npy tensor, all held in memory (default: the embedded"
           + " 2,000-image sample; for real use the 60,000 training images).")
   Path images;
 
-  @Option(names = "--labels", paramLabel = "IDX",
-      description = "Training labels, IDX: adds the cross-entropy term.")
+  @Option(names = "--labels", paramLabel = "FILE",
+      description = "Training labels (IDX or text, one integer per line; class sub-folders give"
+          + " them too): adds the cross-entropy term.")
   Path labels;
+
+  @Mixin PreprocessOptions preprocess;
 
   @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
   int limit;
@@ -128,11 +136,13 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Workers splitting each batch (default: the number of cores).")
   Integer threads;
 
-  @Option(names = "--eval-images", paramLabel = "IDX",
-      description = "Held-out images: top-1 before training and after every epoch.")
+  @Option(names = "--eval-images", paramLabel = "DIR|IDX|NPY",
+      description = "Held-out labeled inputs (same preprocessing; streamed): top-1 before training"
+          + " and after every epoch.")
   Path evalImages;
 
-  @Option(names = "--eval-labels", paramLabel = "IDX", description = "Labels of --eval-images.")
+  @Option(names = "--eval-labels", paramLabel = "FILE",
+      description = "Labels of --eval-images (unless class sub-folders give them).")
   Path evalLabels;
 
   @Option(names = {"-o", "--out"}, paramLabel = "OUT.onnx",
@@ -151,8 +161,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     if (limit < 0) {
       throw new BocompException("--limit must be >= 0, got " + limit);
     }
-    if ((evalImages == null) != (evalLabels == null)) {
-      throw new BocompException("--eval-images and --eval-labels go together");
+    if (evalImages == null && evalLabels != null) {
+      throw new BocompException("--eval-labels needs --eval-images");
     }
     if (!Files.isRegularFile(model)) {
       throw new BocompException(model + ": no such file");
@@ -161,17 +171,30 @@ public final class FinetuneCommand implements Callable<Integer> {
     if (target.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
       throw new BocompException("--out " + target + " would overwrite the model being fine-tuned");
     }
-    Dataset data = DataSource.load(images, labels, limit);
-    Dataset eval = evalImages == null ? null : DataSource.load(evalImages, evalLabels, 0);
     Model student = ModelSource.load(model);
     Model teacher = ModelSource.load(reference);
+    Preprocessing prep = preprocess.resolve(null);
+    DataSource.Loaded train = DataSource.load(images, labels, limit, prep, student);
+    InputSource eval = null;
+    if (evalImages != null) {
+      eval = DataSource.load(evalImages, evalLabels, 0, prep, student, "--eval-images",
+          "--eval-labels").data();
+      if (!eval.hasLabels()) {
+        throw new BocompException("--eval-images " + evalImages + " has no labels (give class"
+            + " sub-folders or --eval-labels): held-out top-1 needs them");
+      }
+    }
+    Dataset data = train.data().load();
     PrintStream err = System.err;
     PrintWriter stdout = spec.commandLine().getOut();
     ObjectNode report = JsonOutput.object();
     report.put("model", model.toString());
     report.put("reference", ModelSource.name(reference));
-    report.put("images", images == null ? "embedded sample" : images.toString());
+    report.put("images", train.name());
     report.put("n", data.size());
+    if (train.preprocessing() != null) {
+      report.set("preprocess", train.preprocessing().toJson());
+    }
     report.put("labels", data.hasLabels());
     report.put("settings", settings.describe());
     if (eval != null) {
@@ -248,9 +271,12 @@ public final class FinetuneCommand implements Callable<Integer> {
     return row;
   }
 
-  static double top1(Model m, Dataset d) {
-    Tensor outputs = Distillation.outputs(m, d.images());
-    return BatchRunner.agreement(BatchRunner.argmax(outputs), d.labels());
+  /** Top-1 of {@code m} on labeled inputs, streamed through the CPU engine. */
+  static double top1(Model m, InputSource d) {
+    try (CpuBackend b = new CpuBackend()) {
+      int[] pred = ModelPass.run(b, m, null, d, 250, "the images", null).predictions();
+      return BatchRunner.agreement(pred, d.labels());
+    }
   }
 
   /** Progress bar, per-epoch lines, per-epoch checkpoint and held-out top-1. */
@@ -259,13 +285,13 @@ public final class FinetuneCommand implements Callable<Integer> {
     private final boolean bar;
     private final boolean lines;
     private final Path target;
-    private final Dataset eval;
+    private final InputSource eval;
     private final ArrayNode rows;
     private ProgressBar pb;
     private int epochs;
     private int stepsPerEpoch;
 
-    Progress(PrintStream err, boolean bar, boolean lines, Path target, Dataset eval,
+    Progress(PrintStream err, boolean bar, boolean lines, Path target, InputSource eval,
         ArrayNode rows) {
       this.err = err;
       this.bar = bar;

@@ -52,6 +52,11 @@ public final class InspectCommand implements Callable<Integer> {
       description = "Skip the energy ranks (no decomposition, no factor cache).")
   boolean noEnergy;
 
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
+          + " ~/.cache/bocomp); nothing is ever written beside the model.")
+  Path cacheDir;
+
   @Option(names = "--json", description = "Print only JSON on stdout.")
   boolean json;
 
@@ -60,7 +65,7 @@ public final class InspectCommand implements Callable<Integer> {
     Model m = ModelSource.load(model);
     CompressibleModel cm = CompressibleModel.of(m);
     ModelFactors factors = noEnergy ? null
-        : FactorCache.withDefaults(new CpuDecompositions()).load(cm, model);
+        : FactorCache.at(new CpuDecompositions(), cacheDir).load(cm, model);
     List<LayerAnalysis.Row> rows = LayerAnalysis.rows(cm, factors);
     ObjectNode r = report(m, cm, rows);
     PrintWriter out = spec.commandLine().getOut();

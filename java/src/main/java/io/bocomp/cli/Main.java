@@ -25,6 +25,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // image decoding uses java.awt.image classes; never start a GUI toolkit for them
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
     System.exit(execute(args, System.out, System.err));
   }
 

@@ -3,6 +3,8 @@ package io.bocomp.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bocomp.BocompException;
 import io.bocomp.data.Dataset;
+import io.bocomp.data.InputSource;
+import io.bocomp.data.Preprocessing;
 import io.bocomp.model.Model;
 import io.bocomp.train.Distillation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,13 +69,17 @@ public final class TuneCommand implements Callable<Integer> {
       description = "ONNX model (default: the embedded fashion-cnn.onnx).")
   Path model;
 
-  @Option(names = "--images", paramLabel = "IDX",
-      description = "IDX images (optionally gzipped) to sample inputs from (default: the embedded sample).")
+  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
+      description = "Inputs to sample from: a folder of images (about 100 unlabeled ones suffice),"
+          + " IDX images (gzip ok) or a float32 .npy tensor (default: the embedded sample).")
   Path images;
 
-  @Option(names = "--labels", paramLabel = "IDX",
-      description = "IDX labels for top-1 accuracy of the original and compressed models.")
+  @Option(names = "--labels", paramLabel = "FILE",
+      description = "Labels (IDX, or text with one integer per line; class sub-folders give them"
+          + " too) for top-1 of the original and compressed models; none needed for tuning.")
   Path labels;
+
+  @Mixin PreprocessOptions preprocess;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   BudgetOption budget;
@@ -153,6 +160,11 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Where to run (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a warning.")
   String backend;
 
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
+          + " ~/.cache/bocomp); nothing is ever written beside the model.")
+  Path cacheDir;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default runs/<timestamp>).")
   Path out;
 
@@ -172,12 +184,12 @@ public final class TuneCommand implements Callable<Integer> {
           + " without a hook (default: ${DEFAULT-VALUE}, none).")
   int finetuneEpochs;
 
-  @Option(names = "--finetune-images", paramLabel = "IDX",
-      description = "Images to fine-tune on (default: the tuning images; for real use the training"
-          + " set, e.g. Fashion-MNIST's 60,000).")
+  @Option(names = "--finetune-images", paramLabel = "DIR|IDX|NPY",
+      description = "Inputs to fine-tune on, same preprocessing (default: the tuning images; for"
+          + " real use the training set, e.g. Fashion-MNIST's 60,000).")
   Path finetuneImages;
 
-  @Option(names = "--finetune-labels", paramLabel = "IDX",
+  @Option(names = "--finetune-labels", paramLabel = "FILE",
       description = "Labels of --finetune-images (adds the cross-entropy term).")
   Path finetuneLabels;
 
@@ -197,14 +209,16 @@ public final class TuneCommand implements Callable<Integer> {
     }
     Path dir = resume != null ? resume : out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Dataset data = DataSource.load(images, labels, 0);
     Model m = ModelSource.load(model);
+    DataSource.Loaded loaded = DataSource.load(images, labels, 0, cfg.preprocess, m);
+    InputSource data = loaded.data();
     PrintWriter stdout = spec.commandLine().getOut();
     Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
-        images == null ? "embedded sample (" + data.size() + " images)" : images.toString());
+        images == null ? "embedded sample (" + data.size() + " images)" : images.toString(),
+        loaded.preprocessing(), cacheDir);
     PrintStream err = System.err;
     // checked before the run directory is created, so bad fine-tuning input writes nothing
-    FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m) : null;
+    FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m, cfg.preprocess) : null;
     try (Tuner tuner = Tuner.prepare(in, cfg, backend, dir, resume != null, commandLine())) {
       if (tuner.nothingToDo() != null) {
         if (json) {
@@ -248,12 +262,13 @@ public final class TuneCommand implements Callable<Integer> {
     }
   }
 
-  private FineTuning fineTuning(Dataset tuneData, Model original) {
+  private FineTuning fineTuning(InputSource tuneData, Model original, Preprocessing prep) {
     if (finetuneEpochs < 0) {
       throw new BocompException("--finetune-epochs must be >= 0, got " + finetuneEpochs);
     }
-    Dataset d = finetuneImages == null && finetuneLabels == null ? tuneData
-        : DataSource.load(finetuneImages, finetuneLabels, 0);
+    Dataset d = finetuneImages == null && finetuneLabels == null ? tuneData.load()
+        : DataSource.load(finetuneImages, finetuneLabels, 0, prep, original, "--finetune-images",
+            "--finetune-labels").data().load();
     Distillation.Settings base = Distillation.Settings.defaults(finetuneEpochs);
     Distillation.Settings s = new Distillation.Settings(finetuneEpochs, base.batch(), finetuneLr,
         base.optimizer(), base.momentum(), base.weightDecay(), base.schedule(), base.stepEvery(),
@@ -268,6 +283,7 @@ public final class TuneCommand implements Callable<Integer> {
     if (config != null) {
       RunConfig.readRunFile(config, b);
     }
+    b.preprocess(preprocess.resolve(b.preprocess()));
     if (budget != null) {
       b.budget(budget.toBudget());
     }

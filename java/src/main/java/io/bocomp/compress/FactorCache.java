@@ -7,7 +7,6 @@ import io.bocomp.engine.Decompositions.Tucker2Factors;
 import io.bocomp.model.Tensor;
 import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +27,14 @@ import java.util.logging.Logger;
  * randomized truncated SVD of rank {@link Settings#randomizedMaxRank} instead, since only low ranks
  * are ever asked of them; ranks above it are then out of range for that layer.
  *
- * <p>Where: next to the model file as {@code <model file>.<first 16 hex of its hash>.factors} when
- * that directory is writable, else in {@code <cache dir>/factors/<hash>.factors} (default cache dir
- * {@code ~/.cache/bocomp}, or the {@code bocomp.cache.dir} system property), and always there for
- * models without a file (the embedded default model). The key is the model's SHA-256
- * ({@link ModelHash}) plus a fingerprint of the settings. A file that is corrupt, truncated, for
- * another model or built with other settings is ignored with a WARN and rebuilt; writes are atomic.
- * Stale siblings (same model file name, another hash) are deleted when a new file is written.
+ * <p>Where: {@code <cache dir>/factors/<model SHA-256>.factors}, never beside the model file (its
+ * folder may be read-only, shared or under version control). The cache dir is {@code --cache-dir},
+ * else {@code $XDG_CACHE_HOME/bocomp}, else {@code ~/.cache/bocomp} ({@link FactorCacheDirectory}).
+ * The key is the model's SHA-256 ({@link ModelHash}) plus a fingerprint of the settings stored in the
+ * file. A file that is corrupt, truncated, for another model or built with other settings is ignored
+ * with a WARN and rebuilt; writes are atomic. When the directory cannot be created or written, the
+ * factors are computed without caching and one WARN line says so (a valid file already there is
+ * still read: a read-only shared cache works).
  */
 public final class FactorCache {
   private static final Logger LOG = Logger.getLogger(FactorCache.class.getName());
@@ -73,8 +73,8 @@ public final class FactorCache {
   /**
    * @param decompositions the backend that factorizes
    * @param settings randomized-SVD policy
-   * @param cacheDir directory for cache files that cannot live next to their model (its
-   *     {@code factors/} subdirectory is used)
+   * @param cacheDir the cache directory (its {@code factors/} subdirectory holds the files), or
+   *     null for a cache that only computes ({@link #compute(CompressibleModel)})
    */
   public FactorCache(Decompositions decompositions, Settings settings, Path cacheDir) {
     this.decompositions = decompositions;
@@ -82,12 +82,18 @@ public final class FactorCache {
     this.cacheDir = cacheDir;
   }
 
-  /** A cache with default settings under {@code bocomp.cache.dir} or {@code ~/.cache/bocomp}. */
+  /** A cache with default settings in the default cache directory ({@link FactorCacheDirectory}). */
   public static FactorCache withDefaults(Decompositions decompositions) {
-    String dir = System.getProperty("bocomp.cache.dir");
-    Path base = dir != null ? Path.of(dir)
-        : Path.of(System.getProperty("user.home"), ".cache", "bocomp");
-    return new FactorCache(decompositions, Settings.defaults(), base);
+    return at(decompositions, null);
+  }
+
+  /**
+   * A cache with default settings in {@code cacheDir} ({@code --cache-dir}), or in the default
+   * cache directory when it is null.
+   */
+  public static FactorCache at(Decompositions decompositions, Path cacheDir) {
+    return new FactorCache(decompositions, Settings.defaults(),
+        FactorCacheDirectory.resolve(cacheDir));
   }
 
   /** Layers this cache has decomposed since it was created (0 when everything came from disk). */
@@ -99,7 +105,8 @@ public final class FactorCache {
    * The factors of a model, from the cache file when a valid one exists, else computed and stored.
    *
    * @param model the analysed model
-   * @param modelFile the file it was loaded from, or null for a model without one
+   * @param modelFile the file it was loaded from (named in messages), or null for a model without
+   *     one; the cache never writes beside it
    */
   public ModelFactors load(CompressibleModel model, Path modelFile) {
     return cached(model, modelFile).orElseGet(() -> {
@@ -114,6 +121,9 @@ public final class FactorCache {
    * written; an invalid file is reported and ignored).
    */
   public java.util.Optional<ModelFactors> cached(CompressibleModel model, Path modelFile) {
+    if (cacheDir == null) {
+      return java.util.Optional.empty();
+    }
     Path file = cacheFile(model, modelFile);
     if (Files.isRegularFile(file)) {
       try {
@@ -132,27 +142,57 @@ public final class FactorCache {
     return java.util.Optional.empty();
   }
 
-  /** As {@link #compute(CompressibleModel)}, saying where the factors will be cached. */
+  /**
+   * As {@link #compute(CompressibleModel)}, saying where the factors will be cached, or (one WARN
+   * line) that the cache directory cannot be written and they will not be.
+   */
   public ModelFactors compute(CompressibleModel model, Path modelFile) {
-    LOG.info("decomposing the layers of " + (modelFile == null ? "the model" : modelFile)
-        + " (once; cached in " + cacheFile(model, modelFile) + ")");
+    String what = "decomposing the layers of " + (modelFile == null ? "the model" : modelFile);
+    String unusable = cacheDir == null ? "no cache directory" : unwritable();
+    if (unusable == null) {
+      LOG.info(what + " (once; cached in " + cacheFile(model, modelFile) + ")");
+    } else if (cacheDir != null) {
+      LOG.warning(what + " without caching: the factor cache directory " + factorsDir()
+          + " cannot be written (" + unusable + "; --cache-dir DIR chooses another)");
+    }
     return compute(model);
   }
 
   /**
-   * Writes the cache file of computed factors (a failure to write is logged: the run continues
-   * without a cache).
+   * Writes the cache file of computed factors, atomically. When the cache directory cannot be
+   * written nothing happens ({@link #compute(CompressibleModel, Path)} has said so); a write that
+   * fails all the same is one WARN line: the run continues without a cache.
    */
   public void store(ModelFactors f, Path modelFile) {
+    if (cacheDir == null || unwritable() != null) {
+      return;
+    }
     Path file = cacheFile(f.model(), modelFile);
     try {
-      Files.createDirectories(file.getParent());
       FactorFile.write(file, f.model().hash(), settings.fingerprint(), f.all());
-      deleteStaleSiblings(file, modelFile);
-    } catch (IOException | BocompException e) {
+    } catch (BocompException e) {
       LOG.warning("cannot write factor cache " + file + " (" + e.getMessage()
           + "); continuing without it");
     }
+  }
+
+  /** Why the factors directory cannot be written (creating it if needed), or null when it can. */
+  private String unwritable() {
+    Path dir = factorsDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return e.getFile() + " is not a directory";
+    } catch (java.nio.file.AccessDeniedException e) {
+      return "permission denied on " + e.getFile();
+    } catch (IOException | SecurityException e) {
+      return e.toString();
+    }
+    return Files.isWritable(dir) ? null : "permission denied";
+  }
+
+  private Path factorsDir() {
+    return cacheDir.resolve("factors");
   }
 
   /** The factors of a model, computed now and kept in memory only. */
@@ -207,16 +247,15 @@ public final class FactorCache {
     return new ModelFactors(model, ordered);
   }
 
-  /** Where the cache file of a model lives (see the class comment). */
+  /**
+   * Where the cache file of a model lives: {@code <cache dir>/factors/<SHA-256>.factors} (see the
+   * class comment), whatever {@code modelFile} is.
+   */
   public Path cacheFile(CompressibleModel model, Path modelFile) {
-    if (modelFile != null) {
-      Path dir = modelFile.toAbsolutePath().getParent();
-      if (dir != null && Files.isDirectory(dir) && Files.isWritable(dir)) {
-        return dir.resolve(modelFile.getFileName() + "." + model.hash().substring(0, 16)
-            + ".factors");
-      }
+    if (cacheDir == null) {
+      throw new IllegalStateException("this FactorCache has no cache directory");
     }
-    return cacheDir.resolve("factors").resolve(model.hash() + ".factors");
+    return factorsDir().resolve(model.hash() + ".factors");
   }
 
   private interface BatchCall<T> {
@@ -265,22 +304,6 @@ public final class FactorCache {
       }
     }
     return read.size() == expected ? null : "unexpected layers";
-  }
-
-  private static void deleteStaleSiblings(Path file, Path modelFile) {
-    if (modelFile == null || !file.getParent().equals(modelFile.toAbsolutePath().getParent())) {
-      return;
-    }
-    String glob = modelFile.getFileName() + ".????????????????.factors";
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), glob)) {
-      for (Path p : ds) {
-        if (!p.getFileName().equals(file.getFileName())) {
-          Files.deleteIfExists(p);
-        }
-      }
-    } catch (IOException e) {
-      LOG.fine("could not remove stale factor caches: " + e.getMessage());
-    }
   }
 
   private static double squaredNorm(Tensor w) {

@@ -4,10 +4,11 @@ import io.bocomp.model.Tensor;
 import java.util.Arrays;
 
 /**
- * Images as a float32 tensor [n, c, h, w] with optional labels (null when none). Immutable by
- * convention: slicing copies.
+ * Inputs held in memory: a float32 tensor [n, ...] (images: [n, c, h, w]) with optional labels
+ * (null when none). Immutable by convention: slicing copies, except {@link #batch}, whose tensors
+ * share this one's memory (read-only by convention too).
  */
-public record Dataset(Tensor images, int[] labels) {
+public record Dataset(Tensor images, int[] labels) implements InputSource {
   public Dataset {
     if (labels != null && labels.length != images.dim(0)) {
       throw new DataFormatException("labels count " + labels.length + " differs from images count "
@@ -15,12 +16,43 @@ public record Dataset(Tensor images, int[] labels) {
     }
   }
 
+  @Override
   public int size() {
     return images.dim(0);
   }
 
+  @Override
+  public int[] sampleShape() {
+    return Arrays.copyOfRange(images.shape(), 1, images.rank());
+  }
+
+  @Override
   public boolean hasLabels() {
     return labels != null;
+  }
+
+  @Override
+  public Tensor rows(int[] indices) {
+    return select(indices).images();
+  }
+
+  /** Rows {@code from} to {@code to}, sharing this tensor's memory. */
+  @Override
+  public Tensor batch(int from, int to) {
+    if (from < 0 || to > size() || from > to) {
+      throw new IndexOutOfBoundsException("rows " + from + ".." + to + " of " + size());
+    }
+    if (from == 0 && to == size()) {
+      return images;
+    }
+    int per = images.size() / Math.max(1, size());
+    return Tensor.wrap(shape(to - from), images.data().duplicate().position(from * per)
+        .limit(to * per).slice());
+  }
+
+  @Override
+  public Dataset load() {
+    return this;
   }
 
   /** Rows {@code indices} (in that order) as a new dataset. */

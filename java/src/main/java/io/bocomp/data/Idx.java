@@ -44,6 +44,32 @@ public final class Idx {
 
   /** Images from a stream (plain or gzipped); {@code file} names it in messages. */
   public static Tensor readImages(InputStream stream, String file, int limit) {
+    Bytes raw = readImageBytes(stream, file, limit);
+    Tensor t = Tensor.zeros(raw.n(), 1, raw.rows(), raw.cols());
+    FloatBuffer b = t.data();
+    byte[] pixels = raw.pixels();
+    for (int i = 0; i < pixels.length; i++) {
+      b.put(i, (pixels[i] & 0xff) / 255f);
+    }
+    return t;
+  }
+
+  /**
+   * The raw pixels of an image file: {@code n} images (at most the limit) of {@code rows} x
+   * {@code cols} unsigned bytes, row-major, of the {@code total} the file holds.
+   */
+  public record Bytes(int n, int rows, int cols, int total, byte[] pixels) {}
+
+  /** The raw pixels of an IDX image file; at most {@code limit} images (if > 0). */
+  public static Bytes readImageBytes(Path file, int limit) {
+    try (InputStream in = open(file)) {
+      return readImageBytes(in, file.toString(), limit);
+    } catch (IOException e) {
+      throw ioError(file.toString(), e);
+    }
+  }
+
+  static Bytes readImageBytes(InputStream stream, String file, int limit) {
     try (DataInputStream in = decode(stream)) {
       int[] dims = header(in, file, 3, "images");
       int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
@@ -55,12 +81,7 @@ public final class Idx {
       }
       byte[] pixels = new byte[(int) total];
       readFully(in, pixels, file);
-      Tensor t = Tensor.zeros(n, 1, rows, cols);
-      FloatBuffer b = t.data();
-      for (int i = 0; i < pixels.length; i++) {
-        b.put(i, (pixels[i] & 0xff) / 255f);
-      }
-      return t;
+      return new Bytes(n, rows, cols, dims[0], pixels);
     } catch (IOException e) {
       throw ioError(file, e);
     }

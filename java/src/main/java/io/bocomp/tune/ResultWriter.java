@@ -9,6 +9,8 @@ import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressionPlan;
 import io.bocomp.compress.LayerChoice;
 import io.bocomp.compress.ResolvedPlan;
+import io.bocomp.data.BatchStream;
+import io.bocomp.data.InputSource;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.BatchRunner;
 import io.bocomp.engine.Decompositions.DistanceStats;
@@ -38,7 +40,8 @@ import java.util.Set;
  * compressed, fraction}, {@code top1} {original, compressed, n} when labels are given,
  * {@code certificate}, {@code evaluations}, {@code trials}, {@code cache_hits}, {@code seconds},
  * {@code timing}, {@code best}, {@code dimensions}, {@code pareto}, {@code stages},
- * {@code samples}.
+ * {@code samples}, {@code data} {images, n, labels, preprocess: the resolved preprocessing, which
+ * {@code --preprocess-from} reuses, or null for a tensor used as stored}.
  */
 final class ResultWriter {
   static final String MODEL_FILE = "compressed.onnx";
@@ -54,9 +57,11 @@ final class ResultWriter {
   private final SampleSet samples;
   private final List<Tensor> reference;
   private final PlanCost originalCost;
+  private final double originalTop1;
 
   ResultWriter(Path dir, Tuner.Inputs inputs, RunConfig config, Backend backend, SampleSet samples,
-      List<Tensor> reference, PlanCost originalCost) {
+      List<Tensor> reference, PlanCost originalCost, double originalTop1) {
+    this.originalTop1 = originalTop1;
     this.dir = dir;
     this.inputs = inputs;
     this.config = config;
@@ -95,8 +100,8 @@ final class ResultWriter {
     costs(json, best.cost());
     if (inputs.data().hasLabels()) {
       ObjectNode t = json.putObject("top1");
-      t.put("original", top1(inputs.model()));
-      t.put("compressed", top1(reloaded));
+      t.put("original", originalTop1);
+      t.put("compressed", top1(backend, reloaded, inputs.data()));
       t.put("n", inputs.data().size());
       t.put("data", inputs.dataName());
     }
@@ -170,6 +175,15 @@ final class ResultWriter {
       so.put("best_trial", bs == null ? -1 : bs.trial());
       so.put("budget_fraction", s.fraction());
       so.put("dimensions", s.space().dimension());
+    }
+    ObjectNode data = o.putObject("data");
+    data.put("images", inputs.dataName());
+    data.put("n", inputs.data().size());
+    data.put("labels", inputs.data().hasLabels());
+    if (inputs.preprocessing() != null) {
+      data.set("preprocess", inputs.preprocessing().toJson());
+    } else {
+      data.putNull("preprocess");
     }
     ObjectNode sm = o.putObject("samples");
     sm.put("n", samples.size());
@@ -404,10 +418,19 @@ final class ResultWriter {
     }
   }
 
-  private double top1(Model m) {
+  /** Top-1 of {@code m} on every input, streamed in batches of 100 (labels required). */
+  static double top1(Backend backend, Model m, InputSource data) {
     try (Executable e = backend.compile(m)) {
-      int[] pred = BatchRunner.argmax(new BatchRunner(e, 100).run(inputs.data().images()));
-      return BatchRunner.agreement(pred, inputs.data().labels());
+      BatchRunner runner = new BatchRunner(e, 100);
+      runner.checkFits(data.shape(data.size()), "the images");
+      int[] pred = new int[data.size()];
+      try (BatchStream s = data.batches(100)) {
+        for (BatchStream.Batch b = s.next(); b != null; b = s.next()) {
+          System.arraycopy(BatchRunner.argmax(runner.run(b.images())), 0, pred, b.from(),
+              b.size());
+        }
+      }
+      return BatchRunner.agreement(pred, data.labels());
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bocomp.data.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,13 +34,17 @@ import java.util.Set;
  *  "initial_design": 0, "trials_per_lambda": 0, "explore_every": 4, "min_saving": 0.01,
  *  "uniform_start": true,
  *  "max_prune_fraction": 0.99, "latency": {"batch": 1, "warmup": 3, "runs": 11},
+ *  "preprocess": {"resize": 256, "crop": [224, 224], "mean": [0.485, 0.456, 0.406], ...},
  *  "stages": [{"name": "conv", "layers": ["GLOB", ...], "trials": 60,
  *              "budget": {"metric": "macs", "max": 0.5}, "method": "tucker",
  *              "hook": "python finetune.py"}, ...]}
  * </pre>
  *
  * ({@code initial_design} and {@code trials_per_lambda} 0 mean automatic; {@code explore_every} 0
- * is pure BO; {@code min_saving} 0 searches every compressible layer.)
+ * is pure BO; {@code min_saving} 0 searches every compressible layer; {@code preprocess} is
+ * {@link Preprocessing}'s JSON, the settings the command line's --resize, --crop, ... override one
+ * by one, and is left out of {@link #toJson} when nothing is set, so journals of runs before it
+ * existed still resume.)
  */
 public final class RunConfig {
   /** The search mode. */
@@ -51,7 +56,7 @@ public final class RunConfig {
   private static final Set<String> FIELDS = Set.of("budget", "method", "parameter", "mode",
       "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
       "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start", "max_prune_fraction",
-      "latency", "stages");
+      "latency", "stages", "preprocess");
 
   public final Budget budget;
   public final MethodChoice method;
@@ -78,8 +83,11 @@ public final class RunConfig {
   public final int latencyBatch;
   public final int latencyWarmup;
   public final int latencyRuns;
+  /** How images become inputs, as asked for (unset settings come from the model input). */
+  public final Preprocessing preprocess;
 
   private RunConfig(Builder b) {
+    this.preprocess = b.preprocess;
     this.budget = b.budget;
     this.method = b.method;
     this.parametrization = b.parametrization;
@@ -165,6 +173,9 @@ public final class RunConfig {
     lat.put("batch", latencyBatch);
     lat.put("warmup", latencyWarmup);
     lat.put("runs", latencyRuns);
+    if (!preprocess.isEmpty()) {
+      o.set("preprocess", preprocess.toJson());
+    }
     ArrayNode st = o.putArray("stages");
     for (Stage s : stages) {
       ObjectNode so = st.addObject();
@@ -322,6 +333,9 @@ public final class RunConfig {
             l.has("warmup") ? integer(l, "warmup") : b.latencyWarmup,
             l.has("runs") ? integer(l, "runs") : b.latencyRuns);
       }
+      if (root.has("preprocess")) {
+        b.preprocess(Preprocessing.fromJson(root.get("preprocess"), src + ": \"preprocess\""));
+      }
       if (root.has("stages")) {
         JsonNode st = root.get("stages");
         if (!st.isArray() || st.isEmpty()) {
@@ -471,6 +485,7 @@ public final class RunConfig {
     private int latencyBatch = 1;
     private int latencyWarmup = 3;
     private int latencyRuns = 11;
+    private Preprocessing preprocess = Preprocessing.NONE;
 
     public Builder budget(Budget b) {
       this.budget = b;
@@ -575,6 +590,17 @@ public final class RunConfig {
     public Builder maxPruneFraction(double f) {
       this.maxPruneFraction = f;
       return this;
+    }
+
+    /** How images become inputs ({@link Preprocessing#NONE}: everything from the model input). */
+    public Builder preprocess(Preprocessing p) {
+      this.preprocess = p == null ? Preprocessing.NONE : p;
+      return this;
+    }
+
+    /** The preprocessing set so far (the run file's, before command-line options override it). */
+    public Preprocessing preprocess() {
+      return preprocess;
     }
 
     public Builder latency(int batch, int warmup, int runs) {

@@ -1,6 +1,6 @@
 package io.bocomp.tune;
 
-import io.bocomp.data.Dataset;
+import io.bocomp.data.InputSource;
 import io.bocomp.model.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 
 /**
  * The n inputs the distance objective is measured on, drawn once per run: the first n of a seeded
- * Fisher-Yates permutation of the dataset's rows, kept in that order and cut into batches of at
+ * Fisher-Yates permutation of the inputs' rows, kept in that order and cut into batches of at
  * most {@code batchSize}. The same dataset, n and seed always give the same inputs; {@link #sha256}
  * identifies them (in the journal's fingerprint).
  */
@@ -33,7 +33,7 @@ public final class SampleSet {
   /**
    * @throws TuneConfigException when n is not in [1, dataset size]
    */
-  public static SampleSet draw(Dataset data, int n, long seed, int batchSize) {
+  public static SampleSet draw(InputSource data, int n, long seed, int batchSize) {
     if (n < 1 || n > data.size()) {
       throw new TuneConfigException("--samples " + n + " must lie in [1, " + data.size()
           + "] (the number of images given)");
@@ -51,7 +51,7 @@ public final class SampleSet {
     List<Tensor> batches = new ArrayList<>();
     for (int start = 0; start < n; start += batchSize) {
       int[] part = Arrays.copyOfRange(idx, start, Math.min(n, start + batchSize));
-      batches.add(data.select(part).images());
+      batches.add(data.rows(part));
     }
     return new SampleSet(idx, batches, hash(batches));
   }

@@ -13,7 +13,8 @@ import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.ModelHash;
 import io.bocomp.compress.PlanEntry;
-import io.bocomp.data.Dataset;
+import io.bocomp.data.ImageTransform;
+import io.bocomp.data.InputSource;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.Backends;
 import io.bocomp.engine.BatchRunner;
@@ -59,12 +60,23 @@ public final class Tuner implements AutoCloseable {
    *
    * @param model the prepared model ({@link ModelLoader})
    * @param modelName how to show it
-   * @param modelFile its file (for the factor cache location), or null
-   * @param data images (and optionally labels) to sample from and to measure top-1 on
+   * @param modelFile its file (named in messages), or null
+   * @param data inputs (and optionally labels) to sample from and to measure top-1 on; an image
+   *     folder is streamed for top-1, only the samples are held in memory
    * @param dataName how to show the data
+   * @param preprocessing how images became inputs (recorded in result.json and the journal), or
+   *     null when unknown or none (a tensor used as stored)
+   * @param cacheDir the factor cache directory ({@code --cache-dir}), or null for the default
+   *     ({@link io.bocomp.compress.FactorCacheDirectory})
    */
-  public record Inputs(Model model, String modelName, Path modelFile, Dataset data,
-      String dataName) {}
+  public record Inputs(Model model, String modelName, Path modelFile, InputSource data,
+      String dataName, ImageTransform preprocessing, Path cacheDir) {
+    /** Inputs without recorded preprocessing, the factor cache in its default directory. */
+    public Inputs(Model model, String modelName, Path modelFile, InputSource data,
+        String dataName) {
+      this(model, modelName, modelFile, data, dataName, null, null);
+    }
+  }
 
   private final Inputs inputs;
   private final RunConfig config;
@@ -81,6 +93,8 @@ public final class Tuner implements AutoCloseable {
   private final ObjectNode fingerprint;
   private final Journal.Contents previous;
   private final String nothingToDo;
+  /** Top-1 of the original model on all the inputs (NaN without labels). */
+  private final double originalTop1;
   private final LatencySource.Factory latencies;
   private volatile boolean stop;
   private BetweenStages betweenStages;
@@ -142,13 +156,14 @@ public final class Tuner implements AutoCloseable {
       this.factors = null;
       this.firstSpace = null;
       this.firstBudget = fraction;
+      this.originalTop1 = Double.NaN;
       return;
     }
     this.nothingToDo = null;
     checkPatternsMatch(original, first);
-    // Decomposed in memory; the cache file is written only once every check has passed, so bad
-    // input leaves nothing behind (not even a cache next to the user's model).
-    FactorCache cache = FactorCache.withDefaults(new CpuDecompositions());
+    // Decomposed in memory; the cache file (in the cache directory, never beside the model) is
+    // written only once every check has passed, so bad input leaves nothing behind.
+    FactorCache cache = FactorCache.at(new CpuDecompositions(), inputs.cacheDir());
     java.util.Optional<ModelFactors> cached = cache.cached(original, inputs.modelFile());
     this.factors = cached.orElseGet(() -> cache.compute(original, inputs.modelFile()));
     this.firstSpace = SearchSpace.build(factors, spaceOptions(first, List.of()));
@@ -156,6 +171,10 @@ public final class Tuner implements AutoCloseable {
     if (previous == null) { // a journal proves the budget was accepted; re-timing could refuse it
       checkReachable(firstSpace, first, budget, fraction, null);
     }
+    // Measured now, not at the end: streaming an image folder decodes every image, so a corrupt
+    // one is an error before the run writes anything.
+    this.originalTop1 = inputs.data().hasLabels()
+        ? ResultWriter.top1(backend, inputs.model(), inputs.data()) : Double.NaN;
     if (cached.isEmpty()) {
       cache.store(factors, inputs.modelFile());
     }
@@ -310,7 +329,8 @@ public final class Tuner implements AutoCloseable {
             baseCm, baseFactors));
         if (history.size() < trials) {
           listener.finishing("writing the partial result");
-          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost,
+              originalTop1)
               .writePartial(outcomes, seconds(start) + earlierSeconds);
         }
         if (k == config.stages.size() - 1) {
@@ -329,13 +349,15 @@ public final class Tuner implements AutoCloseable {
           }
           // Ctrl-C reached the hook too (same process group): a partial result, resumable
           listener.finishing("writing the partial result");
-          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+          return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost,
+              originalTop1)
               .writePartial(outcomes, seconds(start) + earlierSeconds);
         }
         if (replacement != null) {
           base = specialize(ModelLoader.load(replacement), inputs.data());
           baseCm = CompressibleModel.of(base);
-          baseFactors = FactorCache.withDefaults(new CpuDecompositions()).load(baseCm, replacement);
+          baseFactors = FactorCache.at(new CpuDecompositions(), inputs.cacheDir())
+              .load(baseCm, replacement);
           fixed = List.of();
         } else {
           fixed = plan.entries();
@@ -345,7 +367,8 @@ public final class Tuner implements AutoCloseable {
     StageOutcome last = outcomes.get(outcomes.size() - 1);
     requireFeasible(StageRunner.bestFeasible(last.history()), last.stage(), last.budget());
     listener.finishing("verifying and writing the outputs");
-    return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost)
+    return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost,
+              originalTop1)
         .writeFinal(outcomes, seconds(start) + earlierSeconds);
   }
 
@@ -530,6 +553,9 @@ public final class Tuner implements AutoCloseable {
     h.put("command", command);
     h.put("model", inputs.modelName());
     h.put("data", inputs.dataName());
+    if (inputs.preprocessing() != null) {
+      h.set("preprocess", inputs.preprocessing().toJson());
+    }
     h.set("fingerprint", fingerprint);
     h.set("original", JournalCodec.cost(originalCost));
     ObjectNode s = h.putObject("samples");
@@ -606,15 +632,15 @@ public final class Tuner implements AutoCloseable {
   }
 
   private LatencySource latencySource(long opset) {
-    Dataset data = inputs.data();
-    Tensor batch = data.head(Math.min(config.latencyBatch, data.size())).images();
+    InputSource data = inputs.data();
+    Tensor batch = data.batch(0, Math.min(config.latencyBatch, data.size()));
     return latencies.create(backend, opset, batch, config.latencyWarmup, config.latencyRuns);
   }
 
   private static void checkInputShape(Backend b, Inputs in) {
     try (Executable e = b.compile(in.model())) {
-      new BatchRunner(e, 1).checkFits(in.data().images().shape(), "the images (" + in.dataName()
-          + ")");
+      new BatchRunner(e, 1).checkFits(in.data().shape(in.data().size()), "the images ("
+          + in.dataName() + ")");
     }
   }
 

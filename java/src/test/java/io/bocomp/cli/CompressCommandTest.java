@@ -46,10 +46,13 @@ class CompressCommandTest {
   void compressesTheDefaultModelAndReportsWhatTheFileHolds() throws Exception {
     Path out = dir.resolve("out.onnx");
     CliRunner r = CliRunner.run("compress", model.toString(), "--plan", plan(PLAN).toString(),
-        "--out", out.toString(), "--images", SAMPLE, "--limit", "100", "--json");
+        "--out", out.toString(), "--images", SAMPLE, "--limit", "100", "--cache-dir",
+        dir.resolve("cache").toString(), "--json");
     assertThat(r.exitCode).as(r.toString()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out);
     Model original = ModelLoader.load(model);
+    assertThat(dir.resolve("cache").resolve("factors")
+        .resolve(CompressibleModel.of(original).hash() + ".factors")).isRegularFile();
     assertThat(j.get("params").get("original").asLong())
         .isEqualTo(CompressibleModel.of(original).params());
     Model written = ModelLoader.load(out);
@@ -63,9 +66,11 @@ class CompressCommandTest {
     assertThat(d.get("n").asInt()).isEqualTo(100);
     assertThat(d.get("mean").asDouble()).isPositive();
     assertThat(d.get("stderr").asDouble()).isPositive().isLessThan(d.get("mean").asDouble());
-    // The factors were cached next to the model; a second run reuses them.
-    assertThat(Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".factors")))
-        .hasSize(1);
+    // The factors were cached in --cache-dir, never beside the model.
+    try (var beside = Files.list(dir)) {
+      assertThat(beside.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("fashion.onnx", "plan.json", "out.onnx", "cache");
+    }
     // The written file runs in ONNX Runtime with the outputs of bocomp's engine.
     Tensor x = TestNets.randomInput(written, 4, 5);
     try (OrtReference ort = new OrtReference(Files.readAllBytes(out));

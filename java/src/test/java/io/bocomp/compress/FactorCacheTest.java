@@ -34,8 +34,12 @@ class FactorCacheTest {
     ModelFactors a = first.load(m, model);
     assertThat(first.layersDecomposed()).isEqualTo(5);
     Path file = first.cacheFile(m, model);
-    assertThat(file.getParent()).isEqualTo(dir);
-    assertThat(file.getFileName().toString()).startsWith("net.onnx.").endsWith(".factors");
+    assertThat(file).isEqualTo(dir.resolve("home").resolve("factors").resolve(m.hash() + ".factors"))
+        .isRegularFile();
+    try (var beside = Files.list(dir)) {
+      assertThat(beside.map(p -> p.getFileName().toString())).as("nothing beside the model")
+          .containsExactlyInAnyOrder("net.onnx", "home");
+    }
 
     FactorCache second = new FactorCache(dec, FactorCache.Settings.defaults(), dir.resolve("home"));
     ModelFactors b = second.load(CompressibleModel.of(Nets.plain(1), 17), model);
@@ -110,17 +114,18 @@ class FactorCacheTest {
   }
 
   @Test
-  void modelsWithoutAWritableDirectoryUseTheCacheDirectory() {
+  void theCacheFileIsKeyedByTheModelHashWhereverTheModelLies() {
     CompressibleModel m = CompressibleModel.of(Nets.plain(4), 17);
     FactorCache c = new FactorCache(dec, FactorCache.Settings.defaults(), dir.resolve("home"));
     c.load(m, null);
     Path file = dir.resolve("home").resolve("factors").resolve(m.hash() + ".factors");
     assertThat(file).exists();
     assertThat(c.cacheFile(m, Path.of("/proc/nonexistent/model.onnx"))).isEqualTo(file);
+    assertThat(c.cacheFile(m, dir.resolve("elsewhere/copy.onnx"))).isEqualTo(file);
   }
 
   @Test
-  void aChangedModelGetsANewFileAndTheStaleOneIsRemoved() throws IOException {
+  void twoModelsKeepTheirOwnFilesSideBySide() throws IOException {
     Path model = modelFile();
     FactorCache c = new FactorCache(dec, FactorCache.Settings.defaults(), dir.resolve("home"));
     CompressibleModel m1 = CompressibleModel.of(Nets.plain(5), 17);
@@ -128,8 +133,79 @@ class FactorCacheTest {
     CompressibleModel m2 = CompressibleModel.of(Nets.plain(6), 17);
     c.load(m2, model);
     assertThat(m1.hash()).isNotEqualTo(m2.hash());
-    assertThat(c.cacheFile(m1, model)).doesNotExist();
+    assertThat(c.cacheFile(m1, model)).exists();
     assertThat(c.cacheFile(m2, model)).exists();
+    FactorCache again = new FactorCache(dec, FactorCache.Settings.defaults(), dir.resolve("home"));
+    again.load(CompressibleModel.of(Nets.plain(5), 17), model);
+    assertThat(again.layersDecomposed()).as("the first model's file is still valid").isZero();
+  }
+
+  @Test
+  void anUnwritableCacheDirectoryComputesWithoutCachingAndOneWarning() throws IOException {
+    Path ro = dir.resolve("ro");
+    Files.createDirectory(ro);
+    Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString(
+        "r-xr-xr-x"));
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(ro),
+        "running as root: a read-only directory is writable all the same");
+    CompressibleModel m = CompressibleModel.of(Nets.plain(8), 17);
+    FactorCache c = new FactorCache(dec, FactorCache.Settings.defaults(), ro);
+    List<String> warnings = captureWarnings(() -> c.load(m, dir.resolve("model.onnx")));
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains("without caching").contains(ro.resolve("factors")
+        .toString());
+    assertThat(c.layersDecomposed()).isEqualTo(5);
+    try (var files = Files.list(ro)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aCacheDirectoryThatCannotBeCreatedComputesWithoutCachingAndOneWarning() throws IOException {
+    Path file = dir.resolve("a-file");
+    Files.writeString(file, "x"); // a directory cannot be created below a file, not even by root
+    CompressibleModel m = CompressibleModel.of(Nets.plain(8), 17);
+    FactorCache c = new FactorCache(dec, FactorCache.Settings.defaults(), file.resolve("cache"));
+    List<String> warnings = captureWarnings(() -> c.load(m, dir.resolve("model.onnx")));
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains("without caching").contains("cannot be written")
+        .contains(file.resolve("cache").resolve("factors").toString());
+    assertThat(c.layersDecomposed()).isEqualTo(5);
+    assertThat(Files.readString(file)).isEqualTo("x");
+  }
+
+  @Test
+  void aValidFileInAReadOnlyCacheDirectoryIsRead() throws IOException {
+    CompressibleModel m = CompressibleModel.of(Nets.plain(9), 17);
+    Path shared = dir.resolve("shared");
+    new FactorCache(dec, FactorCache.Settings.defaults(), shared).load(m, null);
+    Files.setPosixFilePermissions(shared.resolve("factors"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    FactorCache c = new FactorCache(dec, FactorCache.Settings.defaults(), shared);
+    List<String> warnings = captureWarnings(() -> c.load(CompressibleModel.of(Nets.plain(9), 17),
+        null));
+    assertThat(warnings).isEmpty();
+    assertThat(c.layersDecomposed()).isZero();
+  }
+
+  @Test
+  void theDefaultDirectoryIsXdgCacheHomeElseDotCacheAndAnExplicitOneWins() {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    java.util.Map<String, String> props = new java.util.HashMap<>();
+    props.put("user.home", "/home/u");
+    assertThat(FactorCacheDirectory.resolve(null, env::get, props::get))
+        .isEqualTo(Path.of("/home/u/.cache/bocomp"));
+    env.put("XDG_CACHE_HOME", "relative/cache"); // the XDG spec: relative paths are ignored
+    assertThat(FactorCacheDirectory.resolve(null, env::get, props::get))
+        .isEqualTo(Path.of("/home/u/.cache/bocomp"));
+    env.put("XDG_CACHE_HOME", "/var/cache/u");
+    assertThat(FactorCacheDirectory.resolve(null, env::get, props::get))
+        .isEqualTo(Path.of("/var/cache/u/bocomp"));
+    props.put(FactorCacheDirectory.PROPERTY, "/tmp/suite-cache");
+    assertThat(FactorCacheDirectory.resolve(null, env::get, props::get))
+        .isEqualTo(Path.of("/tmp/suite-cache"));
+    assertThat(FactorCacheDirectory.resolve(Path.of("/opt/c"), env::get, props::get))
+        .isEqualTo(Path.of("/opt/c"));
   }
 
   @Test
