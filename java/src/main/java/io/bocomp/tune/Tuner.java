@@ -649,10 +649,9 @@ public final class Tuner implements AutoCloseable {
    * sample shape ({@link Model#specialize}), so every layer has concrete sizes to cost; exports
    * keep the file's declared inputs.
    */
-  private static Model specialize(Model m, Dataset data) {
-    int[] s = data.images().shape();
+  private static Model specialize(Model m, InputSource data) {
     try {
-      return m.specialize(java.util.Arrays.copyOfRange(s, 1, s.length));
+      return m.specialize(data.sampleShape());
     } catch (io.bocomp.model.ModelFormatException e) {
       return m; // checkInputShape names the mismatch with the data's name
     }

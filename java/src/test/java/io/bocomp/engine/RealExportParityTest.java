@@ -8,6 +8,7 @@ import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
 import io.bocomp.testing.OrtReference;
+import io.bocomp.testing.TextImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ class RealExportParityTest {
     a.add(Arguments.of("PP-OCRv3 det", "/models/ch_PP-OCRv3_det_infer.onnx",
         new int[] {1, 3, 96, 160}));
     a.add(Arguments.of("PP-OCRv4 det", "/models/ch_PP-OCRv4_det_infer.onnx",
-        new int[] {1, 3, 64, 96}));
+        new int[] {1, 3, 96, 128}));
     a.add(Arguments.of("PP-OCRv3 rec", "/models/ch_PP-OCRv3_rec_infer.onnx",
         new int[] {2, 3, 48, 160}));
     a.add(Arguments.of("PP-OCRv4 rec", "/models/ch_PP-OCRv4_rec_infer.onnx",
@@ -68,7 +69,10 @@ class RealExportParityTest {
     byte[] bytes = resource(resource);
     Model m = ModelLoader.load(bytes, name);
     String input = m.graph().inputs().get(0).name();
-    Tensor x = Parity.random(name.hashCode(), inputShape);
+    // OCR models see rendered text (random noise saturates the detector's sigmoid near 0, where
+    // a relative comparison measures nothing but rounding); the others see uniform noise
+    Tensor x = resource.startsWith("/models/") ? textInput(inputShape, name.hashCode())
+        : Parity.random(name.hashCode(), inputShape);
     List<String> outputs = new ArrayList<>();
     for (ValueInfo v : m.graph().outputs()) {
       outputs.add(v.name());
@@ -86,6 +90,32 @@ class RealExportParityTest {
           expected.get(o).shape());
       Parity.assertClose(name + " output " + o, expected.get(o), actual.get(o));
     }
+  }
+
+  /**
+   * A batch of rendered text, normalized as PaddleOCR does ((v/255 - 0.5) / 0.5): pages for tall
+   * inputs (detectors), single lines for 48-pixel strips (recognizer, direction classifier).
+   */
+  static Tensor textInput(int[] shape, long seed) {
+    int n = shape[0];
+    int h = shape[2];
+    int w = shape[3];
+    float[] v = new float[n * 3 * h * w];
+    java.util.Random r = new java.util.Random(seed);
+    for (int b = 0; b < n; b++) {
+      java.awt.image.BufferedImage img = h > 64 ? TextImages.page(h, w, 3, r)
+          : TextImages.line(TextImages.randomText(r, 4, 12), h, w, r);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int rgb = img.getRGB(x, y);
+          for (int c = 0; c < 3; c++) {
+            int byteValue = (rgb >> (16 - 8 * c)) & 0xff;
+            v[((b * 3 + c) * h + y) * w + x] = (byteValue / 255f - 0.5f) / 0.5f;
+          }
+        }
+      }
+    }
+    return Tensor.of(shape, v);
   }
 
   static byte[] resource(String path) throws IOException {
