@@ -119,7 +119,8 @@ public final class Tuner implements AutoCloseable {
       Backend backend, LatencySource.Factory latencies) {
     this.latencies = latencies;
     this.inputs = new Inputs(specialize(inputs.model(), inputs.data()), inputs.modelName(),
-        inputs.modelFile(), inputs.data(), inputs.dataName());
+        inputs.modelFile(), inputs.data(), inputs.dataName(), inputs.preprocessing(),
+        inputs.cacheDir());
     this.config = config;
     this.outDir = outDir;
     this.resume = resume;
