@@ -48,7 +48,16 @@ final class CpuKernels {
     register("Softmax", SoftmaxKernel::create);
     register("Transpose", LayoutKernels::transpose);
     register("Concat", LayoutKernels::concat);
-    register("Gather", LayoutKernels::gather);
+    register("Gather", GatherKernels::gather);
+    register("GatherElements", GatherKernels::gatherElements);
+    register("Slice", MovementKernels::slice);
+    register("Split", MovementKernels::split);
+    register("Pad", MovementKernels::pad);
+    register("Expand", MovementKernels::expand);
+    register("Tile", MovementKernels::tile);
+    register("DepthToSpace", MovementKernels::depthToSpace);
+    register("SpaceToDepth", MovementKernels::spaceToDepth);
+    register("Size", MovementKernels::size);
   }
 
   private CpuKernels() {}
