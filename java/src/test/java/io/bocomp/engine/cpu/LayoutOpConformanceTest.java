@@ -97,6 +97,9 @@ class LayoutOpConformanceTest {
             .longs("a", 0, -1, 2).longs("st", 1, 2, 2),
         OpCase.of("slice rank 4 reversing two axes", 13, "Slice").input("x", 2, 3, 5, 6)
             .longs("s", -1, 4).longs("e", MIN, 0).longs("a", 1, 3).longs("st", -1, -2),
+        OpCase.of("slice large reversed step -2 (parallel rows, gather path)", 13, "Slice")
+            .input("x", 128, 64, 33).longs("s", -1).longs("e", MIN).longs("a", 2)
+            .longs("st", -2),
         OpCase.of("slice rank 1", 13, "Slice").input("x", 11).longs("s", 3).longs("e", -2),
         OpCase.of("slice empty result", 13, "Slice").input("x", 3, 5).longs("s", 4)
             .longs("e", 2).longs("a", 1),
@@ -164,6 +167,8 @@ class LayoutOpConformanceTest {
             .longs("p", 1, 3, 2, 2).skip().longs("axes", 0, 2).string("mode", "wrap"),
         OpCase.of("pad constant long rows", 13, "Pad").input("x", 3, 5000)
             .longs("p", 0, 7, 0, 9).scalar("v", 3f),
+        OpCase.of("pad large edge (parallel rows)", 13, "Pad").input("x", 64, 64, 40)
+            .longs("p", 0, 1, 2, 0, 1, 3).string("mode", "edge"),
         OpCase.of("pad opset 10 attributes with value", 10, "Pad").input("x", 2, 3, 4)
             .ints("pads", 0, 1, 2, 1, 0, 1).real("value", 2.5f),
         OpCase.of("pad opset 10 attributes reflect", 10, "Pad").input("x", 1, 2, 4, 5)
@@ -216,6 +221,8 @@ class LayoutOpConformanceTest {
     return Stream.of(
         OpCase.of("gather 2-D negative indices axis 1", 13, "Gather").input("x", 3, 5, 4)
             .weight("i", idx2d).integer("axis", 1),
+        OpCase.of("gather large (parallel blocks)", 13, "Gather").input("x", 300, 50, 40)
+            .weight("i", idx2d).integer("axis", 1),
         OpCase.of("gather 2-D indices last axis", 13, "Gather").input("x", 2, 3, 5)
             .weight("i", idx2d).integer("axis", -1),
         OpCase.of("gather elements axis 0", 13, "GatherElements").input("x", 3, 4)
@@ -245,6 +252,29 @@ class LayoutOpConformanceTest {
         OpCase.of("int64 tile", 13, "Tile").weight("v", shape).longs("r", 2).int64Output(),
         OpCase.of("size", 13, "Size").input("x", 2, 3, 4).int64Output(),
         OpCase.of("size of a scalar", 13, "Size").input("x", Tensor.scalar(1f)).int64Output());
+  }
+
+  /**
+   * The canonical form of an older opset's node is a valid node at the canonical opset: ONNX
+   * Runtime running the upgraded graph at opset 18 agrees with it running the original.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("olderForms")
+  void upgradedFormsRunInOnnxRuntimeAtTheCanonicalOpset(OpCase c) {
+    Graph g = c.graph();
+    Graph canonical = io.bocomp.model.op.OpsetForms.canonical(g, c.opset);
+    assertThat(canonical).as("rewritten").isNotSameAs(g);
+    long opset = io.bocomp.model.op.OpsetForms.canonicalOpset(c.opset);
+    Map<String, Tensor> before = OrtReference.run(g, c.opset, c.feeds, c.outputNames());
+    Map<String, Tensor> after = OrtReference.run(canonical, opset, c.feeds, c.outputNames());
+    for (String o : c.outputNames()) {
+      Parity.assertClose(c + " " + o, before.get(o), after.get(o));
+    }
+  }
+
+  static Stream<OpCase> olderForms() {
+    return Stream.of(slices(), splits(), pads()).flatMap(s -> s).filter(c -> c.opset < 13
+        && !c.label.contains("opset 10 inputs"));
   }
 
   /**
