@@ -2,6 +2,7 @@ package io.bocomp.engine.cpu;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +16,9 @@ import java.util.List;
  * runs of consecutive source blocks (one bulk copy each), runs of one repeated block (broadcast)
  * and runs of the fill value. Where the innermost axis breaks into many short segments (a
  * reversed or strided slice, small blocks), it is gathered instead: the source span of the row is
- * copied into a heap array in one bulk read and picked from there, then written in one bulk put.
+ * copied into a heap array in one bulk read and picked from there. Short rows are assembled in a
+ * heap strip of about {@value Strips#STRIP} floats (bulk reads, array fills) and written with one
+ * bulk put per strip; rows longer than that are written segment by segment, buffer to buffer.
  * Rows (every index of the outer axes, the offset summed from per-axis offset tables) run in
  * parallel.
  *
@@ -190,10 +193,15 @@ final class AxisGatherKernel implements Kernel {
     return segs;
   }
 
+  /** Rows staged per bulk write when rows are short (a strip of at most {@link Strips#STRIP}). */
+  private int rowsPerStrip() {
+    return rowLen == 0 || rowLen > Strips.STRIP ? 1 : Strips.STRIP / rowLen;
+  }
+
   @Override
   public void reserve(Scratch s) {
     s.floats(Scratch.ROW_A, Math.max(gatherSpan, inner));
-    s.floats(Scratch.ROW_B, rowLen);
+    s.floats(Scratch.ROW_B, rowsPerStrip() * rowLen);
   }
 
   @Override
@@ -205,32 +213,101 @@ final class AxisGatherKernel implements Kernel {
     FloatBuffer y = out[0];
     float fill = fillInput >= 0 && fillInput < in.length && in[fillInput] != null
         ? in[fillInput].get(0) : fillDefault;
+    int per = rowsPerStrip();
     int grain = Math.max(1, Strips.GRAIN / rowLen);
     Strips.forRange(pool, rows, grain, (r0, r1, w) -> {
       Scratch s = pool.scratch(w);
       float[] stage = s.floats(Scratch.ROW_A, Math.max(gatherSpan, inner));
-      float[] row = s.floats(Scratch.ROW_B, rowLen);
-      boolean filled = false;
-      for (int r = r0; r < r1; r++) {
-        int base = base(r);
-        int o = r * rowLen;
-        if (base < 0) {
-          if (!filled) {
-            java.util.Arrays.fill(row, 0, rowLen, fill);
-            filled = true;
-          }
-          y.put(o, row, 0, rowLen);
-          continue;
+      float[] strip = s.floats(Scratch.ROW_B, per * rowLen);
+      if (rowLen > Strips.STRIP && gather == null) {
+        for (int r = r0; r < r1; r++) {
+          writeLongRow(x, y, base(r), r * rowLen, stage, strip, fill);
         }
-        if (gather != null) {
-          filled = false;
-          gatherRow(x, base, stage, row, fill);
-          y.put(o, row, 0, rowLen);
-        } else {
-          filled = segmentRow(x, y, base, o, stage, row, fill, filled);
+        return;
+      }
+      for (int r = r0; r < r1; r += per) {
+        int n = Math.min(per, r1 - r);
+        for (int q = 0; q < n; q++) {
+          buildRow(x, base(r + q), strip, q * rowLen, stage, fill);
         }
+        y.put(r * rowLen, strip, 0, n * rowLen);
       }
     });
+  }
+
+  /** Assembles one output row at {@code strip[off ...]}. */
+  private void buildRow(FloatBuffer x, int base, float[] strip, int off, float[] stage,
+      float fill) {
+    if (base < 0) {
+      Arrays.fill(strip, off, off + rowLen, fill);
+    } else if (gather != null) {
+      x.get(base + gatherMin, stage, 0, gatherSpan);
+      int[] g = gather;
+      for (int i = 0; i < rowLen; i++) {
+        int j = g[i];
+        strip[off + i] = j < 0 ? fill : stage[j];
+      }
+    } else {
+      for (int i = 0; i < segKind.length; i++) {
+        int len = segLen[i];
+        int at = off + segOut[i];
+        switch (segKind[i]) {
+          case COPY:
+            x.get(base + segSrc[i], strip, at, len);
+            break;
+          case FILL:
+            Arrays.fill(strip, at, at + len, fill);
+            break;
+          default: // REPEAT: one block of `inner` floats, len / inner times
+            if (inner == 1) {
+              Arrays.fill(strip, at, at + len, x.get(base + segSrc[i]));
+            } else {
+              x.get(base + segSrc[i], strip, at, inner);
+              for (int p = inner; p < len; p += inner) {
+                System.arraycopy(strip, at, strip, at + p, inner);
+              }
+            }
+            break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes one row longer than a strip segment by segment, straight into the output (bulk
+   * buffer-to-buffer copies); {@code row} holds at least a row of scratch.
+   */
+  private void writeLongRow(FloatBuffer x, FloatBuffer y, int base, int o, float[] stage,
+      float[] row, float fill) {
+    if (base < 0) {
+      Arrays.fill(row, 0, rowLen, fill);
+      y.put(o, row, 0, rowLen);
+      return;
+    }
+    for (int i = 0; i < segKind.length; i++) {
+      int len = segLen[i];
+      int at = o + segOut[i];
+      switch (segKind[i]) {
+        case COPY:
+          y.put(at, x, base + segSrc[i], len);
+          break;
+        case FILL:
+          Arrays.fill(row, 0, len, fill);
+          y.put(at, row, 0, len);
+          break;
+        default:
+          if (inner == 1) {
+            Arrays.fill(row, 0, len, x.get(base + segSrc[i]));
+            y.put(at, row, 0, len);
+          } else {
+            x.get(base + segSrc[i], stage, 0, inner);
+            for (int p = 0; p < len; p += inner) {
+              y.put(at + p, stage, 0, inner);
+            }
+          }
+          break;
+      }
+    }
   }
 
   /** Source offset of row r, or -1 if an outer axis reads the fill value there. */
@@ -247,48 +324,5 @@ final class AxisGatherKernel implements Kernel {
       rem /= dim;
     }
     return base;
-  }
-
-  private void gatherRow(FloatBuffer x, int base, float[] stage, float[] row, float fill) {
-    x.get(base + gatherMin, stage, 0, gatherSpan);
-    int[] g = gather;
-    for (int i = 0; i < rowLen; i++) {
-      int j = g[i];
-      row[i] = j < 0 ? fill : stage[j];
-    }
-  }
-
-  /** Writes one row segment by segment; returns whether {@code row} still holds fill values. */
-  private boolean segmentRow(FloatBuffer x, FloatBuffer y, int base, int o, float[] stage,
-      float[] row, float fill, boolean filled) {
-    for (int i = 0; i < segKind.length; i++) {
-      int len = segLen[i];
-      int at = o + segOut[i];
-      switch (segKind[i]) {
-        case COPY:
-          y.put(at, x, base + segSrc[i], len);
-          break;
-        case FILL:
-          if (!filled) {
-            java.util.Arrays.fill(row, 0, rowLen, fill);
-            filled = true;
-          }
-          y.put(at, row, 0, len);
-          break;
-        default: // REPEAT: one block of `inner` floats, len / inner times
-          if (inner == 1) {
-            java.util.Arrays.fill(row, 0, len, x.get(base + segSrc[i]));
-            filled = false;
-            y.put(at, row, 0, len);
-          } else {
-            x.get(base + segSrc[i], stage, 0, inner);
-            for (int p = 0; p < len; p += inner) {
-              y.put(at + p, stage, 0, inner);
-            }
-          }
-          break;
-      }
-    }
-    return filled;
   }
 }

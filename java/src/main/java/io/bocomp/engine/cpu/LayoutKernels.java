@@ -25,11 +25,7 @@ final class LayoutKernels {
 
   static Kernel transpose(KernelSpec spec) {
     int[] x = spec.in(0);
-    return permute(x, permutation(spec.node, x.length));
-  }
-
-  /** A kernel that transposes an input of shape {@code x} by {@code perm}. */
-  static Kernel permute(int[] x, int[] perm) {
+    int[] perm = permutation(spec.node, x.length);
     int[] inStride = new int[x.length];
     int acc = 1;
     for (int a = x.length - 1; a >= 0; a--) {

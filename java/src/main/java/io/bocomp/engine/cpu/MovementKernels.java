@@ -12,8 +12,9 @@ import java.nio.FloatBuffer;
  * Kernels of the ops that move elements without arithmetic, built from their typed descriptions
  * in the op table: Slice, Pad, Tile and Expand as per-axis index maps ({@link AxisGatherKernel}:
  * bulk copies of contiguous runs, a staged gather for strided or reversed innermost axes), Split
- * as block copies into each output, DepthToSpace and SpaceToDepth as a 6-D transpose of a view
- * ({@link LayoutKernels#permute}), and Size, which writes the element count its spec fixes.
+ * as block copies into each output, DepthToSpace and SpaceToDepth as row interleaving and
+ * de-interleaving through heap strips (bulk reads of contiguous input rows), and Size, which
+ * writes the element count its spec fixes.
  *
  * <p>Shape-deciding parameters (starts, ends, axes, steps, pads, split sizes, shape, repeats) are
  * read from the spec's constants at plan time; Pad's constant_value is read from its buffer at
@@ -124,28 +125,99 @@ final class MovementKernels {
   }
 
   /**
-   * DepthToSpace as a transpose of the input viewed in 6-D: DCR {@code [N, b, b, C', H, W]} with
-   * perm {@code [0, 3, 4, 1, 5, 2]}, CRD {@code [N, C', b, b, H, W]} with
-   * {@code [0, 1, 4, 2, 5, 3]}.
+   * DepthToSpace: output row {@code (n, c, h * b + i)} interleaves the {@code b} input rows
+   * {@code (n, ch(i, j), h)}, {@code j < b}, with {@code ch = (i * b + j) * C' + c} (DCR) or
+   * {@code c * b * b + i * b + j} (CRD): each is read with one bulk copy into a strip and
+   * scattered to every b-th element; strips of output rows are written with one bulk copy.
    */
   static Kernel depthToSpace(KernelSpec spec) {
     int[] x = spec.in(0);
     int b = MovementShapes.blocksize(spec.node);
-    int c = x[1] / (b * b);
-    if (MovementShapes.columnRowDepth(spec.node)) {
-      return LayoutKernels.permute(new int[] {x[0], c, b, b, x[2], x[3]},
-          new int[] {0, 1, 4, 2, 5, 3});
-    }
-    return LayoutKernels.permute(new int[] {x[0], b, b, c, x[2], x[3]},
-        new int[] {0, 3, 4, 1, 5, 2});
+    boolean crd = MovementShapes.columnRowDepth(spec.node);
+    int n = x[0];
+    int ch = x[1];
+    int h = x[2];
+    int w = x[3];
+    int c = ch / (b * b);
+    int rowLen = w * b;
+    int rows = n * c * h * b;
+    int per = Math.max(1, Strips.STRIP / Math.max(1, rowLen));
+    return Kernel.of((in, out, pool) -> {
+      FloatBuffer src = in[0];
+      FloatBuffer dst = out[0];
+      Strips.forRange(pool, rows, Math.max(1, Strips.GRAIN / Math.max(1, rowLen)),
+          (r0, r1, wk) -> {
+            float[] stage = pool.scratch(wk).floats(Scratch.ROW_A, rowLen);
+            float[] strip = pool.scratch(wk).floats(Scratch.ROW_B, per * rowLen);
+            for (int r = r0; r < r1; r += per) {
+              int m = Math.min(per, r1 - r);
+              for (int q = 0; q < m; q++) {
+                int row = r + q;
+                int i = row % b;
+                int hh = (row / b) % h;
+                int cc = (row / (b * h)) % c;
+                int nn = row / (b * h * c);
+                for (int j = 0; j < b; j++) {
+                  int k = crd ? cc * b * b + i * b + j : (i * b + j) * c + cc;
+                  src.get(((nn * ch + k) * h + hh) * w, stage, j * w, w);
+                }
+                int off = q * rowLen;
+                for (int j = 0; j < b; j++) {
+                  for (int ww = 0; ww < w; ww++) {
+                    strip[off + ww * b + j] = stage[j * w + ww];
+                  }
+                }
+              }
+              dst.put(r * rowLen, strip, 0, m * rowLen);
+            }
+          });
+    }, s -> {
+      s.floats(Scratch.ROW_A, rowLen);
+      s.floats(Scratch.ROW_B, per * rowLen);
+    });
   }
 
-  /** SpaceToDepth: {@code [N, C, H/b, b, W/b, b]} transposed by {@code [0, 3, 5, 1, 2, 4]}. */
+  /**
+   * SpaceToDepth: input row {@code (n, c, oh * b + i)} feeds the {@code b} output rows
+   * {@code (n, (i * b + j) * C + c, oh)}, {@code j < b}, with its every b-th element from
+   * {@code j}: one bulk read per input row, one bulk write per output row.
+   */
   static Kernel spaceToDepth(KernelSpec spec) {
     int[] x = spec.in(0);
     int b = MovementShapes.blocksize(spec.node);
-    return LayoutKernels.permute(new int[] {x[0], x[1], x[2] / b, b, x[3] / b, b},
-        new int[] {0, 3, 5, 1, 2, 4});
+    int n = x[0];
+    int c = x[1];
+    int h = x[2];
+    int w = x[3];
+    int oh = h / b;
+    int ow = w / b;
+    int rows = n * c * h;
+    return Kernel.of((in, out, pool) -> {
+      FloatBuffer src = in[0];
+      FloatBuffer dst = out[0];
+      Strips.forRange(pool, rows, Math.max(1, Strips.GRAIN / Math.max(1, w)), (r0, r1, wk) -> {
+        float[] row = pool.scratch(wk).floats(Scratch.ROW_A, w);
+        float[] part = pool.scratch(wk).floats(Scratch.ROW_B, ow);
+        for (int r = r0; r < r1; r++) {
+          int hh = r % h;
+          int cc = (r / h) % c;
+          int nn = r / (h * c);
+          int i = hh % b;
+          int y = hh / b;
+          src.get(r * w, row, 0, w);
+          for (int j = 0; j < b; j++) {
+            for (int k = 0; k < ow; k++) {
+              part[k] = row[k * b + j];
+            }
+            int outCh = (i * b + j) * c + cc;
+            dst.put(((nn * c * b * b + outCh) * oh + y) * ow, part, 0, ow);
+          }
+        }
+      });
+    }, s -> {
+      s.floats(Scratch.ROW_A, w);
+      s.floats(Scratch.ROW_B, ow);
+    });
   }
 
   /** Size: the element count of input 0's (plan-time) shape, float-coded. */

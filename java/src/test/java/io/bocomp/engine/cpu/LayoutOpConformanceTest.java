@@ -210,6 +210,12 @@ class LayoutOpConformanceTest {
             .input("x", 2, 18, 2, 3).integer("blocksize", 3).string("mode", "DCR"),
         OpCase.of("depth to space opset 9 (DCR only)", 9, "DepthToSpace").input("x", 2, 12, 3, 3)
             .integer("blocksize", 2),
+        OpCase.of("depth to space CRD large (parallel rows)", 13, "DepthToSpace")
+            .input("x", 2, 32, 33, 40).integer("blocksize", 2).string("mode", "CRD"),
+        OpCase.of("depth to space DCR large (parallel rows)", 13, "DepthToSpace")
+            .input("x", 2, 32, 33, 40).integer("blocksize", 2),
+        OpCase.of("space to depth large (parallel rows)", 13, "SpaceToDepth")
+            .input("x", 2, 8, 66, 80).integer("blocksize", 2),
         OpCase.of("space to depth", 13, "SpaceToDepth").input("x", 2, 3, 4, 6)
             .integer("blocksize", 2),
         OpCase.of("space to depth blocksize 3", 13, "SpaceToDepth").input("x", 1, 2, 9, 3)
