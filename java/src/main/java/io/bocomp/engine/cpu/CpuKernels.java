@@ -70,7 +70,16 @@ final class CpuKernels {
     KERNELS.put("GroupNormalization", GroupNormKernel::create);
     register("Transpose", LayoutKernels::transpose);
     register("Concat", LayoutKernels::concat);
-    register("Gather", LayoutKernels::gather);
+    register("Gather", GatherKernels::gather);
+    register("GatherElements", GatherKernels::gatherElements);
+    register("Slice", MovementKernels::slice);
+    register("Split", MovementKernels::split);
+    register("Pad", MovementKernels::pad);
+    register("Expand", MovementKernels::expand);
+    register("Tile", MovementKernels::tile);
+    register("DepthToSpace", MovementKernels::depthToSpace);
+    register("SpaceToDepth", MovementKernels::spaceToDepth);
+    register("Size", MovementKernels::size);
     register("Einsum", EinsumKernel::create);
     register("Cast", CastKernel::cast);
     register("CastLike", CastKernel::castLike);

@@ -9,12 +9,12 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * The data-moving layout ops on float data (Transpose, Concat, Gather) as kernels, and the same
- * ops plus Shape on int64 data for plan-time shape arithmetic. Flatten, Reshape, Squeeze,
- * Unsqueeze, Identity and Dropout move nothing: the planner makes their output a view of their
- * input.
+ * Transpose and Concat on float data as kernels (Gather's kernel is {@link GatherKernels}), and
+ * Transpose, Concat, Gather and Shape on int64 data for plan-time shape arithmetic. Flatten,
+ * Reshape, Squeeze, Unsqueeze, Identity and Dropout move nothing: the planner makes their output
+ * a view of their input.
  *
- * <p>Concat and Gather copy contiguous blocks with bulk buffer copies. Transpose first merges
+ * <p>Concat copies contiguous blocks with bulk buffer copies. Transpose first merges
  * input axes that stay adjacent under the permutation, then copies whole rows when the last axis
  * is unchanged and gathers element by element otherwise.
  */
@@ -126,26 +126,7 @@ final class LayoutKernels {
 
   // ---------------------------------------------------------------- Gather
 
-  static Kernel gather(KernelSpec spec) {
-    int[] data = spec.in(0);
-    int axis = ShapeInference.axisOf(spec.node, spec.node.intAttr("axis", 0), data.length);
-    long[] idx = spec.requireConstant(1, "Gather indices").toLongArray();
-    int[] index = checkedIndices(spec.node, idx, data[axis]);
-    int outer = product(data, 0, axis);
-    int inner = product(data, axis + 1, data.length);
-    int axisLen = data[axis];
-    return (in, out, pool) -> pool.parallelFor(1, (t, w) -> {
-      int o = 0;
-      for (int r = 0; r < outer; r++) {
-        for (int j : index) {
-          out[0].put(o, in[0], (r * axisLen + j) * inner, inner);
-          o += inner;
-        }
-      }
-    });
-  }
-
-  private static int[] checkedIndices(Node node, long[] idx, int len) {
+  static int[] checkedIndices(Node node, long[] idx, int len) {
     int[] r = new int[idx.length];
     for (int i = 0; i < idx.length; i++) {
       long j = idx[i] < 0 ? idx[i] + len : idx[i];

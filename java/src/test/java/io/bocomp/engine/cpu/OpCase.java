@@ -25,6 +25,7 @@ final class OpCase {
   private final List<String> inputs = new ArrayList<>();
   private long seed;
   private int outType = ValueInfo.ELEM_FLOAT;
+  private List<String> outputs = List.of("y");
 
   private OpCase(String label, long opset, String op) {
     this.label = label;
@@ -101,10 +102,23 @@ final class OpCase {
     return this;
   }
 
+  /** Names the node's outputs (default one output, {@code y}); each becomes a graph output. */
+  OpCase outputs(String... names) {
+    outputs = List.of(names);
+    return this;
+  }
+
+  /** The node's output names, in order. */
+  List<String> outputNames() {
+    return outputs;
+  }
+
   Graph graph() {
     Graph.Builder g = graph.name(label.replaceAll("[^A-Za-z0-9]", "_"));
-    g.addNode(node.inputs(inputs).outputs("y").build());
-    g.output(new ValueInfo("y", outType, null, null));
+    g.addNode(node.inputs(inputs).outputs(outputs).build());
+    for (String o : outputs) {
+      g.output(new ValueInfo(o, outType, null, null));
+    }
     return g.build();
   }
 
