@@ -8,6 +8,7 @@ import io.bocomp.model.GraphOptimizer;
 import io.bocomp.model.Model;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.ShapeInference;
+import io.bocomp.model.ValueInfo;
 import io.bocomp.model.onnx.OnnxImporter;
 import io.bocomp.model.op.OpsetForms;
 import java.io.IOException;
@@ -75,6 +76,44 @@ public final class ModelLoader {
     Graph folded = ConstantFolding.fold(optimized.graph(), opset);
     Graph shaped = ShapeInference.infer(folded, opset);
     return optimized.withGraph(shaped);
+  }
+
+  /**
+   * The model with its symbolic input sizes fixed to one sample's shape ({@link
+   * Model#specialize}), and the shapes that only data propagation through shape subgraphs can
+   * tell (a Reshape target built from Shape, Slice, Cast, Concat...) taken from a constant-folded
+   * copy: the returned graph itself is not folded, so it still computes those targets from its
+   * input at run time and its export accepts every size the original did.
+   *
+   * @throws io.bocomp.model.ModelFormatException when the sample does not fit the model input
+   */
+  public static Model specialize(Model m, int[] sample) {
+    Model s = m.specialize(sample);
+    if (s == m) {
+      return m;
+    }
+    long opset = s.opset();
+    Graph folded = ShapeInference.infer(ConstantFolding.fold(s.graph(), opset), opset);
+    Graph.Builder b = s.graph().toBuilder();
+    for (ValueInfo v : s.graph().valueInfos().values()) {
+      if (!knownBeyondBatch(v.shape())) {
+        folded.valueInfo(v.name()).filter(f -> knownBeyondBatch(f.shape()))
+            .ifPresent(f -> b.valueInfo(v.withShape(f.shape())));
+      }
+    }
+    return s.withGraph(b.build());
+  }
+
+  private static boolean knownBeyondBatch(int[] s) {
+    if (s == null) {
+      return false;
+    }
+    for (int i = 1; i < s.length; i++) {
+      if (s[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] resourceBytes(String name) {

@@ -103,7 +103,8 @@ public final class ConstantFolding {
     }
 
     private boolean foldShape(Node node) {
-      if (!node.opType().equals("Shape") || !node.domain().isEmpty()) {
+      if (!(node.opType().equals("Shape") || node.opType().equals("Size"))
+          || !node.domain().isEmpty()) {
         return false;
       }
       int[] s = inferred.valueInfo(node.input(0)).map(ValueInfo::shape).orElse(null);

@@ -146,6 +146,15 @@ final class GraphShapePass {
           v = Tensor.ofLongs(new int[] {d.length}, d);
         }
         break;
+      case "Size":
+        if (inShapes[0] != null && fullyKnown(inShapes[0])) {
+          long n = 1;
+          for (int d : inShapes[0]) {
+            n *= d;
+          }
+          v = Tensor.ofLongs(new int[0], new long[] {n});
+        }
+        break;
       case "Identity": case "Unsqueeze": case "Squeeze": case "Reshape": case "Flatten":
         if (isInt(in[0]) && shapes.get(out) != null && fullyKnown(shapes.get(out))) {
           v = Tensor.ofLongs(shapes.get(out), in[0].toLongArray());

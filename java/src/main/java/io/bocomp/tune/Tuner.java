@@ -652,7 +652,7 @@ public final class Tuner implements AutoCloseable {
    */
   private static Model specialize(Model m, InputSource data) {
     try {
-      return m.specialize(data.sampleShape());
+      return ModelLoader.specialize(m, data.sampleShape());
     } catch (io.bocomp.model.ModelFormatException e) {
       return m; // checkInputShape names the mismatch with the data's name
     }

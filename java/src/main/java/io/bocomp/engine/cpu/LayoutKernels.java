@@ -149,6 +149,23 @@ final class LayoutKernels {
 
   // ---------------------------------------------------------------- int64 evaluation
 
+  /** True for the ops whose value is a function of their input's shape alone: Shape, Size. */
+  static boolean isShapeFunction(String opType) {
+    return opType.equals("Shape") || opType.equals("Size");
+  }
+
+  /** The value of a Shape or Size node for an input of this shape. */
+  static Tensor shapeFunction(Node node, int[] x) {
+    if (node.opType().equals("Size")) {
+      long n = 1;
+      for (int d : x) {
+        n *= d;
+      }
+      return Tensor.ofLongs(new int[0], new long[] {n});
+    }
+    return shapeOf(node, x);
+  }
+
   /** Shape: the input's dimensions in [start, end) as int64 (any input type). */
   static Tensor shapeOf(Node node, int[] x) {
     int[] range = LayoutShapes.shapeRange(node, x.length);

@@ -33,9 +33,9 @@ public final class NodeEvaluator {
     return evaluate(node, inputs, opset, SERIAL);
   }
 
-  /** What a Shape node outputs for an input of the given shape (start/end applied). */
+  /** What a Shape (start/end applied) or Size node outputs for an input of the given shape. */
   public static Tensor shapeOf(Node node, int[] shape) {
-    return LayoutKernels.shapeOf(node, shape);
+    return LayoutKernels.shapeFunction(node, shape);
   }
 
   static Tensor[] evaluate(Node node, Tensor[] inputs, long opset, WorkerPool pool) {
@@ -54,8 +54,8 @@ public final class NodeEvaluator {
       return new Tensor[] {ShapeInference.constantValue(node)};
     }
     requireInputs(node, in);
-    if (op.equals("Shape")) {
-      return new Tensor[] {LayoutKernels.shapeOf(node, in[0].shape())};
+    if (LayoutKernels.isShapeFunction(op)) {
+      return new Tensor[] {LayoutKernels.shapeFunction(node, in[0].shape())};
     }
     if (op.equals("Dropout") && node.outputs().size() > 1 && !node.output(1).isEmpty()) {
       throw new UnsupportedOperatorException(node.label() + ": Dropout's mask output is not"

@@ -83,8 +83,8 @@ final class Planner {
       if (!data) {
         continue;
       }
-      if (node.opType().equals("Shape")) {
-        known.put(node.output(0), shapeValue(node, shapes));
+      if (LayoutKernels.isShapeFunction(node.opType())) {
+        known.put(node.output(0), LayoutKernels.shapeFunction(node, shapes.get(node.input(0))));
       } else if (allKnown(node, known)) {
         Tensor[] in = inputsOf(node, known);
         Tensor[] out = NodeEvaluator.evaluate(node, in, opset, pool);
@@ -122,10 +122,6 @@ final class Planner {
       f[i] = v[i];
     }
     return Tensor.of(t.shape(), f);
-  }
-
-  private static Tensor shapeValue(Node node, Map<String, int[]> shapes) {
-    return LayoutKernels.shapeOf(node, shapes.get(node.input(0)));
   }
 
   private void visit(String value, boolean data, Map<String, Tensor> feeds, Set<Node> dataNeeded,

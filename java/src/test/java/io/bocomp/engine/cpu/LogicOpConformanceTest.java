@@ -46,7 +46,7 @@ class LogicOpConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"casts", "comparisons", "logic", "wheres", "generators", "matMuls", "einsums",
-      "graphs", "mods"})
+      "graphs", "mods", "sizes"})
   void matchesOnnxRuntime(GraphCase c) {
     Map<String, Tensor> expected = c.ort();
     try (Executable e = backend.compile(c.graph(), c.opset)) {
@@ -58,6 +58,23 @@ class LogicOpConformanceTest {
         }
       }
     }
+  }
+
+  /** Size is a function of its input's shape: evaluated at plan time, so it can shape. */
+  static Stream<GraphCase> sizes() {
+    Tensor twelve = Tensor.ofLongs(new int[] {1}, new long[] {12});
+    Tensor zero = Tensor.ofLongs(new int[] {1}, new long[] {0});
+    Stream.Builder<GraphCase> b = Stream.builder();
+    for (int n : new int[] {1, 3}) {
+      b.add(GraphCase.of("reshape target from Size, batch " + n, 13).input("x", n, 3, 4)
+          .init("twelve", twelve).init("zero", zero)
+          .node("Size", "x", "s")
+          .node("Unsqueeze", "s,zero", "s1")
+          .node("Div", "s1,twelve", "rows")
+          .node("Concat", "rows,twelve", "target", "axis", 0L)
+          .node("Reshape", "x,target", "y").output("y", ElemType.FLOAT));
+    }
+    return b.build();
   }
 
   static Stream<GraphCase> mods() {
