@@ -7,6 +7,7 @@ import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
 import io.bocomp.model.op.OpsetForms;
+import io.bocomp.model.op.SliceRanges;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,9 +33,10 @@ import java.util.Set;
  *   <li>nodes whose outputs nothing reads, and initializers nothing reads, are dropped.
  * </ol>
  *
- * Limits: only elements traced through Shape, Gather (axis 0), Unsqueeze, Squeeze, Concat and
- * Identity are recognized in Reshape targets; a target mixing in other arithmetic on dimensions
- * is left alone (the engine still evaluates it once per input shape).
+ * Limits: only elements traced through Shape, Gather (axis 0), Slice (constant parameters),
+ * Unsqueeze, Squeeze, Cast, Concat and Identity are recognized in Reshape targets; a target
+ * mixing in other arithmetic on dimensions is left alone (the engine still evaluates it once per
+ * input shape).
  */
 public final class ConstantFolding {
   private ConstantFolding() {}
@@ -216,6 +218,16 @@ public final class ConstantFolding {
         case "Unsqueeze": case "Squeeze": case "Identity":
           r = elems(node.input(0));
           break;
+        case "Cast":
+          r = elems(node.input(0));
+          break;
+        case "Slice": {
+          Elem[] data = elems(node.input(0));
+          if (data != null) {
+            r = slice(node, data);
+          }
+          break;
+        }
         case "Concat": {
           List<Elem> all = new ArrayList<>();
           for (String in : node.inputs()) {
@@ -234,6 +246,31 @@ public final class ConstantFolding {
       if (r != null) {
         symbolic.put(node.output(0), r);
       }
+    }
+
+    /** Slice of traced elements with constant parameters, or null. */
+    private Elem[] slice(Node node, Elem[] data) {
+      Tensor[] consts = new Tensor[node.inputs().size()];
+      for (int i = 1; i < consts.length; i++) {
+        if (node.input(i).isEmpty()) {
+          continue;
+        }
+        consts[i] = known.get(node.input(i));
+        if (consts[i] == null || consts[i].isFloat()) {
+          return null;
+        }
+      }
+      SliceRanges r;
+      try {
+        r = SliceRanges.of(node, new int[] {data.length}, consts);
+      } catch (RuntimeException e) {
+        return null;
+      }
+      Elem[] out = new Elem[r.count()[0]];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = data[r.start()[0] + i * r.step()[0]];
+      }
+      return out;
     }
 
     /** The traced elements of a value: symbolic, or a known int64 tensor of rank <= 1. */

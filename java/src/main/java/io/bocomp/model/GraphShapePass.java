@@ -2,6 +2,7 @@ package io.bocomp.model;
 
 import io.bocomp.model.op.LayoutShapes;
 import io.bocomp.model.op.OpTable;
+import io.bocomp.model.op.SliceRanges;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -163,6 +164,15 @@ final class GraphShapePass {
       case "Gather":
         v = gather(node, in);
         break;
+      case "Slice":
+        v = slice(node, in);
+        break;
+      case "Cast":
+        // integer to integer keeps the values (the shape vectors exporters cast to int32)
+        if (isInt(in[0]) && ElemType.isInteger(types.getOrDefault(out, 0))) {
+          v = in[0];
+        }
+        break;
       case "Concat":
         v = concat(node, in);
         break;
@@ -206,6 +216,30 @@ final class GraphShapePass {
       r[i] = data[(int) j];
     }
     return Tensor.ofLongs(in[1].shape(), r);
+  }
+
+  /** Slice of a (partially known) 1-D int64 value with constant starts, ends, axes, steps. */
+  private static Tensor slice(Node node, Tensor[] in) {
+    if (!isInt(in[0]) || in[0].rank() != 1) {
+      return null;
+    }
+    for (int i = 1; i < in.length; i++) {
+      if (!node.input(i).isEmpty() && (in[i] == null || in[i].isFloat())) {
+        return null;
+      }
+    }
+    SliceRanges r;
+    try {
+      r = SliceRanges.of(node, in[0].shape(), in);
+    } catch (UnsupportedOperatorException e) {
+      return null; // the engine names the problem when it plans the graph
+    }
+    long[] data = in[0].toLongArray();
+    long[] out = new long[r.count()[0]];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = data[r.start()[0] + i * r.step()[0]];
+    }
+    return Tensor.ofLongs(new int[] {out.length}, out);
   }
 
   private static Tensor concat(Node node, Tensor[] in) {
