@@ -3,6 +3,7 @@ package io.bocomp.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.BocompException;
+import io.bocomp.ModelLoader;
 import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
@@ -117,14 +118,18 @@ public final class CompressCommand implements Callable<Integer> {
     }
     CompressionPlan p = CompressionPlan.read(plan);
     Model m = ModelSource.load(model);
-    CompressibleModel cm = CompressibleModel.of(m);
-    p.validate(cm);
     Preprocessing prep = preprocess.resolve(null);
     if (images == null && !prep.isEmpty()) {
       throw new BocompException(prep.optionNames() + " need --images");
     }
     InputSource x = images == null ? null
         : DataSource.load(images, null, limit, prep, m).data();
+    if (x != null) {
+      // symbolic input sizes (a detector's [N, 3, ?, ?]) take the images' size for the costs
+      m = ModelLoader.specialize(m, x.sampleShape());
+    }
+    CompressibleModel cm = CompressibleModel.of(m);
+    p.validate(cm);
     CpuDecompositions dec = new CpuDecompositions();
     ModelFactors factors = FactorCache.at(dec, cacheDir).load(cm, model);
     CompressionResult r = p.apply(m.graph(), factors,

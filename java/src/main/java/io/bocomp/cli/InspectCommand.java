@@ -2,6 +2,8 @@ package io.bocomp.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bocomp.BocompException;
+import io.bocomp.ModelLoader;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
@@ -57,12 +59,20 @@ public final class InspectCommand implements Callable<Integer> {
           + " ~/.cache/bocomp); nothing is ever written beside the model.")
   Path cacheDir;
 
+  @Option(names = "--input-shape", paramLabel = "CxHxW",
+      description = "Fix the model input's symbolic dimensions after the batch (e.g. 3x48x320 for"
+          + " a text recognizer exported as [N, 3, 48, ?]), so every layer has a size and MACs.")
+  String inputShape;
+
   @Option(names = "--json", description = "Print only JSON on stdout.")
   boolean json;
 
   @Override
   public Integer call() {
     Model m = ModelSource.load(model);
+    if (inputShape != null) {
+      m = ModelLoader.specialize(m, sampleShape(inputShape));
+    }
     CompressibleModel cm = CompressibleModel.of(m);
     ModelFactors factors = noEnergy ? null
         : FactorCache.at(new CpuDecompositions(), cacheDir).load(cm, model);
@@ -75,6 +85,24 @@ public final class InspectCommand implements Callable<Integer> {
       printText(out, r, cm, rows);
     }
     return 0;
+  }
+
+  /** "3x48x320" as {3, 48, 320}. */
+  static int[] sampleShape(String text) {
+    String[] parts = text.trim().split("[xX,]");
+    int[] s = new int[parts.length];
+    try {
+      for (int i = 0; i < s.length; i++) {
+        s[i] = Integer.parseInt(parts[i].trim());
+        if (s[i] < 1) {
+          throw new NumberFormatException();
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new BocompException("--input-shape must be positive sizes like 3x48x320, got '"
+          + text + "'");
+    }
+    return s;
   }
 
   private ObjectNode report(Model m, CompressibleModel cm, List<LayerAnalysis.Row> rows) {

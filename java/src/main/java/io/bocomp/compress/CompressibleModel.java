@@ -286,7 +286,7 @@ public final class CompressibleModel {
       if (inH < 0 || inW < 0 || outH < 0 || outW < 0) {
         throw new ModelFormatException(n.label() + ": its input " + java.util.Arrays.toString(in)
             + " has symbolic spatial dimensions; bocomp fixes them from sample inputs (give"
-            + " --images)");
+            + " --images, or --input-shape CxHxW to inspect)");
       }
       if (group == 1) {
         methods.add(kh * kw == 1 ? Method.SVD : Method.TUCKER2);

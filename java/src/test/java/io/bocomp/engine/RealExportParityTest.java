@@ -71,7 +71,8 @@ class RealExportParityTest {
     String input = m.graph().inputs().get(0).name();
     // OCR models see rendered text (random noise saturates the detector's sigmoid near 0, where
     // a relative comparison measures nothing but rounding); the others see uniform noise
-    Tensor x = resource.startsWith("/models/") ? textInput(inputShape, name.hashCode())
+    Tensor x = resource.startsWith("/models/")
+        ? TextImages.batch(inputShape[0], inputShape[2], inputShape[3], name.hashCode())
         : Parity.random(name.hashCode(), inputShape);
     List<String> outputs = new ArrayList<>();
     for (ValueInfo v : m.graph().outputs()) {
@@ -90,32 +91,6 @@ class RealExportParityTest {
           expected.get(o).shape());
       Parity.assertClose(name + " output " + o, expected.get(o), actual.get(o));
     }
-  }
-
-  /**
-   * A batch of rendered text, normalized as PaddleOCR does ((v/255 - 0.5) / 0.5): pages for tall
-   * inputs (detectors), single lines for 48-pixel strips (recognizer, direction classifier).
-   */
-  static Tensor textInput(int[] shape, long seed) {
-    int n = shape[0];
-    int h = shape[2];
-    int w = shape[3];
-    float[] v = new float[n * 3 * h * w];
-    java.util.Random r = new java.util.Random(seed);
-    for (int b = 0; b < n; b++) {
-      java.awt.image.BufferedImage img = h > 64 ? TextImages.page(h, w, 3, r)
-          : TextImages.line(TextImages.randomText(r, 4, 12), h, w, r);
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int rgb = img.getRGB(x, y);
-          for (int c = 0; c < 3; c++) {
-            int byteValue = (rgb >> (16 - 8 * c)) & 0xff;
-            v[((b * 3 + c) * h + y) * w + x] = (byteValue / 255f - 0.5f) / 0.5f;
-          }
-        }
-      }
-    }
-    return Tensor.of(shape, v);
   }
 
   static byte[] resource(String path) throws IOException {

@@ -114,6 +114,28 @@ public final class TextImages {
     }
   }
 
+  /**
+   * A batch [n, 3, h, w] of rendered text, normalized as PaddleOCR does ((v/255 - 0.5) / 0.5):
+   * pages when taller than 64 pixels (a detector's input), single lines otherwise.
+   */
+  public static io.bocomp.model.Tensor batch(int n, int h, int w, long seed) {
+    float[] v = new float[n * 3 * h * w];
+    Random r = new Random(seed);
+    for (int b = 0; b < n; b++) {
+      BufferedImage img = h > 64 ? page(h, w, 3, r) : line(randomText(r, 4, 12), h, w, r);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int rgb = img.getRGB(x, y);
+          for (int c = 0; c < 3; c++) {
+            v[((b * 3 + c) * h + y) * w + x] = (((rgb >> (16 - 8 * c)) & 0xff) / 255f - 0.5f)
+                / 0.5f;
+          }
+        }
+      }
+    }
+    return io.bocomp.model.Tensor.of(new int[] {n, 3, h, w}, v);
+  }
+
   /** True if this JVM renders text (it has at least one font): a rendered line is not blank. */
   public static boolean rendersText() {
     BufferedImage img = line("Ab3", 32, 96, new Random(1));
