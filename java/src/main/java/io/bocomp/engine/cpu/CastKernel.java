@@ -69,15 +69,7 @@ final class CastKernel implements Kernel {
       }
       return;
     }
-    Strips.forRange(pool, size, Strips.GRAIN, (from, end, w) -> {
-      float[] a = pool.scratch(w).floats(Scratch.ROW_A, Strips.STRIP);
-      for (int s = from; s < end; s += Strips.STRIP) {
-        int len = Math.min(Strips.STRIP, end - s);
-        x.get(s, a, 0, len);
-        convert(to, a, len);
-        y.put(s, a, 0, len);
-      }
-    });
+    Strips.map(pool, x, y, size, (a, len) -> convert(to, a, len));
   }
 
   @Override

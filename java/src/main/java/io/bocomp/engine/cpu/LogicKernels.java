@@ -153,17 +153,8 @@ final class LogicKernels {
     return new Kernel() {
       @Override
       public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
-        FloatBuffer x = in[0];
-        FloatBuffer y = out[0];
-        Strips.forRange(pool, size, Strips.GRAIN, (from, to, w) -> {
-          float[] a = pool.scratch(w).floats(Scratch.ROW_A, Strips.STRIP);
-          for (int s = from; s < to; s += Strips.STRIP) {
-            int len = Math.min(Strips.STRIP, to - s);
-            x.get(s, a, 0, len);
-            apply(op, positive, negative, a, len);
-            y.put(s, a, 0, len);
-          }
-        });
+        Strips.map(pool, in[0], out[0], size,
+            (a, len) -> apply(op, positive, negative, a, len));
       }
 
       @Override

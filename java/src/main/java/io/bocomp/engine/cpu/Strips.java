@@ -1,5 +1,7 @@
 package io.bocomp.engine.cpu;
 
+import java.nio.FloatBuffer;
+
 /**
  * Splits a flat range of elements into parallel tasks and each task into strips small enough to
  * stage in a worker's L1-resident heap array (direct-buffer loops do not vectorize; a bulk copy
@@ -31,5 +33,28 @@ final class Strips {
     int per = (n + tasks - 1) / tasks;
     int count = (n + per - 1) / per;
     pool.parallelFor(count, (t, w) -> body.run(t * per, Math.min(n, (t + 1) * per), w));
+  }
+
+  /** An element-wise function applied to a staged strip in place. */
+  @FunctionalInterface
+  interface StripFunction {
+    void apply(float[] a, int len);
+  }
+
+  /**
+   * {@code y[i] = f(x[i])} for {@code i < n}, strip by strip through each worker's
+   * {@link Scratch#ROW_A} (reserve {@code STRIP} floats there), in parallel. {@code x} and
+   * {@code y} may be the same buffer.
+   */
+  static void map(WorkerPool pool, FloatBuffer x, FloatBuffer y, int n, StripFunction f) {
+    forRange(pool, n, GRAIN, (from, to, w) -> {
+      float[] a = pool.scratch(w).floats(Scratch.ROW_A, STRIP);
+      for (int s = from; s < to; s += STRIP) {
+        int len = Math.min(STRIP, to - s);
+        x.get(s, a, 0, len);
+        f.apply(a, len);
+        y.put(s, a, 0, len);
+      }
+    });
   }
 }

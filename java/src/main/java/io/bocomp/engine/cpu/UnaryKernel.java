@@ -24,17 +24,7 @@ final class UnaryKernel implements Kernel {
 
   @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
-    FloatBuffer x = in[0];
-    FloatBuffer y = out[0];
-    Strips.forRange(pool, size, Strips.GRAIN, (from, to, w) -> {
-      float[] a = pool.scratch(w).floats(Scratch.ROW_A, Strips.STRIP);
-      for (int s = from; s < to; s += Strips.STRIP) {
-        int len = Math.min(Strips.STRIP, to - s);
-        x.get(s, a, 0, len);
-        activation.apply(a, 0, len);
-        y.put(s, a, 0, len);
-      }
-    });
+    Strips.map(pool, in[0], out[0], size, (a, len) -> activation.apply(a, 0, len));
   }
 
   @Override

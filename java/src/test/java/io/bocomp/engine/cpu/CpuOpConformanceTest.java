@@ -1,14 +1,8 @@
 package io.bocomp.engine.cpu;
 
-import io.bocomp.engine.Executable;
 import io.bocomp.engine.Parity;
-import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
-import io.bocomp.testing.OrtReference;
-import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -16,30 +10,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every CPU kernel against ONNX Runtime on one-node models with awkward parameters: the engine's
  * output must be within {@code 1e-4 * max|ORT output|} (int64 outputs: identical).
  */
-class CpuOpConformanceTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+class CpuOpConformanceTest extends CpuConformance {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"convolutions", "matrices", "elementwise", "pools", "layout", "shapes"})
   void matchesOnnxRuntime(OpCase c) {
-    Graph g = c.graph();
-    Tensor expected = OrtReference.run(g, c.opset, c.feeds, List.of("y")).get("y");
-    try (Executable e = backend.compile(g, c.opset)) {
-      Tensor actual = e.run(c.feeds, List.of("y")).get("y");
-      Parity.assertClose(c.toString(), expected, actual);
-      Tensor again = e.run(c.feeds, List.of("y")).get("y");
-      Parity.assertClose(c + " (second run)", expected, again);
-    }
+    assertMatchesOnnxRuntime(c);
   }
 
   static Stream<OpCase> convolutions() {

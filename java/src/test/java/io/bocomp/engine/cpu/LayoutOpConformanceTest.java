@@ -16,8 +16,6 @@ import io.bocomp.testing.OrtReference;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,36 +28,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * indices, and malformed nodes. Outputs must be within {@code 1e-4 * max|ORT output|} (they are
  * copies, so in fact exact); int64 outputs identical.
  */
-class LayoutOpConformanceTest {
+class LayoutOpConformanceTest extends CpuConformance {
   private static final long MAX = Long.MAX_VALUE;
   private static final long MIN = Long.MIN_VALUE;
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"slices", "splits", "pads", "expands", "tiles", "blocks", "gathers", "integers"})
   void matchesOnnxRuntime(OpCase c) {
-    Graph g = c.graph();
-    List<String> outs = c.outputNames();
-    Map<String, Tensor> expected = OrtReference.run(g, c.opset, c.feeds, outs);
-    try (Executable e = backend.compile(g, c.opset)) {
-      for (int pass = 0; pass < 2; pass++) {
-        Map<String, Tensor> actual = e.run(c.feeds, outs);
-        for (String o : outs) {
-          Parity.assertClose(c + " " + o + (pass > 0 ? " (second run)" : ""), expected.get(o),
-              actual.get(o));
-        }
-      }
-    }
+    assertMatchesOnnxRuntime(c);
   }
 
   static Stream<OpCase> slices() {

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.commons.math3.special.Erf;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,30 +28,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * integer-exponent forms of Pow, and several opsets. Also: the error function against known
  * values, activations fused into a Conv/Gemm epilogue, and malformed nodes.
  */
-class MathOpConformanceTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+class MathOpConformanceTest extends CpuConformance {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"unary", "activations", "pow", "variadic"})
   void matchesOnnxRuntime(OpCase c) {
-    Graph g = c.graph();
-    Tensor expected = OrtReference.run(g, c.opset, c.feeds, List.of("y")).get("y");
-    try (Executable e = backend.compile(g, c.opset)) {
-      Tensor actual = e.run(c.feeds, List.of("y")).get("y");
-      Parity.assertClose(c.toString(), expected, actual);
-      Tensor again = e.run(c.feeds, List.of("y")).get("y");
-      Parity.assertClose(c + " (second run)", expected, again);
-    }
+    assertMatchesOnnxRuntime(c);
   }
 
   static Stream<OpCase> unary() {

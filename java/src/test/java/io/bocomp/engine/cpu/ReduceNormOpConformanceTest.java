@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,34 +32,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * keepdims 0 and 1 and noop_with_empty_axes, in the canonical form (axes input, opset 18) and the
  * older attribute form ReduceSum before 13, the others before 18, which the CPU backend rewrites.
  */
-class ReduceNormOpConformanceTest {
+class ReduceNormOpConformanceTest extends CpuConformance {
   private static final String[] REDUCE_OPS = {"ReduceSum", "ReduceMean", "ReduceMax",
       "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
       "ReduceLogSumExp"};
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"reductions", "reductionLayouts", "integerReductions", "argReductions",
       "normalizations", "softmaxFamily"})
   void matchesOnnxRuntime(OpCase c) {
-    Graph g = c.graph();
-    Tensor expected = OrtReference.run(g, c.opset, c.feeds, List.of("y")).get("y");
-    try (Executable e = backend.compile(g, c.opset)) {
-      Tensor actual = e.run(c.feeds, List.of("y")).get("y");
-      Parity.assertClose(c.toString(), expected, actual);
-      Tensor again = e.run(c.feeds, List.of("y")).get("y");
-      Parity.assertClose(c + " (second run)", expected, again);
-    }
+    assertMatchesOnnxRuntime(c);
   }
 
   /** Values a reduction is well defined on: positive for the logs, near 1 for products. */

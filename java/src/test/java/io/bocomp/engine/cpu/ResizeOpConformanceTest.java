@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,23 +32,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * policies, antialiasing, exclude_outside, tf_crop_and_resize's extrapolation, and each legacy form
  * at its own opset. The engine's output must be within {@code 1e-4 * max|ORT output|}.
  */
-class ResizeOpConformanceTest {
+class ResizeOpConformanceTest extends CpuConformance {
   private static final String[] COORDINATES = {"half_pixel", "half_pixel_symmetric",
       "pytorch_half_pixel", "align_corners", "asymmetric", "tf_crop_and_resize"};
   private static final String[] ROUNDINGS = {"round_prefer_floor", "round_prefer_ceil", "floor",
       "ceil"};
 
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
 
   /** A test graph with its feeds and the opset it is written for. */
   record Case(String label, long opset, Graph graph, Map<String, Tensor> feeds) {
