@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * The run's output directory: checked before any work (so a bad {@code --out} fails at once and
- * leaves nothing behind), created only when the run starts writing.
+ * leaves nothing behind, and a directory another live process works in is refused: {@link
+ * RunLock}), created only when the run starts writing.
  */
 final class RunDirectory {
   private RunDirectory() {}
@@ -30,6 +31,7 @@ final class RunDirectory {
       if (!Files.isWritable(dir) || !Files.isWritable(journal)) {
         throw new TuneConfigException("--resume " + dir + ": not writable");
       }
+      RunLock.checkFree(dir, "--resume");
       return;
     }
     if (Files.exists(dir)) {
@@ -39,6 +41,7 @@ final class RunDirectory {
       if (!Files.isWritable(dir)) {
         throw new TuneConfigException("--out " + dir + ": directory is not writable");
       }
+      RunLock.checkFree(dir, "--out");
       if (Files.exists(journal)) {
         throw new TuneConfigException("--out " + dir + ": already holds a tuning run ("
             + Journal.FILE + "); continue it with --resume " + dir + " or choose another --out");

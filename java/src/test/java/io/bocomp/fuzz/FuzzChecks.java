@@ -1,0 +1,73 @@
+package io.bocomp.fuzz;
+
+import io.bocomp.BocompException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * What every fuzz target checks: the code under test either returns or throws one of bocomp's
+ * documented user errors (the {@link BocompException} family) with a one-line message. Anything
+ * else (a {@code NullPointerException}, an {@code IllegalArgumentException}, an {@code
+ * OutOfMemoryError}, a {@code StackOverflowError}) escapes and is a finding. Plus small helpers
+ * for targets whose readers take files.
+ */
+final class FuzzChecks {
+  private FuzzChecks() {}
+
+  /** Code under test; may throw anything. */
+  @FunctionalInterface
+  interface Target {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code target}; a {@link BocompException} with a non-empty one-line message is an expected
+   * outcome, any other throwable is rethrown (wrapped when checked) for the fuzzer to report.
+   */
+  static void onlyDocumentedErrors(Target target) {
+    try {
+      target.run();
+    } catch (BocompException e) {
+      String m = e.getMessage();
+      if (m == null || m.isBlank() || m.indexOf('\n') >= 0 || m.indexOf('\r') >= 0) {
+        throw new AssertionError("a user error must be one non-empty line, got: " + m, e);
+      }
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new AssertionError("checked exception escaped: " + e, e);
+    }
+  }
+
+  /** A fresh temporary directory (deleted by {@link #delete}). */
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("bocomp-fuzz");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes {@code bytes} to {@code file}, creating its parents. */
+  static Path write(Path file, byte[] bytes) {
+    try {
+      Files.createDirectories(file.getParent());
+      return Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes a directory tree (best effort: making files read-only is not something targets do). */
+  static void delete(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
