@@ -62,6 +62,17 @@ final class RunDirectory {
     }
   }
 
+  /**
+   * Deletes the temporary files of {@code outputs} that a killed run left in {@code dir}
+   * (AtomicFiles writes a temporary file, then renames it). Only under the run's lock, where no
+   * other process writes there.
+   */
+  static void removeLeftovers(Path dir, String... outputs) {
+    for (String o : outputs) {
+      io.bocomp.AtomicFiles.removeLeftovers(dir, o, 0);
+    }
+  }
+
   /** Creates the directory (and parents). */
   static void create(Path dir) {
     try {

@@ -272,6 +272,8 @@ public final class Tuner implements AutoCloseable {
     if (lock == null) {
       lock = RunLock.acquire(outDir, "--out");
     }
+    RunDirectory.removeLeftovers(outDir, ResultWriter.MODEL_FILE, ResultWriter.RESULT_FILE,
+        ResultWriter.REPORT_FILE);
     Path journalFile = outDir.resolve(Journal.FILE);
     Map<Integer, List<TrialRecord>> replayed = new HashMap<>();
     Map<Integer, JsonNode> stageStarts = new HashMap<>();
@@ -442,7 +444,6 @@ public final class Tuner implements AutoCloseable {
         config.minSaving);
   }
 
-  /** Throws when the strongest compression of the space misses the budget. */
   /**
    * Throws when the budget is out of reach. Analytic costs: exact, the strongest compression of
    * the space. Latency: an estimate, the fastest of {@link #LATENCY_PROBES} uniform plans measured
