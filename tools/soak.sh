@@ -14,8 +14,10 @@
 # `--out DIR` when the kill came before the run had a journal (before any trial: the factor-cache
 # window lies there). Compared with the uninterrupted run: compressed.onnx byte for byte;
 # result.json and journal.jsonl byte for byte after removing the fields that hold wall-clock time
-# (result.json: seconds, timing; journal: the header's created, each trial's ms). report.html holds
-# those times in its text and is not compared. Exit status 0 only when every run matched.
+# (result.json: seconds, timing; journal: the header's created, each trial's ms), and with the
+# run's directory and cache paths in the header's command line replaced by DIR and CACHE (each run
+# has its own). report.html holds the times in its text and is not compared. Leftover temporary
+# files in the run directory are counted too. Exit status 0 only when every run matched.
 #
 # Needs the built CLI (./bocomp builds it) and python3 (the JSON comparison). Work files go to
 # SOAK_DIR (default target/soak, replaced).
@@ -40,10 +42,11 @@ tune() { # tune LOG ARGS...: runs the CLI in the background; sets $pid
   pid=$!
 }
 
-normalize() { # normalize FILE KIND: prints the file without its wall-clock fields
-  python3 - "$1" "$2" <<'EOF'
+normalize() { # normalize FILE KIND DIR CACHE: the file without its wall-clock fields, and with
+  # the run's own directory and cache paths in the journal header's command line as DIR and CACHE
+  python3 - "$1" "$2" "$3" "$4" <<'EOF'
 import json, sys
-path, kind = sys.argv[1], sys.argv[2]
+path, kind, rundir, cache = sys.argv[1:5]
 def strip(o, keys):
     if isinstance(o, dict):
         return {k: strip(v, keys) for k, v in o.items() if k not in keys}
@@ -54,7 +57,10 @@ if kind == "result":
     print(json.dumps(strip(json.load(open(path)), {"seconds", "timing"}), sort_keys=True))
 else:
     for line in open(path):
-        print(json.dumps(strip(json.loads(line), {"created", "ms"}), sort_keys=True))
+        o = strip(json.loads(line), {"created", "ms"})
+        if o.get("type") == "header":
+            o["command"] = o["command"].replace(rundir, "DIR").replace(cache, "CACHE")
+        print(json.dumps(o, sort_keys=True))
 EOF
 }
 
@@ -65,8 +71,8 @@ t0=$(now_ms)
 tune "$work/ref.log" --out "$work/ref" --cache-dir "$work/cache-ref"
 wait "$pid"
 ref_ms=$(( $(now_ms) - t0 ))
-normalize "$work/ref/result.json" result >"$work/ref.result"
-normalize "$work/ref/journal.jsonl" journal >"$work/ref.journal"
+normalize "$work/ref/result.json" result "$work/ref" "$work/cache-ref" >"$work/ref.result"
+normalize "$work/ref/journal.jsonl" journal "$work/ref" "$work/cache-ref" >"$work/ref.journal"
 echo "reference: ${ref_ms} ms for ${trials} trials ($(wc -l <"$work/ref/journal.jsonl") journal lines)"
 
 # --- the killed runs ----------------------------------------------------------------------------
@@ -134,10 +140,17 @@ for i in $(seq 1 "$kills"); do
   result=match
   if ! cmp -s "$dir/compressed.onnx" "$work/ref/compressed.onnx"; then
     result="compressed.onnx differs"
-  elif ! normalize "$dir/result.json" result | cmp -s - "$work/ref.result"; then
-    result="result.json differs"
-  elif ! normalize "$dir/journal.jsonl" journal | cmp -s - "$work/ref.journal"; then
-    result="journal differs"
+  else
+    normalize "$dir/result.json" result "$dir" "$cache" >"$work/run-$i.result"
+    normalize "$dir/journal.jsonl" journal "$dir" "$cache" >"$work/run-$i.journal"
+    if ! cmp -s "$work/run-$i.result" "$work/ref.result"; then
+      result="result.json differs"
+    elif ! cmp -s "$work/run-$i.journal" "$work/ref.journal"; then
+      result="journal differs"
+    fi
+  fi
+  if [ "$result" = match ] && compgen -G "$dir/.*.tmp" >/dev/null; then
+    result="temporary files left: $(cd "$dir" && echo .*.tmp)"
   fi
   if [ "$result" = match ]; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
   printf '%-4s %-7s %-28s %-8s %s\n' "$i" "$kind" "$at" "$resumes" "$result"

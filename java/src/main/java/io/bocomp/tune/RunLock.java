@@ -32,7 +32,9 @@ import java.util.Optional;
  * files) and the OS lock is dropped.
  *
  * <p>Limits: a holder on another host that died cannot be detected; the error says which file to
- * delete. Two {@code RunLock}s of one JVM on one directory exclude each other too.
+ * delete. Two {@code RunLock}s of one JVM on one directory exclude each other too, but a refused
+ * attempt in the holding JVM closes a second channel on the file, which on POSIX drops the
+ * holder's OS lock; the holder line (a live PID of this host) still keeps other processes out.
  */
 public final class RunLock implements AutoCloseable {
   /** The lock file's name in a run directory. */

@@ -40,25 +40,12 @@ class DataReadersFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void fuzzNpy(byte[] npy) {
-    Path dir = FuzzChecks.tempDir();
-    try {
-      Path f = FuzzChecks.write(dir.resolve("fuzz.npy"), npy);
-      FuzzChecks.onlyDocumentedErrors(() -> Npy.read(f));
-    } finally {
-      FuzzChecks.delete(dir);
-    }
+    FuzzChecks.onFile("fuzz.npy", npy, Npy::read);
   }
 
   @FuzzTest(maxDuration = "60s")
   void fuzzImageDecoder(byte[] image) {
-    Path dir = FuzzChecks.tempDir();
-    try {
-      Path f = FuzzChecks.write(dir.resolve("fuzz.png"), image);
-      FuzzChecks.onlyDocumentedErrors(() -> ImageDecoder.size(f));
-      FuzzChecks.onlyDocumentedErrors(() -> ImageDecoder.decode(f));
-    } finally {
-      FuzzChecks.delete(dir);
-    }
+    FuzzChecks.onFile("fuzz.png", image, ImageDecoder::size, ImageDecoder::decode);
   }
 
   /**

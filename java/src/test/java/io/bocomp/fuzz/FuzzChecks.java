@@ -43,6 +43,28 @@ final class FuzzChecks {
     }
   }
 
+  /** Code under test that reads a file. */
+  @FunctionalInterface
+  interface FileTarget {
+    void run(Path file) throws Exception;
+  }
+
+  /**
+   * Writes {@code bytes} as {@code name} into a fresh temporary directory and runs {@code target}
+   * on that file under {@link #onlyDocumentedErrors}; the directory is deleted afterwards.
+   */
+  static void onFile(String name, byte[] bytes, FileTarget... targets) {
+    Path dir = tempDir();
+    try {
+      Path f = write(dir.resolve(name), bytes);
+      for (FileTarget t : targets) {
+        onlyDocumentedErrors(() -> t.run(f));
+      }
+    } finally {
+      delete(dir);
+    }
+  }
+
   /** A fresh temporary directory (deleted by {@link #delete}). */
   static Path tempDir() {
     try {

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /**
  * Fuzz targets for the files a user or an earlier run hands back to bocomp: plan JSON (parsed,
@@ -55,27 +54,15 @@ class RunFilesFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void fuzzRunFile(byte[] json) {
-    Path dir = FuzzChecks.tempDir();
-    try {
-      Path f = FuzzChecks.write(dir.resolve("run.json"), json);
-      FuzzChecks.onlyDocumentedErrors(() -> {
-        RunConfig.Builder b = RunConfig.builder();
-        RunConfig.readRunFile(f, b);
-        b.build();
-      });
-    } finally {
-      FuzzChecks.delete(dir);
-    }
+    FuzzChecks.onFile("run.json", json, f -> {
+      RunConfig.Builder b = RunConfig.builder();
+      RunConfig.readRunFile(f, b);
+      b.build();
+    });
   }
 
   @FuzzTest(maxDuration = "60s")
   void fuzzJournal(byte[] journal) {
-    Path dir = FuzzChecks.tempDir();
-    try {
-      FuzzChecks.write(dir.resolve(Journal.FILE), journal);
-      FuzzChecks.onlyDocumentedErrors(() -> HtmlReport.rerender(dir));
-    } finally {
-      FuzzChecks.delete(dir);
-    }
+    FuzzChecks.onFile(Journal.FILE, journal, f -> HtmlReport.rerender(f.getParent()));
   }
 }
