@@ -13,6 +13,8 @@ import io.bocomp.model.ValueInfo;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.condition.EnabledIf;
+
 /**
  * Fuzz targets for the input readers: IDX images and labels (plain or gzipped), {@code .npy},
  * one image file ({@link ImageDecoder}: every javax.imageio reader on the class path, the JDK's
@@ -20,6 +22,8 @@ import java.nio.file.Path;
  * header checks, labels, streaming decode and preprocessing). Only the documented errors may
  * escape ({@link FuzzChecks}). The corpora are in {@code DataReadersFuzzTestInputs/<method>}.
  */
+@EnabledIf(value = "io.bocomp.fuzz.FuzzChecks#jazzerCanLoad",
+    disabledReason = FuzzChecks.NO_AGENT)
 class DataReadersFuzzTest {
   private static final ValueInfo GRAY_ANY = ValueInfo.floatTensor("x", -1, 1, -1, -1);
   private static final ValueInfo RGB_4x4 = ValueInfo.floatTensor("x", -1, 3, 4, 4);

@@ -18,6 +18,22 @@ import java.util.stream.Stream;
 final class FuzzChecks {
   private FuzzChecks() {}
 
+  /** Why the fuzz targets are skipped where Jazzer's agent cannot load. */
+  static final String NO_AGENT = "Jazzer's agent attaches to the running JVM: it needs the"
+      + " jdk.attach module (a full JDK, not a JRE) and attaching not disabled";
+
+  /**
+   * True where Jazzer can install its agent into this JVM (the fuzz targets run in regression mode
+   * as well as when fuzzing, and both need it): the JDK's attach module is present and attaching
+   * is not switched off. Where it is false the targets are skipped with {@link #NO_AGENT}.
+   */
+  static boolean jazzerCanLoad() {
+    boolean attach = ModuleLayer.boot().findModule("jdk.attach").isPresent();
+    boolean disabled = java.lang.management.ManagementFactory.getRuntimeMXBean()
+        .getInputArguments().contains("-XX:+DisableAttachMechanism");
+    return attach && !disabled;
+  }
+
   /** Code under test; may throw anything. */
   @FunctionalInterface
   interface Target {

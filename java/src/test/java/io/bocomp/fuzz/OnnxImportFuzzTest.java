@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * Fuzz target for the ONNX importer and the model preparation that follows it (opset forms,
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * #zooModelsAndTheirTruncationsAreHandled} runs the same target on them and on cut copies.
  */
 class OnnxImportFuzzTest {
+  @EnabledIf(value = "io.bocomp.fuzz.FuzzChecks#jazzerCanLoad",
+      disabledReason = FuzzChecks.NO_AGENT)
   @FuzzTest(maxDuration = "60s")
   void fuzzImport(byte[] onnx) {
     FuzzChecks.onlyDocumentedErrors(() -> {

@@ -17,6 +17,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import org.junit.jupiter.api.condition.EnabledIf;
+
 /**
  * Fuzz targets for the files a user or an earlier run hands back to bocomp: plan JSON (parsed,
  * validated against a small CNN and applied to it, as {@code compress --plan} does), run files
@@ -25,6 +27,8 @@ import java.nio.charset.StandardCharsets;
  * them). Only the documented errors may escape ({@link FuzzChecks}). The corpora are in {@code
  * RunFilesFuzzTestInputs/<method>}.
  */
+@EnabledIf(value = "io.bocomp.fuzz.FuzzChecks#jazzerCanLoad",
+    disabledReason = FuzzChecks.NO_AGENT)
 class RunFilesFuzzTest {
   /** The 12 KB torch-exported CNN of the import tests and its factors, computed once. */
   private static final Model MODEL;
