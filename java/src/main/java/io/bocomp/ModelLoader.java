@@ -8,6 +8,7 @@ import io.bocomp.model.GraphOptimizer;
 import io.bocomp.model.Model;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.ShapeInference;
+import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
 import io.bocomp.model.onnx.OnnxImporter;
 import io.bocomp.model.op.OpsetForms;
@@ -38,12 +39,31 @@ public final class ModelLoader {
 
   /** Reads and prepares a model file. */
   public static Model load(Path file) {
-    return prepare(OnnxImporter.read(file));
+    return prepare(OnnxImporter.read(file), file.toString());
   }
 
   /** Reads and prepares an in-memory ONNX file; {@code source} names it in messages. */
   public static Model load(byte[] onnx, String source) {
-    return prepare(OnnxImporter.read(onnx, source, null));
+    return prepare(OnnxImporter.read(onnx, source, null), source);
+  }
+
+  /**
+   * {@link #prepare(Model)} with its errors as one line that starts with the file's name (node
+   * names come from the file and may hold line breaks: {@link OnnxImporter#oneLine}).
+   */
+  private static Model prepare(Model imported, String source) {
+    try {
+      return prepare(imported);
+    } catch (UnsupportedOperatorException e) {
+      throw new UnsupportedOperatorException(OnnxImporter.oneLine(prefixed(source, e)));
+    } catch (ModelFormatException e) {
+      throw new ModelFormatException(OnnxImporter.oneLine(prefixed(source, e)), e);
+    }
+  }
+
+  private static String prefixed(String source, RuntimeException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith(source) ? m : source + ": " + m;
   }
 
   /** The embedded default model, prepared. */

@@ -75,12 +75,11 @@ public final class Idx {
       int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
       int rows = dims[1];
       int cols = dims[2];
-      long total = (long) n * rows * cols;
+      double total = (double) n * rows * cols; // each factor < 2^31: no long overflow this way
       if (total > Integer.MAX_VALUE) {
         throw new DataFormatException(file + ": " + n + " images of " + rows + "x" + cols + " are too many");
       }
-      byte[] pixels = new byte[(int) total];
-      readFully(in, pixels, file);
+      byte[] pixels = readFully(in, (int) total, file);
       return new Bytes(n, rows, cols, dims[0], pixels);
     } catch (IOException e) {
       throw ioError(file, e);
@@ -92,8 +91,7 @@ public final class Idx {
     try (DataInputStream in = decode(stream)) {
       int[] dims = header(in, file, 1, "labels");
       int n = limit > 0 ? Math.min(limit, dims[0]) : dims[0];
-      byte[] raw = new byte[n];
-      readFully(in, raw, file);
+      byte[] raw = readFully(in, n, file);
       int[] labels = new int[n];
       for (int i = 0; i < n; i++) {
         labels[i] = raw[i] & 0xff;
@@ -146,13 +144,26 @@ public final class Idx {
     return sizes;
   }
 
-  private static void readFully(DataInputStream in, byte[] buf, String file) throws IOException {
-    try {
-      in.readFully(buf);
-    } catch (EOFException e) {
-      throw new DataFormatException(file + ": IDX file is truncated (expected " + buf.length
-          + " data bytes)");
+  /**
+   * Reads exactly {@code n} bytes. The buffer grows with the data that actually arrives (doubling
+   * from 1 MiB), so a tiny file whose header declares a billion bytes fails as truncated instead
+   * of allocating them first.
+   */
+  private static byte[] readFully(DataInputStream in, int n, String file) throws IOException {
+    byte[] buf = new byte[Math.min(n, 1 << 20)];
+    int have = 0;
+    while (have < n) {
+      if (have == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+      }
+      int r = in.read(buf, have, buf.length - have);
+      if (r < 0) {
+        throw new DataFormatException(file + ": IDX file is truncated (expected " + n
+            + " data bytes, found " + have + ")");
+      }
+      have += r;
     }
+    return buf;
   }
 
   private static DataFormatException ioError(String file, IOException e) {

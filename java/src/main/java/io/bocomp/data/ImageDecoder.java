@@ -54,9 +54,31 @@ public final class ImageDecoder {
   /** The file's first image as 8-bit gray (1 channel) or RGB (3 channels). */
   public static Pixels decode(Path file) {
     return withReader(file, r -> {
+      checkSize(file, r.getWidth(0), r.getHeight(0));
       BufferedImage img = r.read(0);
       return pixels(img);
     });
+  }
+
+  /**
+   * The most pixels one image may have: decoding takes about 8 bytes a pixel (the decoder's raster
+   * and bocomp's copy), so a sixteenth of the maximum heap, and never more than 2^27 (a
+   * 16384 x 8192 image). A header declaring more is refused before anything is allocated: a
+   * 100-byte file must not claim gigabytes.
+   */
+  static long maxPixels() {
+    return Math.min(1L << 27, Runtime.getRuntime().maxMemory() / 16);
+  }
+
+  private static void checkSize(Path file, int w, int h) {
+    if (w <= 0 || h <= 0) {
+      throw new DataFormatException(file + ": image size " + w + "x" + h + " is invalid");
+    }
+    if ((long) w * h > maxPixels()) {
+      throw new DataFormatException(file + ": a " + w + "x" + h + " image is too large to decode"
+          + " (at most " + maxPixels() + " pixels with this heap; BOCOMP_JAVA_OPTS=-Xmx<size>"
+          + " raises it up to " + (1L << 27) + ")");
+    }
   }
 
   private interface ReaderCall<T> {

@@ -67,7 +67,7 @@ public final class Npy {
     } else {
       throw new DataFormatException(name + ": unsupported .npy format version " + major);
     }
-    if (headerLen < 0 || offset + headerLen > bytes.length) {
+    if (headerLen < 0 || (long) offset + headerLen > bytes.length) {
       throw new DataFormatException(name + ": truncated .npy header");
     }
     String header = new String(bytes, offset, headerLen,
@@ -84,10 +84,19 @@ public final class Npy {
     } else if (descr.equals("<f8")) {
       elemSize = 8;
     } else {
-      throw new DataFormatException(name + ": dtype '" + descr
+      String shown = descr.length() > 40 ? descr.substring(0, 37) + "..." : descr;
+      throw new DataFormatException(name + ": dtype '" + shown.replaceAll("\\s+", " ")
           + "' not supported (need little-endian float32 '<f4' or float64 '<f8')");
     }
-    int n = Tensor.checkedSize(shape);
+    long declared = 1;
+    for (int d : shape) {
+      declared = Math.min(declared * d, 1L << 62);
+    }
+    if (declared > Integer.MAX_VALUE) {
+      throw new DataFormatException(name + ": shape " + java.util.Arrays.toString(shape)
+          + " has " + declared + " elements (at most " + Integer.MAX_VALUE + " supported)");
+    }
+    int n = (int) declared;
     int dataStart = offset + headerLen;
     long need = (long) n * elemSize;
     if (bytes.length - dataStart < need) {
@@ -141,9 +150,15 @@ public final class Npy {
       String p = part.trim();
       if (!p.isEmpty()) {
         try {
-          dims.add(Integer.parseInt(p.endsWith("L") ? p.substring(0, p.length() - 1) : p));
+          int d = Integer.parseInt(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
+          if (d < 0) {
+            throw new NumberFormatException("negative");
+          }
+          dims.add(d);
         } catch (NumberFormatException e) {
-          throw new DataFormatException(name + ": bad shape '(" + s + ")'");
+          String shown = s.length() > 80 ? s.substring(0, 77) + "..." : s;
+          throw new DataFormatException(name + ": bad shape '(" + shown.replaceAll("\\s+", " ")
+              + ")'");
         }
       }
     }

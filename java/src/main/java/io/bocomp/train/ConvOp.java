@@ -15,9 +15,11 @@ import java.util.Arrays;
  * convolutions, the input gradient run as direct convolutions on the inference engine's kernel,
  * built once per worker and input shape and reloaded with the current weights; the input gradient
  * is the convolution of {@code dY} with the flipped, channel-swapped weights, accumulated into
- * {@code dX} by the kernel's fused residual add. Depthwise convolutions (one channel per group)
- * run on {@link DepthwiseConv}'s plane loops. Otherwise (and for other groups of 4 or fewer
- * channels) they are im2col + SGEMM and SGEMM + col2im. The weight gradient is always gathered columns + SGEMM,
+ * {@code dX} by the kernel's fused residual add. Depthwise convolutions (one input and one output
+ * channel per group) run on {@link DepthwiseConv}'s plane loops, with or without the Vector API.
+ * Everything else (no Vector API, stride above 1 for the input gradient, groups of 4 or fewer
+ * channels that are not depthwise) is im2col + SGEMM and SGEMM + col2im. The weight gradient of
+ * non-depthwise convolutions is gathered columns + SGEMM,
  * computed transposed ({@code dWᵀ = col · dYᵀ}, the shape OpenBLAS runs fastest here) over
  * L2-sized bands and added back transposed ({@link #weightGradient}). Column matrices are rebuilt
  * in the backward pass rather than kept. A 1×1, stride-1, unpadded convolution multiplies the
@@ -31,8 +33,9 @@ final class ConvOp extends TrainOp {
   private static final int COL_BUDGET = 64 * 1024;
   private static final int MIN_COLS = 128;
   /**
-   * Groups this narrow (depthwise and near it) stay on im2col + SGEMM: the direct kernel computes
-   * 8 or 16 output channels per group.
+   * Groups this narrow (2 to 4 channels, near depthwise) stay on im2col + SGEMM: the direct kernel
+   * computes 8 or 16 output channels per group. Depthwise groups (1 channel) never get here: they
+   * run on {@link DepthwiseConv}.
    */
   private static final int DEPTHWISE_MAX_GROUP_CHANNELS = 4;
 

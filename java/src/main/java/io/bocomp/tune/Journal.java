@@ -160,7 +160,4 @@ public final class Journal implements AutoCloseable {
       // every line was forced when written; nothing is lost
     }
   }
-
-  /** Forces the directory entry of a new file (POSIX); best effort elsewhere. */
-
 }

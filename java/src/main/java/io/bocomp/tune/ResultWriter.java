@@ -133,12 +133,17 @@ final class ResultWriter {
         evaluations(outcomes), trials(outcomes));
   }
 
+  /**
+   * report.html, then result.json: result.json is written last, so a run killed while writing its
+   * outputs has none and is resumed (found by tools/soak.sh: a kill during the report write left a
+   * finished-looking run without its report).
+   */
   private void writeJsonAndReport(ObjectNode json) {
-    byte[] text = (json.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
-    AtomicFiles.write(dir.resolve(RESULT_FILE), out -> out.write(text));
     String html = HtmlReport.render(json, Journal.read(dir.resolve(Journal.FILE)));
     byte[] h = html.getBytes(StandardCharsets.UTF_8);
     AtomicFiles.write(dir.resolve(REPORT_FILE), out -> out.write(h));
+    byte[] text = (json.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.write(dir.resolve(RESULT_FILE), out -> out.write(text));
   }
 
   private ObjectNode common(List<Tuner.StageOutcome> outcomes, double seconds, boolean partial) {

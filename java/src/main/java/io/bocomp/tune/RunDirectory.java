@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * The run's output directory: checked before any work (so a bad {@code --out} fails at once and
- * leaves nothing behind), created only when the run starts writing.
+ * leaves nothing behind, and a directory another live process works in is refused: {@link
+ * RunLock}), created only when the run starts writing.
  */
 final class RunDirectory {
   private RunDirectory() {}
@@ -30,6 +31,7 @@ final class RunDirectory {
       if (!Files.isWritable(dir) || !Files.isWritable(journal)) {
         throw new TuneConfigException("--resume " + dir + ": not writable");
       }
+      RunLock.checkFree(dir, "--resume");
       return;
     }
     if (Files.exists(dir)) {
@@ -39,6 +41,7 @@ final class RunDirectory {
       if (!Files.isWritable(dir)) {
         throw new TuneConfigException("--out " + dir + ": directory is not writable");
       }
+      RunLock.checkFree(dir, "--out");
       if (Files.exists(journal)) {
         throw new TuneConfigException("--out " + dir + ": already holds a tuning run ("
             + Journal.FILE + "); continue it with --resume " + dir + " or choose another --out");
@@ -56,6 +59,17 @@ final class RunDirectory {
     if (!Files.isWritable(p)) {
       throw new TuneConfigException("--out " + dir + ": cannot be created (" + p
           + " is not writable)");
+    }
+  }
+
+  /**
+   * Deletes the temporary files of {@code outputs} that a killed run left in {@code dir}
+   * (AtomicFiles writes a temporary file, then renames it). Only under the run's lock, where no
+   * other process writes there.
+   */
+  static void removeLeftovers(Path dir, String... outputs) {
+    for (String o : outputs) {
+      io.bocomp.AtomicFiles.removeLeftovers(dir, o, 0);
     }
   }
 

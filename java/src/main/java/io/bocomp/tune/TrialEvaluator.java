@@ -11,6 +11,12 @@ import java.util.Optional;
  * the cached factors, measures L from the first changed layer ({@link IncrementalEvaluator}) and,
  * when the run constrains latency, times it ({@link LatencyMeter}). Costs are analytic and come
  * with the resolved plan.
+ *
+ * <p>A trial fails (a record with its reason, no distance, never feasible, never cached) when its
+ * plan cannot be built or evaluated, or when the compressed network's distance is NaN or infinite
+ * (low-rank factors whose products overflow float32, an op such as Log meeting a zero it never met
+ * in the original). The optimizer imputes a failed trial at the worst objective value seen so far
+ * (a penalty: {@code io.bocomp.bo.ObservationLog}) and does not propose its point again.
  */
 final class TrialEvaluator {
   private final SearchSpace space;
@@ -76,6 +82,11 @@ final class TrialEvaluator {
           ApplyOptions.defaults());
       double build = ms(t0);
       IncrementalEvaluator.Result r = evaluator.evaluate(plan, c.graph());
+      if (!Double.isFinite(r.distance().mean())) {
+        return failed(stage, trial, p, key, nonFinite(r.distance().mean()),
+            new TrialTiming(boMillis, build + r.compileNanos() / 1e6, r.forwardNanos() / 1e6,
+                r.distanceNanos() / 1e6, 0));
+      }
       PlanCost cost = PlanCost.analytic(plan);
       double lat = 0;
       if (latency != null) {
@@ -101,7 +112,18 @@ final class TrialEvaluator {
 
   private static TrialRecord failed(int stage, int trial, Proposal p, String key,
       RuntimeException e, TrialTiming timing) {
-    String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+    return failed(stage, trial, p, key, e.getClass().getSimpleName() + ": " + e.getMessage(),
+        timing);
+  }
+
+  /** Why a network whose distance is NaN or infinite failed (its outputs overflowed float32). */
+  static String nonFinite(double distance) {
+    return "non-finite output: the compressed network's distance is " + distance
+        + " (its outputs overflow float32 or are NaN)";
+  }
+
+  private static TrialRecord failed(int stage, int trial, Proposal p, String key, String why,
+      TrialTiming timing) {
     return new TrialRecord(stage, trial, p.phase(), p.theta(), key, false, null, why, null,
         Double.NaN, false, p.lambda(), p.kappa(), p.gp(), timing);
   }

@@ -98,6 +98,8 @@ public final class Tuner implements AutoCloseable {
   private final LatencySource.Factory latencies;
   private volatile boolean stop;
   private BetweenStages betweenStages;
+  /** The run directory's lock: taken by prepare (resume) or run (new run), dropped by close. */
+  private RunLock lock;
 
   /**
    * A built-in stage hook: fine-tunes the model a stage ends with before the next stage starts
@@ -208,10 +210,16 @@ public final class Tuner implements AutoCloseable {
   static Tuner prepare(Inputs inputs, RunConfig config, Backend b, Path outDir, boolean resume,
       String command, LatencySource.Factory latencies) {
     RunDirectory.check(outDir, resume);
+    RunLock held = resume ? RunLock.acquire(outDir, "--resume") : null; // before the journal is read
     try {
-      return new Tuner(inputs, config, outDir, resume, command, b, latencies);
+      Tuner t = new Tuner(inputs, config, outDir, resume, command, b, latencies);
+      t.lock = held;
+      return t;
     } catch (RuntimeException e) {
       b.close();
+      if (held != null) {
+        held.close();
+      }
       throw e;
     }
   }
@@ -261,6 +269,11 @@ public final class Tuner implements AutoCloseable {
     }
     long start = System.nanoTime();
     RunDirectory.create(outDir);
+    if (lock == null) {
+      lock = RunLock.acquire(outDir, "--out");
+    }
+    RunDirectory.removeLeftovers(outDir, ResultWriter.MODEL_FILE, ResultWriter.RESULT_FILE,
+        ResultWriter.REPORT_FILE);
     Path journalFile = outDir.resolve(Journal.FILE);
     Map<Integer, List<TrialRecord>> replayed = new HashMap<>();
     Map<Integer, JsonNode> stageStarts = new HashMap<>();
@@ -381,6 +394,10 @@ public final class Tuner implements AutoCloseable {
   @Override
   public void close() {
     backend.close();
+    if (lock != null) {
+      lock.close();
+      lock = null;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -427,7 +444,6 @@ public final class Tuner implements AutoCloseable {
         config.minSaving);
   }
 
-  /** Throws when the strongest compression of the space misses the budget. */
   /**
    * Throws when the budget is out of reach. Analytic costs: exact, the strongest compression of
    * the space. Latency: an estimate, the fastest of {@link #LATENCY_PROBES} uniform plans measured

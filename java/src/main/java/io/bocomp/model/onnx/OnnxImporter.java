@@ -130,7 +130,7 @@ public final class OnnxImporter {
    * control characters (escaped Java-style, as backslash-n or backslash-u and four hex digits) or
    * be absurdly long (the middle is cut).
    */
-  static String oneLine(String message) {
+  public static String oneLine(String message) {
     StringBuilder sb = new StringBuilder(Math.min(message.length(), 4096));
     for (int i = 0; i < message.length(); i++) {
       char ch = message.charAt(i);
