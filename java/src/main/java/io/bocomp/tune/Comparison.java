@@ -76,9 +76,18 @@ public final class Comparison implements AutoCloseable {
    * @param holdout held-out inputs every plan is scored on (0: all rows outside the tuning samples)
    * @param preprocess how images became inputs (recorded in the tuner runs), or
    *     {@link io.bocomp.data.Preprocessing#NONE}
+   * @param unseeded also run, per seed, the tuner without the allocators' plans in its initial
+   *     design (method "tuner-unseeded", run directory {@code tuner-unseeded-seed-S}): what the
+   *     seeding contributes
    */
   public record Settings(Budget budget, int trials, int seeds, int samples, int holdout,
-      io.bocomp.data.Preprocessing preprocess) {}
+      io.bocomp.data.Preprocessing preprocess, boolean unseeded) {
+    /** Settings without the unseeded ablation. */
+    public Settings(Budget budget, int trials, int seeds, int samples, int holdout,
+        io.bocomp.data.Preprocessing preprocess) {
+      this(budget, trials, seeds, samples, holdout, preprocess, false);
+    }
+  }
 
   /**
    * One scored plan.
@@ -160,7 +169,7 @@ public final class Comparison implements AutoCloseable {
           settings.seeds(), settings.samples()));
     }
     this.holdout = heldOut(free, n);
-    this.first = tuner(0);
+    this.first = tuner(0, true);
   }
 
   /**
@@ -220,7 +229,7 @@ public final class Comparison implements AutoCloseable {
       progress.accept("tuner, seed " + s + " (" + settings.trials() + " trials)");
       long t0 = System.nanoTime();
       TuneResult tuned;
-      Tuner t = s == 0 ? first : tuner(s);
+      Tuner t = s == 0 ? first : tuner(s, true);
       try {
         tuned = t.run(TuneListener.NONE);
       } finally {
@@ -248,6 +257,19 @@ public final class Comparison implements AutoCloseable {
             PlanCost.analytic(space.resolve(best)), problem.fraction(best), Double.NaN,
             "trials", settings.trials(), tuned.evaluations(), tuneSeconds, List.of());
         perSeed.add(row("tuner", s, tunerAlloc, Map.of(s, tuned.distance())));
+      }
+      if (settings.unseeded()) {
+        progress.accept("tuner without the allocators' plans, seed " + s);
+        long u0 = System.nanoTime();
+        TuneResult plain;
+        try (Tuner u = tuner(s, false)) {
+          plain = u.run(TuneListener.NONE);
+        }
+        double[] best = plain.best().theta();
+        perSeed.add(row("tuner-unseeded", s, new Allocation("tuner-unseeded", best,
+            space.plan(best), PlanCost.analytic(space.resolve(best)), problem.fraction(best),
+            Double.NaN, "trials", settings.trials(), plain.evaluations(),
+            (System.nanoTime() - u0) / 1e9, List.of()), Map.of(s, plain.distance())));
       }
     }
     for (int i = 0; i < oneShot.size(); i++) {
@@ -285,12 +307,13 @@ public final class Comparison implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
-  private Tuner tuner(int seed) {
+  private Tuner tuner(int seed, boolean seeded) {
     RunConfig.Builder b = RunConfig.builder().budget(settings.budget())
         .trials(settings.trials()).samples(settings.samples()).seed(seed)
-        .preprocess(settings.preprocess());
-    return Tuner.prepare(inputs, b.build(), "cpu", out.resolve("tuner-seed-" + seed), false,
-        "bocomp compare (seed " + seed + ")");
+        .preprocess(settings.preprocess()).allocatorStart(seeded);
+    String dir = (seeded ? "tuner-seed-" : "tuner-unseeded-seed-") + seed;
+    return Tuner.prepare(inputs, b.build(), "cpu", out.resolve(dir), false,
+        "bocomp compare (seed " + seed + (seeded ? ")" : ", no allocator start)"));
   }
 
   private static Row row(String method, Integer seed, Allocation a, Map<Integer, Distance> tuning) {

@@ -27,7 +27,7 @@ final class ComparisonReport {
   static final String JSON_FILE = "compare.json";
   static final String HTML_FILE = "compare.html";
   private static final String[] COLORS = {"#999999", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
-      "#ff7f0e", "#d62728"};
+      "#ff7f0e", "#d62728", "#e377c2"};
 
   private final ObjectNode json = Journal.JSON.createObjectNode();
 

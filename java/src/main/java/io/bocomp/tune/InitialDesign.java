@@ -1,6 +1,10 @@
 package io.bocomp.tune;
 
 import io.bocomp.bo.optim.SobolSequence;
+import io.bocomp.tune.alloc.AllocationProblem;
+import io.bocomp.tune.alloc.Allocator;
+import io.bocomp.tune.alloc.Allocators;
+import io.bocomp.tune.alloc.NotApplicableException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,5 +68,24 @@ final class InitialDesign {
 
   String phase(int t) {
     return phases.get(t);
+  }
+
+  /**
+   * The one-shot spectral allocators' plans at the stage's budget ({@link Allocators#spectral}), as
+   * design seeds "allocator:NAME"; a rule that does not apply (pruning fractions) or cannot meet
+   * the budget gives none. Deterministic: a function of the factors, the space and the budget, so
+   * a resumed run seeds the same points. A latency budget is met in MACs, as the uniform start.
+   */
+  static List<Seed> allocatorSeeds(SearchSpace space, CostMetric metric, double fraction) {
+    List<Seed> out = new ArrayList<>();
+    AllocationProblem problem = AllocationProblem.of(space, metric, fraction);
+    for (Allocator a : Allocators.spectral()) {
+      try {
+        out.add(new Seed("allocator:" + a.name(), a.allocate(problem).theta()));
+      } catch (NotApplicableException | InfeasibleBudgetException e) {
+        // this rule has no plan here; the others and the Sobol points still seed the design
+      }
+    }
+    return out;
   }
 }

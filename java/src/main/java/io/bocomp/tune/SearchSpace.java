@@ -368,57 +368,7 @@ public final class SearchSpace {
    * @throws io.bocomp.compress.InvalidPlanException when the plan does not fit the model
    */
   public double[] theta(CompressionPlan plan) {
-    ResolvedPlan target = plan.resolve(factors, ApplyOptions.defaults());
-    double[] theta = strongest();
-    for (int k = 0; k < knobs.size(); k++) {
-      Knob knob = knobs.get(k);
-      if (kind == Parametrization.PRUNE) {
-        double f = knob.upper();
-        for (String name : knob.layers()) {
-          LayerChoice c = target.choice(name);
-          double given = c.method() == Method.PRUNE && c.entry() != null
-              ? c.entry().fraction() : 0;
-          f = Math.min(f, given);
-        }
-        theta[k] = Math.max(knob.lower(), f);
-        continue;
-      }
-      double[] values = values(k);
-      int lo = 0;
-      int hi = values.length - 1; // the upper bound is dense: it covers every plan
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        theta[k] = values[mid];
-        if (covers(resolve(theta), target, knob)) {
-          hi = mid;
-        } else {
-          lo = mid + 1;
-        }
-      }
-      theta[k] = values[lo];
-    }
-    return theta;
-  }
-
-  /** True if every layer of the knob keeps at least the target's ranks (dense keeps all). */
-  private static boolean covers(ResolvedPlan have, ResolvedPlan want, Knob knob) {
-    for (String name : knob.layers()) {
-      LayerChoice h = have.choice(name);
-      LayerChoice w = want.choice(name);
-      if (h.method() == null) {
-        continue;
-      }
-      if (w.method() == null || w.method() != h.method()) {
-        return false;
-      }
-      if (h.method() == Method.SVD && h.rank() < w.rank()) {
-        return false;
-      }
-      if (h.method() == Method.TUCKER2 && (h.rankIn() < w.rankIn() || h.rankOut() < w.rankOut())) {
-        return false;
-      }
-    }
-    return true;
+    return PlanInverse.theta(this, plan);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -23,10 +23,6 @@ import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
-import io.bocomp.tune.alloc.AllocationProblem;
-import io.bocomp.tune.alloc.Allocator;
-import io.bocomp.tune.alloc.Allocators;
-import io.bocomp.tune.alloc.NotApplicableException;
 import io.bocomp.tune.alloc.UniformAllocator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -408,8 +404,8 @@ public final class Tuner implements AutoCloseable {
       seeds.add(new InitialDesign.Seed("uniform", uniform));
     }
     if (config.allocatorStart) {
-      seeds.addAll(allocatorSeeds(space, budget.metric().analytic() ? budget.metric()
-          : CostMetric.MACS, fraction));
+      seeds.addAll(InitialDesign.allocatorSeeds(space, budget.metric().analytic()
+          ? budget.metric() : CostMetric.MACS, fraction));
     }
     InitialDesign design = new InitialDesign(space, designSize - (uniformSeed ? 1 : 0), trials,
         BoProposer.trialSeed(config.seed, k, -1), seeds, feasible);
@@ -421,26 +417,6 @@ public final class Tuner implements AutoCloseable {
     }
     int step = config.trialsPerLambda > 0 ? config.trialsPerLambda : Math.max(3, (d + 1) / 2);
     return new LagrangianSearch(k, design, proposer, fraction, step, fallback);
-  }
-
-  /**
-   * The one-shot spectral allocators' plans at the stage's budget ({@link Allocators#spectral}), as
-   * design seeds "allocator:NAME"; a rule that does not apply (pruning fractions) or cannot meet
-   * the budget gives none. Deterministic: a function of the factors, the space and the budget, so
-   * a resumed run seeds the same points. A latency budget is met in MACs, as the uniform start.
-   */
-  private static List<InitialDesign.Seed> allocatorSeeds(SearchSpace space, CostMetric metric,
-      double fraction) {
-    List<InitialDesign.Seed> out = new ArrayList<>();
-    AllocationProblem problem = AllocationProblem.of(space, metric, fraction);
-    for (Allocator a : Allocators.spectral()) {
-      try {
-        out.add(new InitialDesign.Seed("allocator:" + a.name(), a.allocate(problem).theta()));
-      } catch (NotApplicableException | InfeasibleBudgetException e) {
-        // this rule has no plan here; the others and the Sobol points still seed the design
-      }
-    }
-    return out;
   }
 
   private SearchSpace.Options spaceOptions(Stage stage, List<PlanEntry> fixed) {
