@@ -13,7 +13,8 @@ import io.bocomp.model.Model;
 import io.bocomp.model.onnx.OnnxExporter;
 import io.bocomp.train.Distillation;
 import io.bocomp.train.FineTuner;
-import io.bocomp.tune.Baselines;
+import io.bocomp.tune.alloc.AllocationProblem;
+import io.bocomp.tune.alloc.UniformAllocator;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.RunConfig;
@@ -69,7 +70,8 @@ public final class FinetuneExperiment {
       TuneResult r = tuner.run(TuneListener.NONE);
       tuned = ModelLoader.load(out.resolve("tune").resolve("compressed.onnx"));
       SearchSpace space = tuner.searchSpace();
-      double[] theta = Baselines.uniformAtBudget(space, CostMetric.PARAMS, budget);
+      double[] theta = UniformAllocator.atBudget(space,
+          AllocationProblem.of(space, CostMetric.PARAMS, budget)::fraction, budget);
       Graph g = space.plan(theta).apply(space.factors().model().graph(), space.factors(),
           ApplyOptions.defaults()).graph();
       uniform = original.withGraph(g);

@@ -16,7 +16,9 @@ import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
-import io.bocomp.tune.Baselines;
+import io.bocomp.tune.alloc.AllocationProblem;
+import io.bocomp.tune.alloc.RandomFeasibleAllocator;
+import io.bocomp.tune.alloc.UniformAllocator;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.Distance;
@@ -109,10 +111,11 @@ public final class TuneExperiment {
         CompressibleModel cm = space.factors().model();
         try (IncrementalEvaluator eval = new IncrementalEvaluator(backend, cm, samples, ref,
             DistanceObjective.squared(), layers(space), 1L << 30)) {
-          double[] uniform = Baselines.uniformAtBudget(space, CostMetric.PARAMS, budget);
+          AllocationProblem problem = AllocationProblem.of(space, CostMetric.PARAMS, budget);
+          double[] uniform = UniformAllocator.atBudget(space, problem::fraction, budget);
           Measured u = measure(space, eval, uniform);
           Measured best = null;
-          for (double[] th : Baselines.randomFeasible(space, CostMetric.PARAMS, budget,
+          for (double[] th : RandomFeasibleAllocator.draw(space, problem::fraction, budget,
               evaluations, 1000 + s)) {
             Measured m = measure(space, eval, th);
             if (best == null || m.l < best.l) {
@@ -142,7 +145,9 @@ public final class TuneExperiment {
         try (IncrementalEvaluator eval = new IncrementalEvaluator(backend, space.factors().model(),
             samples, ref, DistanceObjective.squared(), layers(space), 1L << 30)) {
           for (int i = 0; i < plans; i++) {
-            double[] th = Baselines.randomFeasible(space, CostMetric.PARAMS, 1.0, 1, 5000 + i).get(0);
+            double[] th = RandomFeasibleAllocator.draw(space,
+                AllocationProblem.of(space, CostMetric.PARAMS, 1.0)::fraction, 1.0, 1, 5000 + i)
+                .get(0);
             Measured m = measure(space, eval, th);
             double acc = top1(backend, space, th, test);
             ls[i] = m.l;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Compress trained neural networks (ONNX) with Bayesian optimization.",
-    subcommands = {TuneCommand.class, ReportCommand.class, CompressCommand.class, FinetuneCommand.class,
+    subcommands = {TuneCommand.class, CompareCommand.class, ReportCommand.class, CompressCommand.class, FinetuneCommand.class,
         InspectCommand.class, EvalCommand.class, RunCommand.class, OpsCommand.class,
         BoCommand.class})
 public final class BocompCommand implements Runnable {

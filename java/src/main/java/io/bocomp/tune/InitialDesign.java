@@ -1,45 +1,60 @@
 package io.bocomp.tune;
 
 import io.bocomp.bo.optim.SobolSequence;
+import io.bocomp.tune.alloc.AllocationProblem;
+import io.bocomp.tune.alloc.Allocator;
+import io.bocomp.tune.alloc.Allocators;
+import io.bocomp.tune.alloc.NotApplicableException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
 /**
- * The first trials of a stage, before any GP is fitted: optionally the uniform plan at the budget
- * (the same value in every dimension, the largest that meets the budget: a strong feasible start
- * and the baseline the tuner must beat), then points of a scrambled Sobol sequence over the box
- * (seeded, so every dimension varies before d lengthscales are fitted), restricted to the points
- * that meet the budget in closed form when a {@link FeasibleSampler} is given.
+ * The first trials of a stage, before any GP is fitted: the seed points (the uniform plan at the
+ * budget, then the one-shot allocators' plans, {@link io.bocomp.tune.alloc}: strong feasible starts
+ * and the baselines the tuner must beat; a seed whose plan an earlier seed already has is dropped),
+ * then points of a scrambled Sobol sequence over the box (seeded, so every dimension varies before
+ * d lengthscales are fitted), restricted to the points that meet the budget in closed form when a
+ * {@link FeasibleSampler} is given. The seeds come on top of the Sobol points, so the space-filling
+ * part is the same with or without them.
  */
 final class InitialDesign {
+  /** A seed point and its journal phase ("uniform", "allocator:alds", ...). */
+  record Seed(String phase, double[] theta) {}
+
   private final List<double[]> points = new ArrayList<>();
-  private final boolean startsUniform;
+  private final List<String> phases = new ArrayList<>();
 
   /**
    * @param space the search space
-   * @param size number of design points
+   * @param sobol number of Sobol design points
+   * @param max most points in all (the stage's trials): Sobol points beyond it are dropped
    * @param seed seed of the Sobol scrambling
-   * @param uniform the uniform plan at the budget, or null to start with Sobol points
+   * @param seeds points tried first, in order (duplicate plans dropped)
    * @param feasible keeps only Sobol points within the budget, or null for the whole box
    */
-  InitialDesign(SearchSpace space, int size, long seed, double[] uniform,
+  InitialDesign(SearchSpace space, int sobol, int max, long seed, List<Seed> seeds,
       FeasibleSampler feasible) {
-    this.startsUniform = uniform != null && size > 0;
-    if (startsUniform) {
-      points.add(uniform.clone());
+    java.util.Set<String> plans = new java.util.HashSet<>();
+    for (Seed s : seeds) {
+      if (plans.add(EvaluationCache.key(space.resolve(s.theta())))) {
+        points.add(s.theta().clone());
+        phases.add(s.phase());
+      }
     }
+    sobol = Math.max(0, Math.min(sobol, max - points.size()));
     if (feasible != null) {
-      for (double[] p : feasible.sobol(size - points.size(), seed)) {
+      for (double[] p : feasible.sobol(sobol, seed)) {
         points.add(p);
+        phases.add("design");
       }
       return;
     }
-    SobolSequence sobol = SobolSequence.scrambled(space.dimension(), seed);
+    SobolSequence seq = SobolSequence.scrambled(space.dimension(), seed);
     double[] u = new double[space.dimension()];
-    while (points.size() < size) {
-      sobol.next(u, 0);
+    for (int i = 0; i < sobol; i++) {
+      seq.next(u, 0);
       points.add(space.fromUnit(u));
+      phases.add("design");
     }
   }
 
@@ -52,40 +67,25 @@ final class InitialDesign {
   }
 
   String phase(int t) {
-    return t == 0 && startsUniform ? "uniform" : "design";
+    return phases.get(t);
   }
 
   /**
-   * The uniform theta meeting {@code r(theta) <= budget}: the largest common value for rank and
-   * energy fractions (the smallest for pruning fractions), by bisection over [min lower, max upper]
-   * (R is monotone in a common value); null when even the strongest compression misses the budget.
+   * The one-shot spectral allocators' plans at the stage's budget ({@link Allocators#spectral}), as
+   * design seeds "allocator:NAME"; a rule that does not apply (pruning fractions) or cannot meet
+   * the budget gives none. Deterministic: a function of the factors, the space and the budget, so
+   * a resumed run seeds the same points. A latency budget is met in MACs, as the uniform start.
    */
-  static double[] uniformAtBudget(SearchSpace space, ToDoubleFunction<double[]> r, double budget) {
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
-    for (SearchSpace.Knob k : space.knobs()) {
-      lo = Math.min(lo, k.lower());
-      hi = Math.max(hi, k.upper());
-    }
-    boolean up = space.parametrization().higherCompresses();
-    double strongest = up ? hi : lo;
-    double weakest = up ? lo : hi;
-    if (r.applyAsDouble(space.uniform(strongest)) > budget) {
-      return null;
-    }
-    if (r.applyAsDouble(space.uniform(weakest)) <= budget) {
-      return space.uniform(weakest);
-    }
-    double ok = strongest;
-    double bad = weakest;
-    for (int i = 0; i < 60; i++) {
-      double mid = 0.5 * (ok + bad);
-      if (r.applyAsDouble(space.uniform(mid)) <= budget) {
-        ok = mid;
-      } else {
-        bad = mid;
+  static List<Seed> allocatorSeeds(SearchSpace space, CostMetric metric, double fraction) {
+    List<Seed> out = new ArrayList<>();
+    AllocationProblem problem = AllocationProblem.of(space, metric, fraction);
+    for (Allocator a : Allocators.spectral()) {
+      try {
+        out.add(new Seed("allocator:" + a.name(), a.allocate(problem).theta()));
+      } catch (NotApplicableException | InfeasibleBudgetException e) {
+        // this rule has no plan here; the others and the Sobol points still seed the design
       }
     }
-    return space.uniform(ok);
+    return out;
   }
 }

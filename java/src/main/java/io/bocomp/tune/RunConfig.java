@@ -32,7 +32,7 @@ import java.util.Set;
  *  "distance": "squared" | "kl", "temperature": 4.0,
  *  "exclude": ["GLOB", ...], "freeze": {"GLOB": 0.5, ...}, "groups": [["GLOB", ...], ...],
  *  "initial_design": 0, "trials_per_lambda": 0, "explore_every": 4, "min_saving": 0.01,
- *  "uniform_start": true,
+ *  "uniform_start": true, "allocator_start": true,
  *  "max_prune_fraction": 0.99, "latency": {"batch": 1, "warmup": 3, "runs": 11},
  *  "preprocess": {"resize": 256, "crop": [224, 224], "mean": [0.485, 0.456, 0.406], ...},
  *  "stages": [{"name": "conv", "layers": ["GLOB", ...], "trials": 60,
@@ -55,7 +55,8 @@ public final class RunConfig {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("budget", "method", "parameter", "mode",
       "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
-      "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start", "max_prune_fraction",
+      "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start",
+      "allocator_start", "max_prune_fraction",
       "latency", "stages", "preprocess");
 
   public final Budget budget;
@@ -79,6 +80,8 @@ public final class RunConfig {
   /** Layers saving less than this fraction of the budget's cost at most are left dense. */
   public final double minSaving;
   public final boolean uniformStart;
+  /** The one-shot allocators' plans join the initial design ({@link io.bocomp.tune.alloc}). */
+  public final boolean allocatorStart;
   public final double maxPruneFraction;
   public final int latencyBatch;
   public final int latencyWarmup;
@@ -111,6 +114,7 @@ public final class RunConfig {
     this.exploreEvery = b.exploreEvery;
     this.minSaving = b.minSaving;
     this.uniformStart = b.uniformStart;
+    this.allocatorStart = b.allocatorStart;
     this.maxPruneFraction = b.maxPruneFraction;
     this.latencyBatch = b.latencyBatch;
     this.latencyWarmup = b.latencyWarmup;
@@ -168,6 +172,7 @@ public final class RunConfig {
     o.put("explore_every", exploreEvery);
     o.put("min_saving", minSaving);
     o.put("uniform_start", uniformStart);
+    o.put("allocator_start", allocatorStart);
     o.put("max_prune_fraction", maxPruneFraction);
     ObjectNode lat = o.putObject("latency");
     lat.put("batch", latencyBatch);
@@ -319,6 +324,12 @@ public final class RunConfig {
           throw err("uniform_start", "must be true or false");
         }
         b.uniformStart(root.get("uniform_start").asBoolean());
+      }
+      if (root.has("allocator_start")) {
+        if (!root.get("allocator_start").isBoolean()) {
+          throw err("allocator_start", "must be true or false");
+        }
+        b.allocatorStart(root.get("allocator_start").asBoolean());
       }
       if (root.has("max_prune_fraction")) {
         b.maxPruneFraction(number(root, "max_prune_fraction"));
@@ -481,6 +492,7 @@ public final class RunConfig {
     private int exploreEvery = 4;
     private double minSaving = 0.01;
     private boolean uniformStart = true;
+    private boolean allocatorStart = true;
     private double maxPruneFraction = 0.99;
     private int latencyBatch = 1;
     private int latencyWarmup = 3;
@@ -579,6 +591,12 @@ public final class RunConfig {
 
     public Builder trialsPerLambda(int n) {
       this.trialsPerLambda = n;
+      return this;
+    }
+
+    /** Seed the initial design with the one-shot allocators' plans (default true). */
+    public Builder allocatorStart(boolean b) {
+      this.allocatorStart = b;
       return this;
     }
 

@@ -36,6 +36,8 @@ import java.util.Map;
 public final class SearchSpace {
   /** Ranks are ceil(f k); this slack keeps f = r/k from rounding up to r + 1. */
   private static final double CEIL_SLACK = 1e-9;
+  /** LayerFactors' relative slack of an energy target (ranks keep fraction x (1 - 1e-6)). */
+  private static final double ENERGY_SLACK = 1e-6;
 
   /**
    * One search dimension.
@@ -295,6 +297,78 @@ public final class SearchSpace {
       t[k] = kn.lower() + Math.min(1, Math.max(0, u[k])) * (kn.upper() - kn.lower());
     }
     return t;
+  }
+
+  /**
+   * One value of dimension {@code k} per distinct plan of its layers, ascending, from its lower to
+   * its upper bound. A layer's rank steps up where the value crosses a threshold ((r + slack) / n
+   * for a rank fraction, r of n channels: the ceiling's slack; the energy of rank r over
+   * (1 - 1e-6) for an energy fraction); the plan is constant between consecutive thresholds of the
+   * dimension's layers and modes, and each such interval is represented by its midpoint (the
+   * bounds by themselves). The one-shot allocators ({@link io.bocomp.tune.alloc}) choose among
+   * these; not defined for pruning fractions (a continuum).
+   *
+   * @throws IllegalStateException for a pruning space
+   */
+  public double[] values(int k) {
+    if (kind == Parametrization.PRUNE) {
+      throw new IllegalStateException("pruning fractions change continuously; no value ladder");
+    }
+    Knob knob = knobs.get(k);
+    java.util.TreeSet<Double> cuts = new java.util.TreeSet<>();
+    for (String name : knob.layers()) {
+      CompressibleLayer l = layers.get(name);
+      LayerFactors f = factors.of(name).orElseThrow();
+      if (kind == Parametrization.RANK) {
+        int[][] dims = f.isSvd()
+            ? new int[][] {{Math.min(l.matrixShape()[0], l.matrixShape()[1]), f.maxRank()}}
+            : new int[][] {{l.inputs(), l.inputs()}, {l.outputs(), l.outputs()}};
+        for (int[] d : dims) {
+          for (int r = 1; r <= d[1]; r++) {
+            cuts.add((r + CEIL_SLACK) / d[0]);
+          }
+        }
+      } else {
+        double[][] cum = f.isSvd() ? new double[][] {svdEnergies(f)} : tuckerEnergies(f);
+        for (double[] c : cum) {
+          for (double e : c) {
+            cuts.add(e / (1 - ENERGY_SLACK));
+          }
+        }
+      }
+    }
+    List<Double> inside = new ArrayList<>(cuts.subSet(knob.lower(), false, knob.upper(), false));
+    double[] out = new double[inside.size() + 1];
+    out[0] = knob.lower();
+    for (int i = 1; i < inside.size(); i++) {
+      out[i] = 0.5 * (inside.get(i - 1) + inside.get(i));
+    }
+    out[out.length - 1] = knob.upper();
+    return out;
+  }
+
+  private static double[] svdEnergies(LayerFactors f) {
+    double[] c = new double[f.maxRank()];
+    for (int r = 1; r <= c.length; r++) {
+      c[r - 1] = f.energyAtRank(r);
+    }
+    return c;
+  }
+
+  /**
+   * The inverse of {@link #plan}: the theta whose plan keeps at least what {@code plan} keeps in
+   * every searched layer, with the least compression-weakening (the smallest rank or energy
+   * fraction, the largest pruning fraction) that does so. For a plan this space can express (any
+   * {@code plan(theta)}), {@code plan(theta(p))} equals {@code p}; a plan it cannot express (Tucker-2
+   * ranks in another ratio than one rank fraction gives, under {@link Parametrization#RANK}; a group
+   * whose layers differ) maps to the nearest plan of the space that covers it (every rank at least
+   * the plan's). A searched layer the plan leaves dense maps to the dimension's upper bound (dense);
+   * the plan's entries for layers outside the space are ignored (the space's fixed entries stay).
+   *
+   * @throws io.bocomp.compress.InvalidPlanException when the plan does not fit the model
+   */
+  public double[] theta(CompressionPlan plan) {
+    return PlanInverse.theta(this, plan);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
+import io.bocomp.tune.alloc.UniformAllocator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -411,11 +412,20 @@ public final class Tuner implements AutoCloseable {
     // Latency has no closed form: the uniform start meets the budget's fraction in MACs instead.
     ToDoubleFunction<double[]> proxy = analytic != null ? analytic
         : theta -> PlanCost.analytic(space.resolve(theta)).fraction(CostMetric.MACS, originalCost);
-    double[] uniform = InitialDesign.uniformAtBudget(space, proxy, fraction);
+    double[] uniform = UniformAllocator.atBudget(space, proxy, fraction);
     double[] fallback = uniform != null ? uniform : space.strongest();
     FeasibleSampler feasible = new FeasibleSampler(space, proxy, fraction, config.seed);
-    InitialDesign design = new InitialDesign(space, designSize,
-        BoProposer.trialSeed(config.seed, k, -1), config.uniformStart ? uniform : null, feasible);
+    List<InitialDesign.Seed> seeds = new ArrayList<>();
+    boolean uniformSeed = config.uniformStart && uniform != null;
+    if (uniformSeed) {
+      seeds.add(new InitialDesign.Seed("uniform", uniform));
+    }
+    if (config.allocatorStart) {
+      seeds.addAll(InitialDesign.allocatorSeeds(space, budget.metric().analytic()
+          ? budget.metric() : CostMetric.MACS, fraction));
+    }
+    InitialDesign design = new InitialDesign(space, designSize - (uniformSeed ? 1 : 0), trials,
+        BoProposer.trialSeed(config.seed, k, -1), seeds, feasible);
     BoProposer proposer = new BoProposer(space, config.seed,
         config.exploreEvery > 0 ? feasible : null, config.exploreEvery, evaluator::measured);
     if (config.mode == RunConfig.Mode.CONSTRAINED) {

@@ -104,4 +104,66 @@ class SearchSpaceTest {
         List.of(List.of("/features/*"), List.of("/features/features.3/*")), 0)))
         .isInstanceOf(TuneConfigException.class).hasMessageContaining(CONV3);
   }
+
+  /** The network a theta resolves to (entries past a layer's break-even all resolve to dense). */
+  private static String network(SearchSpace s, double[] theta) {
+    return EvaluationCache.key(s.resolve(theta));
+  }
+
+  /**
+   * plan -> theta -> plan is the identity on the plans a space expresses: random thetas of the rank
+   * and the energy spaces (one dimension per layer, and one with a group of two convolutions), and
+   * values spread over every dimension's ladder.
+   */
+  @Test
+  void theInverseMappingReproducesEveryPlanOfTheSpace() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    for (Parametrization kind : new Parametrization[] {Parametrization.RANK,
+        Parametrization.ENERGY}) {
+      for (List<List<String>> groups : List.of(List.<List<String>>of(), List.of(List.of(
+          "/features/features.10/*", "/features/features.14/*")))) {
+        SearchSpace s = SearchSpace.build(factors, new SearchSpace.Options(MethodChoice.AUTO, kind,
+            List.of(), List.of(), Map.of(), groups.stream().map(g -> g.stream()
+                .map(LayerPattern::of).toList()).toList(), List.of(), 0.99, CostMetric.PARAMS, 0));
+        for (int i = 0; i < 15; i++) {
+          double[] u = new double[s.dimension()];
+          for (int k = 0; k < u.length; k++) {
+            u[k] = rng.nextDouble();
+          }
+          double[] t = s.fromUnit(u);
+          assertThat(network(s, s.theta(s.plan(t)))).as(kind + " " + groups)
+              .isEqualTo(network(s, t));
+        }
+        for (int k = 0; k < s.dimension(); k++) {
+          double[] values = s.values(k);
+          for (int j = 0; j < values.length; j += Math.max(1, values.length / 12)) {
+            double[] t = s.strongest();
+            t[k] = values[j];
+            assertThat(network(s, s.theta(s.plan(t)))).isEqualTo(network(s, t));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A plan the rank space cannot express (Tucker-2 ranks in another ratio than one fraction gives)
+   * maps to the least plan of the space that keeps at least its ranks; a dense layer to the
+   * dimension's upper bound.
+   */
+  @Test
+  void aPlanOutsideTheSpaceMapsToTheLeastPlanCoveringIt() {
+    SearchSpace s = SearchSpace.build(factors, options(List.of(), Map.of(), List.of(), 0));
+    var plan = io.bocomp.compress.CompressionPlan.of(List.of(
+        PlanEntry.tucker2(CONV7, 4, 40), PlanEntry.svdRank(FC2, 30)));
+    double[] theta = s.theta(plan);
+    var got = s.resolve(theta);
+    // 32 input and 64 output channels: ranks (4, 40) need a fraction of at least 40/64, which
+    // gives ceil(0.625 * 32) = 20 input ranks
+    assertThat(got.choice(CONV7).rankIn()).isEqualTo(20);
+    assertThat(got.choice(CONV7).rankOut()).isEqualTo(40);
+    assertThat(got.choice(FC2).rank()).isEqualTo(30);
+    // layers the plan does not name stay dense: the upper bounds
+    assertThat(got.choice(CONV3).method()).isNull();
+  }
 }

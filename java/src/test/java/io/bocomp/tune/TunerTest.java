@@ -13,6 +13,9 @@ import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.testing.OrtReference;
+import io.bocomp.tune.alloc.AllocationProblem;
+import io.bocomp.tune.alloc.RandomFeasibleAllocator;
+import io.bocomp.tune.alloc.UniformAllocator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,10 +225,10 @@ class TunerTest {
       space.knobs().forEach(k -> layers.addAll(k.layers()));
       try (IncrementalEvaluator ev = new IncrementalEvaluator(b, space.factors().model(), samples,
           ref, DistanceObjective.squared(), layers, 1L << 28)) {
-        double uniform = distance(space, ev, Baselines.uniformAtBudget(space, CostMetric.PARAMS,
-            0.25));
+        AllocationProblem p = AllocationProblem.of(space, CostMetric.PARAMS, 0.25);
+        double uniform = distance(space, ev, UniformAllocator.atBudget(space, p::fraction, 0.25));
         double random = Double.POSITIVE_INFINITY;
-        for (double[] th : Baselines.randomFeasible(space, CostMetric.PARAMS, 0.25,
+        for (double[] th : RandomFeasibleAllocator.draw(space, p::fraction, 0.25,
             r.evaluations(), 1000)) {
           random = Math.min(random, distance(space, ev, th));
         }
@@ -276,7 +279,7 @@ class TunerTest {
   void constraintAwareModeCoolsTheBoundAndEndsFeasible() throws Exception {
     RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.MACS, 0.5)).trials(16)
         .samples(16).mode(RunConfig.Mode.CONSTRAINED).cooling("exp").initialDesign(6)
-        .exploreEvery(0).build();
+        .exploreEvery(0).allocatorStart(false).build();
     TuneResult r = run(c, dir.resolve("constrained"), false, t -> TuneListener.NONE);
     List<Double> kappas = new ArrayList<>();
     for (JsonNode t : trials(r.dir())) {
@@ -314,7 +317,7 @@ class TunerTest {
     // 0.8 x the original: the strongest plans cut the MACs by about half, so the budget binds
     RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.LATENCY_MS, 0.8 * originalMs))
         .trials(10).samples(16).mode(RunConfig.Mode.CONSTRAINED).cooling("none")
-        .initialDesign(6).latency(batch, 2, 5).build();
+        .initialDesign(6).latency(batch, 2, 5).allocatorStart(false).build();
     TuneResult r;
     try (Tuner t = Tuner.prepare(inputs(), c, new CpuBackend(), dir.resolve("latency"), false,
         "test", macs)) {

@@ -1,0 +1,166 @@
+package io.bocomp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bocomp.BocompException;
+import io.bocomp.data.InputSource;
+import io.bocomp.model.Model;
+import io.bocomp.tune.Budget;
+import io.bocomp.tune.Comparison;
+import io.bocomp.tune.CostMetric;
+import io.bocomp.tune.Tuner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bocomp compare}: every one-shot allocator (uniform, energy, ALDS, EVBMF, LC), random
+ * search and the tuner (several seeds) at one budget, each scored on held-out inputs disjoint from
+ * every tuning sample ({@link Comparison}); writes compare.json and compare.html into --out and
+ * prints the summary table.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Compare the tuner with one-shot rank allocators (uniform, energy threshold,"
+        + " ALDS, EVBMF, LC threshold) and random search at the same budget, on held-out inputs.",
+        "Writes compare.json and compare.html (and the tuner runs, tuner-seed-S/) to --out."})
+public final class CompareCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+      description = "ONNX model (default: the embedded fashion-cnn.onnx).")
+  Path model;
+
+  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
+      description = "Inputs: a folder of images, IDX images or a float32 .npy tensor (default:"
+          + " the embedded sample); tuning samples and held-out inputs are drawn from them.")
+  Path images;
+
+  @Option(names = "--labels", paramLabel = "FILE",
+      description = "Labels (IDX or text), for top-1 on the held-out inputs.")
+  Path labels;
+
+  @Mixin PreprocessOptions preprocess;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Budgets budget;
+
+  /** The one budget option (analytic metrics only). */
+  static final class Budgets {
+    @Option(names = "--max-params", paramLabel = "F",
+        description = "Parameters at most F x the original (default 0.25).")
+    Double params;
+
+    @Option(names = "--max-macs", paramLabel = "F", description = "MACs at most F x the original.")
+    Double macs;
+
+    @Option(names = "--max-bytes", paramLabel = "F",
+        description = "Weight bytes at most F x the original.")
+    Double bytes;
+
+    Budget toBudget() {
+      return params != null ? new Budget(CostMetric.PARAMS, params)
+          : macs != null ? new Budget(CostMetric.MACS, macs) : new Budget(CostMetric.BYTES, bytes);
+    }
+  }
+
+  @Option(names = "--trials", paramLabel = "N", defaultValue = "100",
+      description = "The tuner's trials per seed (default: ${DEFAULT-VALUE}).")
+  int trials;
+
+  @Option(names = "--seeds", paramLabel = "S", defaultValue = "3",
+      description = "Tuner (and random-search) runs, seeds 0..S-1 (default: ${DEFAULT-VALUE}).")
+  int seeds;
+
+  @Option(names = "--samples", paramLabel = "N", defaultValue = "50",
+      description = "Inputs each tuner run measures L on (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--holdout", paramLabel = "N", defaultValue = "0",
+      description = "Held-out inputs every plan is scored on, drawn from those no tuning sample"
+          + " uses (default 0: all of them).")
+  int holdout;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
+          + " ~/.cache/bocomp).")
+  Path cacheDir;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output directory (default runs/compare-<timestamp>).")
+  Path out;
+
+  @Option(names = "--json", description = "Print only compare.json on stdout.")
+  boolean json;
+
+  @Option(names = "--quiet", description = "No progress lines.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    if (labels != null && images == null) {
+      throw new BocompException("--labels needs --images");
+    }
+    Path dir = out != null ? out : Path.of("runs", "compare-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Model m = ModelSource.load(model);
+    DataSource.Loaded loaded = DataSource.load(images, labels, 0,
+        preprocess.resolve(null), m);
+    InputSource data = loaded.data();
+    Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
+        images == null ? "embedded sample (" + data.size() + " images)" : images.toString(),
+        loaded.preprocessing(), cacheDir);
+    Budget b = budget == null ? new Budget(CostMetric.PARAMS, 0.25) : budget.toBudget();
+    PrintWriter stdout = spec.commandLine().getOut();
+    try (Comparison c = Comparison.prepare(in, new Comparison.Settings(b, trials, seeds, samples,
+        holdout, preprocess.resolve(null)), dir)) {
+      if (c.nothingToDo() != null) {
+        stdout.println("bocomp: " + c.nothingToDo());
+        stdout.flush();
+        return 0;
+      }
+      boolean talk = !quiet && !json;
+      Comparison.Result r = c.run(line -> {
+        if (talk) {
+          System.err.println("compare: " + line);
+        }
+      });
+      if (json) {
+        JsonOutput.print(stdout, r.report());
+      } else {
+        print(r.report(), dir, stdout);
+      }
+      return 0;
+    }
+  }
+
+  private static void print(JsonNode j, Path dir, PrintWriter out) {
+    out.printf("model      %s%n", j.path("model").asText());
+    out.printf("budget     %s <= %s x original; tuner %d trials x %d seed(s), %d samples each%n",
+        j.path("budget").path("metric").asText(), j.path("budget").path("max").asText(),
+        j.path("trials").asInt(), j.path("seeds").asInt(), j.path("samples").asInt());
+    out.printf("held out   %d inputs, disjoint from the tuning samples%n",
+        j.path("holdout").path("n").asInt());
+    out.printf("%-8s %4s %12s %10s %8s %9s %10s %9s%n", "method", "runs", "held-out L", "sd",
+        "top-1", "fraction", "latency ms", "seconds");
+    for (JsonNode s : j.path("summary")) {
+      JsonNode h = s.path("holdout");
+      out.printf(Locale.ROOT, "%-8s %4d %12.5g %10s %8s %9.4f %10.3f %9.2f%n",
+          s.path("method").asText(), s.path("runs").asInt(), h.path("mean").asDouble(),
+          h.path("sd").isNumber() ? String.format(Locale.ROOT, "%.3g", h.path("sd").asDouble())
+              : "-", s.path("top1").isNumber() ? String.format(Locale.ROOT, "%.2f%%",
+                  100 * s.path("top1").asDouble()) : "-", s.path("fraction_max").asDouble(),
+          s.path("latency_ms_median").asDouble(Double.NaN), s.path("seconds_mean").asDouble());
+    }
+    out.printf("wrote      %s (compare.json, compare.html, tuner-seed-*/)%n", dir);
+    out.flush();
+  }
+}

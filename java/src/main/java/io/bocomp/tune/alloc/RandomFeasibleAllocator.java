@@ -1,0 +1,92 @@
+package io.bocomp.tune.alloc;
+
+import io.bocomp.tune.SearchSpace;
+import io.bocomp.tune.TuneConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Random search with a given number of evaluations: thetas drawn uniformly from the tuner's box and
+ * kept when they meet the budget (the analytic cost makes the rejection free, so every evaluated
+ * plan is feasible), each measured by the caller's objective (the tuner's L on its sample), the
+ * least kept. The baseline that tells what the tuner's model of L adds over its evaluations alone.
+ * Not one-shot: it runs the network once per candidate.
+ */
+public final class RandomFeasibleAllocator implements Allocator {
+  public static final String NAME = "random";
+  /** Draws per accepted random theta before giving up (a budget with a tiny feasible region). */
+  private static final int MAX_DRAWS_PER_POINT = 100_000;
+
+  private final int evaluations;
+  private final long seed;
+  private final ToDoubleFunction<double[]> loss;
+
+  /**
+   * @param evaluations candidates to measure (at least 1)
+   * @param seed seed of the draws
+   * @param loss L of a theta (e.g. on the tuner's sample)
+   */
+  public RandomFeasibleAllocator(int evaluations, long seed, ToDoubleFunction<double[]> loss) {
+    if (evaluations < 1) {
+      throw new IllegalArgumentException("random search needs at least 1 evaluation");
+    }
+    this.evaluations = evaluations;
+    this.seed = seed;
+    this.loss = loss;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean oneShot() {
+    return false;
+  }
+
+  @Override
+  public Allocation allocate(AllocationProblem p) {
+    long t0 = System.nanoTime();
+    double[] best = null;
+    double bestL = Double.POSITIVE_INFINITY;
+    for (double[] theta : draw(p.space(), p::fraction, p.budget(), evaluations, seed)) {
+      double l = loss.applyAsDouble(theta);
+      if (best == null || l < bestL) {
+        best = theta;
+        bestL = l;
+      }
+    }
+    return p.allocation(NAME, best, Double.NaN, "best of", evaluations, evaluations, List.of())
+        .withSeconds((System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * {@code n} thetas drawn uniformly from the box that meet {@code r(theta) <= budget}.
+   *
+   * @throws TuneConfigException when feasible points are too rare to find
+   */
+  public static List<double[]> draw(SearchSpace space, ToDoubleFunction<double[]> r,
+      double budget, int n, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<double[]> out = new ArrayList<>();
+    double[] u = new double[space.dimension()];
+    long draws = 0;
+    while (out.size() < n) {
+      if (++draws > (long) MAX_DRAWS_PER_POINT * n) {
+        throw new TuneConfigException("random search: fewer than 1 in " + MAX_DRAWS_PER_POINT
+            + " random plans meet the budget " + budget);
+      }
+      for (int k = 0; k < u.length; k++) {
+        u[k] = rng.nextDouble();
+      }
+      double[] theta = space.fromUnit(u);
+      if (r.applyAsDouble(theta) <= budget) {
+        out.add(theta);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,86 @@
+package io.bocomp.tune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bocomp.ModelLoader;
+import io.bocomp.data.Dataset;
+import io.bocomp.engine.cpu.CpuBackend;
+import io.bocomp.model.Model;
+import io.bocomp.model.Tensor;
+import io.bocomp.tune.alloc.Allocation;
+import io.bocomp.tune.alloc.AllocationProblem;
+import io.bocomp.tune.alloc.Allocator;
+import io.bocomp.tune.alloc.Allocators;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tuner starts where the one-shot allocators end: their plans are the first trials after the
+ * uniform one (journalled with phase "allocator:NAME"), so the tuner's answer is never worse on its
+ * own sample than any of them, however few its trials.
+ */
+class AllocatorStartTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void withFewTrialsTheTunerIsAtLeastAsGoodAsEveryAllocatorOnItsSample() throws Exception {
+    Model model = ModelLoader.loadDefault();
+    // the first 400 images, without labels (no top-1 pass over them: a faster test)
+    Dataset sample = new Dataset(ModelLoader.defaultSample().head(400).images(), null);
+    // 25% of the parameters: the uniform plan is poor there (L in the hundreds, 11% top-1)
+    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(8)
+        .samples(16).seed(3).build();
+    TuneResult r;
+    SearchSpace space;
+    try (Tuner t = Tuner.prepare(new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample,
+        "embedded sample"), c, "cpu", dir.resolve("run"), false, "test")) {
+      r = t.run(TuneListener.NONE);
+      space = t.searchSpace();
+    }
+    List<String> phases = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("run").resolve(Journal.FILE))) {
+      JsonNode n = JSON.readTree(line);
+      if (n.path("type").asText().equals("trial")) {
+        phases.add(n.path("phase").asText());
+      }
+    }
+    assertThat(phases.subList(0, 5)).containsExactly("uniform", "allocator:energy",
+        "allocator:alds", "allocator:evbmf", "allocator:lc");
+
+    // every allocator's plan, measured on the tuner's own sample
+    AllocationProblem p = AllocationProblem.of(space, CostMetric.PARAMS, 0.25);
+    SampleSet samples = SampleSet.draw(sample, 16, 3, Tuner.SAMPLE_BATCH);
+    Map<String, Double> losses = new LinkedHashMap<>();
+    try (CpuBackend b = new CpuBackend()) {
+      List<Tensor> ref = IncrementalEvaluator.referenceOutputs(b, model, samples);
+      List<String> layers = new ArrayList<>();
+      space.knobs().forEach(k -> layers.addAll(k.layers()));
+      try (IncrementalEvaluator ev = new IncrementalEvaluator(b, space.factors().model(), samples,
+          ref, DistanceObjective.squared(), layers, 1L << 28)) {
+        for (Allocator a : Allocators.oneShot()) {
+          Allocation al = a.allocate(p);
+          var plan = space.resolve(al.theta());
+          var g = plan.plan().apply(space.factors().model().graph(), space.factors(),
+              io.bocomp.compress.ApplyOptions.defaults()).graph();
+          losses.put(a.name(), ev.evaluate(plan, g).distance().mean());
+        }
+      }
+    }
+    assertThat(losses.get("uniform")).as("the uniform plan is poor here").isGreaterThan(50);
+    for (Map.Entry<String, Double> e : losses.entrySet()) {
+      assertThat(r.distance().mean()).as("tuner vs %s", e.getKey())
+          .isLessThanOrEqualTo(e.getValue());
+    }
+    assertThat(r.json().path("params").path("fraction").asDouble()).isLessThanOrEqualTo(0.25);
+  }
+}
