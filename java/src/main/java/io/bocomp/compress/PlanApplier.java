@@ -6,6 +6,8 @@ import io.bocomp.compress.CompressibleLayer.Kind;
 import io.bocomp.engine.Decompositions.SvdFactors;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
+import io.bocomp.model.QuantizedTensor;
+import io.bocomp.model.QuantizedWeights;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
 import java.util.ArrayList;
@@ -35,7 +37,14 @@ import java.util.Set;
  *       input channels (or flattened feature blocks) removed from the next layers.
  * </ul>
  *
- * The last node of a rewritten layer keeps the layer's output value name, so the rest of the graph
+ * A quantized choice ({@code bits > 0}) then stores each weight its nodes read (the kept or pruned
+ * weight, each factor) as integer codes and scales ({@link WeightQuantizer}: per output channel,
+ * or per group of inputs for Gemm/MatMul weights) feeding a DequantizeLinear
+ * ({@code <weight>/DequantizeLinear}) placed before the node; the float op reads its output. A
+ * weight the layer shares with other nodes is quantized under a fresh name, the others keep the
+ * float one.
+ *
+ * <p>The last node of a rewritten layer keeps the layer's output value name, so the rest of the graph
  * is unchanged. Initializers no node reads any more are dropped; recorded shapes of values whose
  * channel count changed are dropped too (shape inference recomputes them).
  */
@@ -169,6 +178,55 @@ final class PlanApplier {
     }
 
     private List<Node> rewrite(LayerChoice c, Node n) {
+      List<Node> nodes = restructure(c, n);
+      return c.quantized() ? quantize(c, n, nodes) : nodes;
+    }
+
+    /** The layer's nodes with each weight read from a DequantizeLinear of its codes. */
+    private List<Node> quantize(LayerChoice c, Node original, List<Node> nodes) {
+      List<Node> out = new ArrayList<>();
+      for (Node n : nodes) {
+        String w = n.input(1);
+        Tensor t = inits.get(w);
+        List<Node> readers = g.consumers(w);
+        boolean shared = g.isOutput(w) || readers.size() > 1
+            || (readers.size() == 1 && readers.get(0) != original);
+        String value = w;
+        if (shared) {
+          value = fresh(c.name() + "/W");
+          n = n.toBuilder().inputs(withInput(n.inputs(), 1, value)).build();
+        } else {
+          inits.remove(w);
+        }
+        out.add(QuantizedWeights.node(inits, names, value, quantizeWeight(n, t, c)));
+        out.add(n);
+      }
+      return out;
+    }
+
+    private static QuantizedTensor quantizeWeight(Node n, Tensor w, LayerChoice c) {
+      int outAxis;
+      switch (n.opType()) {
+        case "Conv":
+          outAxis = 0;
+          break;
+        case "Gemm":
+          outAxis = n.intAttr("transB", 0) != 0 ? 0 : 1;
+          break;
+        default:
+          outAxis = 1;
+      }
+      return c.group() == 0 ? WeightQuantizer.perChannel(w, outAxis, c.bits())
+          : WeightQuantizer.perGroup(w, 1 - outAxis, c.group(), c.bits());
+    }
+
+    private static List<String> withInput(List<String> inputs, int i, String v) {
+      List<String> ins = new ArrayList<>(inputs);
+      ins.set(i, v);
+      return ins;
+    }
+
+    private List<Node> restructure(LayerChoice c, Node n) {
       CompressibleLayer l = c.layer();
       int[] in = keptIn.get(l.name());
       int[] outs = keptOut.get(l.name());

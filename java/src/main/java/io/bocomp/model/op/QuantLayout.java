@@ -49,35 +49,65 @@ public record QuantLayout(Kind kind, int axis, int blockSize, long outer, int di
     if (block < 0) {
       throw new ModelFormatException(node.label() + ": block_size " + block + " is negative");
     }
-    // ONNX Runtime takes a one-element 1-D scale as per-tensor too (the same result)
-    boolean scalar = scale.length == 0 || (scale.length == 1 && scale[0] == 1);
-    if (scalar && block == 0) {
-      return new QuantLayout(Kind.PER_TENSOR, 0, 0, 1, 1, count(x, 0, x.length));
-    }
-    if (x.length == 0) {
+    boolean perTensor = block == 0 && isPerTensor(scale);
+    if (!perTensor && x.length == 0) {
       throw new ModelFormatException(node.label() + ": a scalar input takes a scalar scale, got "
           + Arrays.toString(scale));
     }
-    int a = axis(node, x);
-    long outer = count(x, 0, a);
-    long inner = count(x, a + 1, x.length);
+    int a = perTensor ? 0 : axis(node, x);
+    String why = check(a, block, x, scale, perTensor);
+    if (why != null) {
+      throw new ModelFormatException(node.label() + ": " + why);
+    }
+    return make(a, (int) Math.min(block, Integer.MAX_VALUE), x, perTensor);
+  }
+
+  /**
+   * The layout of scales of shape {@code scale} for an input of shape {@code x}, without a node:
+   * {@code axis} non-negative, {@code blockSize} 0 unless blocked.
+   *
+   * @throws IllegalArgumentException when the shapes do not fit
+   */
+  public static QuantLayout of(int axis, int blockSize, int[] x, int[] scale) {
+    boolean perTensor = blockSize == 0 && isPerTensor(scale);
+    if (!perTensor && (axis < 0 || axis >= x.length)) {
+      throw new IllegalArgumentException("axis " + axis + " out of range for shape "
+          + Arrays.toString(x));
+    }
+    String why = check(perTensor ? 0 : axis, blockSize, x, scale, perTensor);
+    if (why != null) {
+      throw new IllegalArgumentException(why);
+    }
+    return make(perTensor ? 0 : axis, blockSize, x, perTensor);
+  }
+
+  /** ONNX Runtime takes a one-element 1-D scale as per-tensor too (the same result). */
+  private static boolean isPerTensor(int[] scale) {
+    return scale.length == 0 || (scale.length == 1 && scale[0] == 1);
+  }
+
+  private static String check(int a, long block, int[] x, int[] scale, boolean perTensor) {
+    if (perTensor) {
+      return null;
+    }
     if (block == 0) {
-      if (scale.length != 1 || scale[0] != x[a]) {
-        throw new ModelFormatException(node.label() + ": a per-axis scale along axis " + a
-            + " of input " + Arrays.toString(x) + " must have shape [" + x[a] + "], got "
-            + Arrays.toString(scale));
-      }
-      return new QuantLayout(Kind.PER_AXIS, a, 0, outer, x[a], inner);
+      return scale.length != 1 || scale[0] != x[a] ? "a per-axis scale along axis " + a
+          + " of input " + Arrays.toString(x) + " must have shape [" + x[a] + "], got "
+          + Arrays.toString(scale) : null;
     }
     int[] want = x.clone();
     want[a] = (int) ((x[a] + block - 1) / block);
-    if (!Arrays.equals(scale, want)) {
-      throw new ModelFormatException(node.label() + ": a blocked scale (block_size " + block
-          + ", axis " + a + ") of input " + Arrays.toString(x) + " must have shape "
-          + Arrays.toString(want) + ", got " + Arrays.toString(scale));
+    return Arrays.equals(scale, want) ? null : "a blocked scale (block_size " + block + ", axis "
+        + a + ") of input " + Arrays.toString(x) + " must have shape " + Arrays.toString(want)
+        + ", got " + Arrays.toString(scale);
+  }
+
+  private static QuantLayout make(int a, int block, int[] x, boolean perTensor) {
+    if (perTensor) {
+      return new QuantLayout(Kind.PER_TENSOR, 0, 0, 1, 1, count(x, 0, x.length));
     }
-    return new QuantLayout(Kind.BLOCKED, a, (int) Math.min(block, Integer.MAX_VALUE), outer, x[a],
-        inner);
+    return new QuantLayout(block == 0 ? Kind.PER_AXIS : Kind.BLOCKED, a, block, count(x, 0, a),
+        x[a], count(x, a + 1, x.length));
   }
 
   /** The node's axis attribute (default 1) made non-negative, checked against x's rank. */
