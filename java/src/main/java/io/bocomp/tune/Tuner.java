@@ -424,7 +424,7 @@ public final class Tuner implements AutoCloseable {
     }
     return new SearchSpace.Options(config.methodOf(stage), config.parametrization, include, exclude,
         freeze, groups, fixed, config.maxPruneFraction, config.budgetOf(stage).metric(),
-        config.minSaving);
+        config.minSaving).withQuantization(config.bits, config.quantGroup);
   }
 
   /** Throws when the strongest compression of the space misses the budget. */
