@@ -147,6 +147,28 @@ public record QuantizedTensor(Tensor codes, Tensor scales, Tensor zeroPoints, in
   }
 
   /**
+   * Clamps a float weight of the codes' shape, in place, into the range its codes can reach
+   * widened by half a step on each side ({@code [(lo - zp - 1/2) s, (hi - zp + 1/2) s]} per
+   * scale): beyond it quantization clips, and a straight-through estimator's latent weight would
+   * drift there without changing the quantized value.
+   */
+  public void clip(FloatBuffer w) {
+    QuantLayout l = layout();
+    float[] s = scales.toFloatArray();
+    long[] z = zeroPoints == null ? null : zeroPoints.toLongArray();
+    long lo = zeroPoints == null ? -qmax(bits) : ElemType.min(codes.elemType());
+    long hi = zeroPoints == null ? qmax(bits) : ElemType.max(codes.elemType());
+    for (int i = 0, n = codes.size(); i < n; i++) {
+      int k = l.scaleIndex(i);
+      long zp = z == null ? 0 : z[k];
+      float a = (float) ((lo - zp - 0.5) * s[k]);
+      float b = (float) ((hi - zp + 0.5) * s[k]);
+      float v = w.get(i);
+      w.put(i, Math.max(Math.min(a, b), Math.min(Math.max(a, b), v)));
+    }
+  }
+
+  /**
    * The bit width of imported codes: for symmetric codes (no or all-zero zero points) the smallest
    * {@code b} whose {@code [-(2^(b-1) - 1), 2^(b-1) - 1]} holds every code; otherwise (or when a
    * code needs the type's full range) the storage type's width.
