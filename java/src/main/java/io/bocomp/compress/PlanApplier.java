@@ -24,7 +24,8 @@ import java.util.Set;
  * tensors are shared.
  *
  * <ul>
- *   <li>{@code svd}: W ~ (U_k S_k) V_k^T becomes two Gemms (transB kept; bias and beta on the
+ *   <li>{@code svd}: W ~ (U_k S_k) V_k^T (quantized: (U_k S_k^1/2)(S_k^1/2 V_k^T), so both
+ *       factors carry half the spectrum) becomes two Gemms (transB kept; bias and beta on the
  *       second, alpha and transA on the first), two MatMuls, or for a 1x1 conv a 1x1 conv Cin -> k
  *       (original strides/pads) and a 1x1 conv k -> Cout with the bias. Nodes
  *       {@code <layer>/svd_in}, {@code <layer>/svd_out}.
@@ -39,7 +40,8 @@ import java.util.Set;
  *
  * A quantized choice ({@code bits > 0}) then stores each weight its nodes read (the kept or pruned
  * weight, each factor) as integer codes and scales ({@link WeightQuantizer}: per output channel,
- * or per group of inputs for Gemm/MatMul weights) feeding a DequantizeLinear
+ * per rank component for the second SVD factor, or per group of inputs for Gemm/MatMul weights)
+ * feeding a DequantizeLinear
  * ({@code <weight>/DequantizeLinear}) placed before the node; the float op reads its output. A
  * weight the layer shares with other nodes is quantized under a fresh name, the others keep the
  * float one.
@@ -185,7 +187,8 @@ final class PlanApplier {
     /** The layer's nodes with each weight read from a DequantizeLinear of its codes. */
     private List<Node> quantize(LayerChoice c, Node original, List<Node> nodes) {
       List<Node> out = new ArrayList<>();
-      for (Node n : nodes) {
+      for (int i = 0; i < nodes.size(); i++) {
+        Node n = nodes.get(i);
         String w = n.input(1);
         Tensor t = inits.get(w);
         List<Node> readers = g.consumers(w);
@@ -198,13 +201,26 @@ final class PlanApplier {
         } else {
           inits.remove(w);
         }
-        out.add(QuantizedWeights.node(inits, names, value, quantizeWeight(n, t, c)));
+        Node node = n;
+        // the second SVD factor's columns carry the spectrum: one scale per rank component
+        boolean perRank = c.method() == Method.SVD && i == 1;
+        QuantizedTensor q = options.hooiIterations() > 0 ? quantizeWeight(node, t, c, perRank)
+            : factors.quantized(memoKey(c, i), () -> quantizeWeight(node, t, c, perRank));
+        out.add(QuantizedWeights.node(inits, names, value, q));
         out.add(n);
       }
       return out;
     }
 
-    private static QuantizedTensor quantizeWeight(Node n, Tensor w, LayerChoice c) {
+    /** What decides the i-th weight of a choice (the factors are fixed per model). */
+    private static String memoKey(LayerChoice c, int i) {
+      return c.name() + "|" + i + "|" + (c.method() == null ? "dense" : c.method().json()) + "|"
+          + c.rank() + "|" + c.rankIn() + "|" + c.rankOut() + "|" + c.keptOutputs() + "|"
+          + c.keptInputs() + "|" + c.zeroedWeights() + "|" + c.bits() + "|" + c.group();
+    }
+
+    private static QuantizedTensor quantizeWeight(Node n, Tensor w, LayerChoice c,
+        boolean perRank) {
       int outAxis;
       switch (n.opType()) {
         case "Conv":
@@ -216,8 +232,12 @@ final class PlanApplier {
         default:
           outAxis = 1;
       }
-      return c.group() == 0 ? WeightQuantizer.perChannel(w, outAxis, c.bits())
-          : WeightQuantizer.perGroup(w, 1 - outAxis, c.group(), c.bits());
+      if (c.group() > 0) {
+        return WeightQuantizer.perGroup(w, 1 - outAxis, c.group(), c.bits());
+      }
+      // a 1x1 conv's input channels are axis 1, a matrix's inputs the other axis
+      int axis = !perRank ? outAxis : n.opType().equals("Conv") ? 1 : 1 - outAxis;
+      return WeightQuantizer.perChannel(w, axis, c.bits());
     }
 
     private static List<String> withInput(List<String> inputs, int i, String v) {
@@ -261,8 +281,18 @@ final class PlanApplier {
       CompressibleLayer l = c.layer();
       SvdFactors f = factors.of(l.name()).orElseThrow().svd();
       int r = c.rank();
-      Tensor left = TensorSlices.leadingColumns(f.u(), r, f.s()); // [p, r]
-      Tensor right = TensorSlices.leadingRows(f.vt(), r); // [r, q]
+      Tensor left;
+      Tensor right;
+      if (c.quantized()) {
+        // balanced, U sqrt(S) and sqrt(S) V^T: both factors of one scale, so neither's
+        // per-channel quantization is dominated by the leading singular values
+        Tensor root = sqrt(f.s(), r);
+        left = TensorSlices.leadingColumns(f.u(), r, root); // [p, r]
+        right = scaleRows(TensorSlices.leadingRows(f.vt(), r), root); // [r, q]
+      } else {
+        left = TensorSlices.leadingColumns(f.u(), r, f.s()); // [p, r]
+        right = TensorSlices.leadingRows(f.vt(), r); // [r, q]
+      }
       int inAxis = l.kind() == Kind.CONV ? 1 : 1 - l.outputAxis();
       if (in != null) {
         if (inAxis == 0) {
@@ -361,6 +391,28 @@ final class PlanApplier {
       }
       Node n3 = Node.builder("Conv").name(last).inputs(ins3).outputs(n.output(0)).build();
       return List.of(n1, n2, n3);
+    }
+
+    private static Tensor sqrt(Tensor s, int r) {
+      float[] v = new float[r];
+      for (int i = 0; i < r; i++) {
+        v[i] = (float) Math.sqrt(Math.max(0f, s.get(i)));
+      }
+      return Tensor.of(new int[] {r}, v);
+    }
+
+    /** Row i of {@code a} times {@code scale[i]}, as a new tensor. */
+    private static Tensor scaleRows(Tensor a, Tensor scale) {
+      int rows = a.dim(0);
+      int cols = a.dim(1);
+      float[] out = a.toFloatArray();
+      for (int i = 0; i < rows; i++) {
+        float k = scale.get(i);
+        for (int j = 0; j < cols; j++) {
+          out[i * cols + j] *= k;
+        }
+      }
+      return Tensor.of(new int[] {rows, cols}, out);
     }
 
     /** Records for {@code value} the shape of {@code like} with dimension {@code axis} set to dim. */

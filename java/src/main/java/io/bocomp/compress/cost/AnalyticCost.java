@@ -28,8 +28,9 @@ import io.bocomp.model.QuantizedTensor;
  *       integer codes, so its parameters are all its elements (a pruned weight's zeros included)
  *       and its bytes are {@code ceil(elements x storage bits / 8)} (int2 for 2 bits, int4 for 3
  *       and 4, int8 for 5 to 8: {@link QuantizedTensor#storageType}) plus 4 per float32 scale:
- *       one per output channel of the tensor, or for Gemm/MatMul tensors one per output and
- *       group of {@code g} inputs ({@code outputs x ceil(inputs / g)}); biases stay float32
+ *       one per output channel of the tensor (per rank component for the second SVD factor,
+ *       whose columns carry the spectrum), or for Gemm/MatMul tensors one per output and group of
+ *       {@code g} inputs ({@code outputs x ceil(inputs / g)}); biases stay float32
  *       ({@link #quantizedBytes}). MACs are unchanged.
  * </ul>
  *
@@ -103,7 +104,8 @@ public final class AnalyticCost {
     if (c.quantized()) {
       long total = bias;
       for (long[] t : tensors(c)) {
-        total += quantizedBytes(t[0], (int) t[1], (int) t[2], c.bits(), c.group());
+        total += c.group() == 0 ? quantizedBytes(t[0], (int) t[3], 0, c.bits(), 0)
+            : quantizedBytes(t[0], (int) t[1], (int) t[2], c.bits(), c.group());
       }
       return total;
     }
@@ -130,8 +132,9 @@ public final class AnalyticCost {
   }
 
   /**
-   * The weight tensors a choice leaves, each as {elements, outputs, inputs}: the (kept or pruned)
-   * weight; the SVD factors (r x in, out x r); the Tucker-2 factors (r_in x Cin, the core
+   * The weight tensors a choice leaves, each as {elements, outputs, inputs, per-channel scales}:
+   * the (kept or pruned) weight; the SVD factors (r x in, out x r; the second one's per-channel
+   * scales are per rank component); the Tucker-2 factors (r_in x Cin, the core
    * r_out x r_in x kh x kw, Cout x r_out).
    */
   static long[][] tensors(LayerChoice c) {
@@ -140,15 +143,15 @@ public final class AnalyticCost {
     int out = c.keptOutputs();
     if (c.method() == Method.SVD) {
       int r = c.rank();
-      return new long[][] {{(long) r * in, r, in}, {(long) out * r, out, r}};
+      return new long[][] {{(long) r * in, r, in, r}, {(long) out * r, out, r, r}};
     }
     if (c.method() == Method.TUCKER2) {
       int ri = c.rankIn();
       int ro = c.rankOut();
-      return new long[][] {{(long) ri * in, ri, in}, {(long) ro * ri * l.kernelArea(), ro, ri},
-          {(long) out * ro, out, ro}};
+      return new long[][] {{(long) ri * in, ri, in, ri},
+          {(long) ro * ri * l.kernelArea(), ro, ri, ro}, {(long) out * ro, out, ro, out}};
     }
-    return new long[][] {{l.denseWeightElements(out, in), out, in / l.group()}};
+    return new long[][] {{l.denseWeightElements(out, in), out, in / l.group(), out}};
   }
 
   /** Parameters of initializers outside the layers, after removed channels. */
