@@ -7,6 +7,8 @@ import io.bocomp.model.Graph;
 import io.bocomp.model.GraphOptimizer;
 import io.bocomp.model.Model;
 import io.bocomp.model.ModelFormatException;
+import io.bocomp.model.QuantizedTensor;
+import io.bocomp.model.QuantizedWeights;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
@@ -15,13 +17,16 @@ import io.bocomp.model.op.OpsetForms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Loads ONNX models the way every bocomp command sees them: import ({@link OnnxImporter}), the
  * canonical op forms of opset 18 ({@link OpsetForms}), then Identity/Dropout removal, BatchNormalization folding and dead-node elimination
  * ({@link GraphOptimizer#standard()}), constant folding of shape subgraphs
- * ({@link ConstantFolding}), and shape inference ({@link ShapeInference#infer}), so that every
- * value has a known shape (the batch dimension stays symbolic, -1).
+ * ({@link ConstantFolding}; a weight stored quantized, a DequantizeLinear of constants, becomes
+ * its float value, its codes and scales kept in {@link Model#quantizedWeights()}), and shape
+ * inference ({@link ShapeInference#infer}), so that every value has a known shape (the batch
+ * dimension stays symbolic, -1).
  *
  * <p>Also gives access to the embedded default model ({@code models/fashion-cnn.onnx}, a VGG-style
  * CNN trained on Fashion-MNIST by {@code tools/train_default.py}) and its 2,000-image sample of the
@@ -93,9 +98,12 @@ public final class ModelLoader {
   public static Model prepare(Model imported) {
     Model optimized = GraphOptimizer.standard().apply(OpsetForms.canonical(imported));
     long opset = optimized.opset();
+    // Weights stored quantized (DequantizeLinear of constants) are folded to float like any
+    // constant; their codes, scales and bit widths are kept on the model.
+    Map<String, QuantizedTensor> quantized = QuantizedWeights.find(optimized.graph());
     Graph folded = ConstantFolding.fold(optimized.graph(), opset);
     Graph shaped = ShapeInference.infer(folded, opset);
-    return optimized.withGraph(shaped);
+    return optimized.withGraph(shaped).withQuantizedWeights(quantized);
   }
 
   /**

@@ -117,7 +117,7 @@ public final class CompressCommand implements Callable<Integer> {
       throw new BocompException("--rank-multiple must be >= 1 and --hooi >= 0");
     }
     CompressionPlan p = CompressionPlan.read(plan);
-    Model m = ModelSource.load(model);
+    Model m = ModelSource.loadFloat(model, "compress");
     Preprocessing prep = preprocess.resolve(null);
     if (images == null && !prep.isEmpty()) {
       throw new BocompException(prep.optionNames() + " need --images");

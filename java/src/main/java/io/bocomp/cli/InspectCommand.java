@@ -14,6 +14,7 @@ import io.bocomp.compress.cost.GraphCost;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Node;
+import io.bocomp.model.QuantizedTensor;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
 import java.io.PrintWriter;
@@ -34,15 +35,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bocomp inspect}: the model as bocomp sees it after import (BatchNorm folded, Identity and
- * Dropout removed, shape subgraphs folded): every node with its shapes, parameters and MACs per
- * sample; totals; and the compressible layers with the methods that apply and the ranks that keep
- * 90/95/99% of the singular-value energy (computed once, then read from the factor cache).
+ * Dropout removed, shape subgraphs folded, quantized weights dequantized): every node with its
+ * shapes, parameters and MACs per sample; totals; and the compressible layers with the methods
+ * that apply, the ranks that keep 90/95/99% of the singular-value energy (computed once, then read
+ * from the factor cache), the relative error of quantizing each weight per output channel to
+ * 8/6/5/4/3/2 bits, and, for a file that stores weights quantized, their bit widths and the bytes
+ * the file's weights take.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = {"Per layer: op, shapes, parameters and MACs (per sample); totals; which"
         + " layers are compressible and how, with the ranks keeping 90/95/99%% of the"
         + " singular-value energy.",
-        "Parameters count non-zero weights (a pruned layer counts what it keeps)."})
+        "Parameters count non-zero weights (a pruned layer counts what it keeps).",
+        "The quantization error is ||W - Q(W)|| / ||W|| per output channel at 8/6/5/4/3/2 bits;"
+            + " a model with quantized weights shows their bits."})
 public final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -53,6 +59,10 @@ public final class InspectCommand implements Callable<Integer> {
   @Option(names = "--no-energy",
       description = "Skip the energy ranks (no decomposition, no factor cache).")
   boolean noEnergy;
+
+  @Option(names = "--no-quant-errors",
+      description = "Skip the per-layer quantization errors at 8/6/5/4/3/2 bits.")
+  boolean noQuantErrors;
 
   @Option(names = "--cache-dir", paramLabel = "DIR",
       description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
@@ -76,7 +86,8 @@ public final class InspectCommand implements Callable<Integer> {
     CompressibleModel cm = CompressibleModel.of(m);
     ModelFactors factors = noEnergy ? null
         : FactorCache.at(new CpuDecompositions(), cacheDir).load(cm, model);
-    List<LayerAnalysis.Row> rows = LayerAnalysis.rows(cm, factors);
+    List<LayerAnalysis.Row> rows = LayerAnalysis.rows(cm, factors, !noQuantErrors,
+        m.quantizedWeights());
     ObjectNode r = report(m, cm, rows);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -119,6 +130,17 @@ public final class InspectCommand implements Callable<Integer> {
     totals.put("params", GraphCost.params(g));
     totals.put("macs", GraphCost.macs(g, m.opset()));
     totals.put("weight_bytes", GraphCost.bytes(g));
+    if (!m.quantizedWeights().isEmpty()) {
+      long stored = GraphCost.bytes(g);
+      for (Map.Entry<String, QuantizedTensor> e : m.quantizedWeights().entrySet()) {
+        Tensor w = g.initializer(e.getKey());
+        stored += e.getValue().storageBytes() - (w == null ? 0 : GraphCost.isLayerWeight(g,
+            e.getKey()) && w.rank() >= 1 ? GraphCost.weightBytes(w.size(), GraphCost.nonZeros(w),
+            w.dim(0)) : w.byteSize());
+      }
+      totals.put("stored_weight_bytes", stored);
+      totals.put("quantized_weights", m.quantizedWeights().size());
+    }
     ArrayNode nodes = r.putArray("layers");
     Set<String> counted = new HashSet<>();
     for (Node n : g.nodes()) {
@@ -174,6 +196,15 @@ public final class InspectCommand implements Callable<Integer> {
       }
       if (row.filterPruneBlocker() != null) {
         o.put("filter_prune_blocked", row.filterPruneBlocker());
+      }
+      if (!row.quantErrors().isEmpty()) {
+        ObjectNode q = o.putObject("quant_errors");
+        for (int i = 0; i < LayerAnalysis.ERROR_BITS.length; i++) {
+          q.put(Integer.toString(LayerAnalysis.ERROR_BITS[i]), row.quantErrors().get(i));
+        }
+      }
+      if (row.bits() > 0) {
+        o.put("bits", row.bits());
       }
     }
     ObjectNode alone = r.putObject("left_alone");
@@ -233,9 +264,14 @@ public final class InspectCommand implements Callable<Integer> {
     out.printf(fmt, "total (" + t.get("nodes").asInt() + " nodes)", "", "", "",
         String.format(Locale.ROOT, "%,d", t.get("params").asLong()),
         String.format(Locale.ROOT, "%,d", t.get("macs").asLong()));
-    out.printf("weights   %,d bytes; MACs are per sample%n%n", t.get("weight_bytes").asLong());
+    out.printf("weights   %,d bytes; MACs are per sample%n", t.get("weight_bytes").asLong());
+    if (t.has("stored_weight_bytes")) {
+      out.printf("stored    %,d bytes in the file (%d weights quantized, dequantized at load)%n",
+          t.get("stored_weight_bytes").asLong(), t.get("quantized_weights").asInt());
+    }
+    out.println();
     out.println("compressible layers (methods: svd = truncated SVD, tucker2 = Tucker-2 on channel modes,"
-        + " prune = magnitude pruning, filter_prune = L1 filter pruning)");
+        + " prune = magnitude pruning, filter_prune = L1 filter pruning, quantize = integer weights)");
     out.print(LayerAnalysis.format(cm, rows));
     out.flush();
   }

@@ -109,9 +109,21 @@ public final class TuneCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--method", paramLabel = "svd|tucker|prune|auto",
-      description = "Compression per layer (default auto: Tucker-2 for k x k convs, SVD for FC and 1x1).")
+  @Option(names = "--method", paramLabel = "svd|tucker|prune|auto|quantize",
+      description = "Compression per layer (default auto: Tucker-2 for k x k convs, SVD for FC and"
+          + " 1x1; quantize: bit widths alone).")
   String method;
+
+  @Option(names = "--bits", paramLabel = "B[,B...]", split = ",",
+      description = "Weight bit widths searched per layer, jointly with ranks or fractions (from"
+          + " 2, 3, 4, 5, 6, 8; one width fixes it; 3, 5 and 6 are stored as int4/int8 like 4 and 8);"
+          + " default: float weights (quantize: 2,4,8).")
+  List<Integer> bits;
+
+  @Option(names = "--quant-group", paramLabel = "G",
+      description = "Inputs per quantization scale of FC/MatMul weights: 32, 64 or 128 (default"
+          + " 0: one scale per output channel; convolutions always per channel).")
+  Integer quantGroup;
 
   @Option(names = "--parameter", paramLabel = "rank|energy",
       description = "Search rank fractions (default) or energy fractions for factorized layers.")
@@ -209,7 +221,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
     Path dir = resume != null ? resume : out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Model m = ModelSource.load(model);
+    Model m = ModelSource.loadFloat(model, "tune");
     DataSource.Loaded loaded = DataSource.load(images, labels, 0, cfg.preprocess, m);
     InputSource data = loaded.data();
     PrintWriter stdout = spec.commandLine().getOut();
@@ -290,9 +302,16 @@ public final class TuneCommand implements Callable<Integer> {
     if (method != null) {
       MethodChoice mc = MethodChoice.fromJson(method);
       if (mc == null) {
-        throw new BocompException("--method must be svd, tucker, prune or auto, got '" + method + "'");
+        throw new BocompException("--method must be svd, tucker, prune, auto or quantize, got '"
+            + method + "'");
       }
       b.method(mc);
+    }
+    if (bits != null) {
+      b.bits(bits);
+    }
+    if (quantGroup != null) {
+      b.quantGroup(quantGroup);
     }
     if (parameter != null) {
       Parametrization p = Parametrization.fromJson(parameter);

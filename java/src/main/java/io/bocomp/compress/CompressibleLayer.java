@@ -17,6 +17,7 @@ import java.util.Set;
  *       {@code filter_prune}.
  *   <li>Grouped and depthwise convs are left alone by the factorizations and by filter pruning
  *       (their channels are tied to their groups); only unstructured {@code prune} applies.
+ *   <li>Every layer takes {@code quantize} (and any method's entry may carry bits).
  * </ul>
  *
  * @param name the ONNX node name plans refer to

@@ -269,7 +269,7 @@ public final class CompressibleModel {
     int inW = 1;
     int outH = 1;
     int outW = 1;
-    Set<Method> methods = EnumSet.of(Method.PRUNE);
+    Set<Method> methods = EnumSet.of(Method.PRUNE, Method.QUANTIZE);
     if (n.opType().equals("Conv")) {
       kind = Kind.CONV;
       group = (int) n.intAttr("group", 1);

@@ -22,19 +22,23 @@ import java.util.Set;
  *
  * <pre>
  * {"model": "&lt;optional SHA-256 of the model&gt;",
- *  "layers": [{"name": "&lt;ONNX node name&gt;", "method": "svd" | "tucker2" | "prune" | "filter_prune",
- *              "rank": 16, "ranks": [r_in, r_out], "energy": 0.9, "fraction": 0.5}]}
+ *  "layers": [{"name": "&lt;ONNX node name&gt;",
+ *              "method": "svd" | "tucker2" | "prune" | "filter_prune" | "quantize",
+ *              "rank": 16, "ranks": [r_in, r_out], "energy": 0.9, "fraction": 0.5,
+ *              "bits": 4, "group": 64}]}
  * </pre>
  *
- * Each entry carries exactly one of rank / ranks / energy / fraction, as its method needs (see
- * {@link PlanEntry}); layers not listed stay as they are. Parsing checks everything that does not
+ * Each entry carries exactly one of rank / ranks / energy / fraction, as its method needs, none
+ * for {@code quantize} (see {@link PlanEntry}); optionally {@code bits} (2, 3, 4, 5, 6 or 8;
+ * required for {@code quantize}) and, with bits, {@code group} (32, 64 or 128); layers not listed
+ * stay as they are. Parsing checks everything that does not
  * need the model (syntax, unknown fields, value ranges, duplicates); {@link #resolve} checks the
  * rest against the model. Every error names the file and the entry.
  */
 public final class CompressionPlan {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> ENTRY_FIELDS =
-      Set.of("name", "method", "rank", "ranks", "energy", "fraction");
+      Set.of("name", "method", "rank", "ranks", "energy", "fraction", "bits", "group");
 
   private final List<PlanEntry> entries;
   private final String modelHash;
@@ -201,6 +205,12 @@ public final class CompressionPlan {
       if (e.fraction() != null) {
         o.put("fraction", e.fraction());
       }
+      if (e.bits() != null) {
+        o.put("bits", e.bits());
+      }
+      if (e.group() != null) {
+        o.put("group", e.group());
+      }
     }
     return root;
   }
@@ -223,7 +233,7 @@ public final class CompressionPlan {
       String f = it.next();
       if (!ENTRY_FIELDS.contains(f)) {
         throw new InvalidPlanException(where(i, name) + ": unknown field \"" + f + "\" (expected "
-            + "name, method and one of rank, ranks, energy, fraction)");
+            + "name, method, one of rank, ranks, energy, fraction, and optionally bits, group)");
       }
     }
     JsonNode m = o.get("method");
@@ -253,7 +263,9 @@ public final class CompressionPlan {
     if (o.has("fraction")) {
       fraction = number(o.get("fraction"), i, name, "fraction");
     }
-    PlanEntry e = new PlanEntry(name, method, rank, ranks, energy, fraction);
+    Integer bits = o.has("bits") ? integer(o.get("bits"), i, name, "bits") : null;
+    Integer group = o.has("group") ? integer(o.get("group"), i, name, "group") : null;
+    PlanEntry e = new PlanEntry(name, method, rank, ranks, energy, fraction, bits, group);
     checkValues(e, i);
     return e;
   }
@@ -274,13 +286,33 @@ public final class CompressionPlan {
         wants = "\"ranks\" ([r_in, r_out]) or \"energy\"";
         ok = e.ranks() != null || e.energy() != null;
         break;
+      case QUANTIZE:
+        wants = "no parameter but \"bits\"";
+        ok = given == 0;
+        if (e.bits() == null) {
+          throw new InvalidPlanException(at + ": method quantize needs \"bits\" ("
+              + bitWidths() + ")");
+        }
+        break;
       default:
         wants = "\"fraction\"";
         ok = e.fraction() != null;
     }
-    if (!ok || given != 1) {
-      throw new InvalidPlanException(at + ": method " + e.method().json() + " takes exactly one of "
-          + wants);
+    if (!ok || (given != 1 && e.method() != Method.QUANTIZE)) {
+      throw new InvalidPlanException(at + ": method " + e.method().json()
+          + (e.method() == Method.QUANTIZE ? " takes " : " takes exactly one of ") + wants);
+    }
+    if (e.bits() != null && !io.bocomp.model.QuantizedTensor.isBitWidth(e.bits())) {
+      throw new InvalidPlanException(at + ": unsupported bit width " + e.bits() + " (bocomp"
+          + " quantizes weights to " + bitWidths() + " bits)");
+    }
+    if (e.group() != null && e.bits() == null) {
+      throw new InvalidPlanException(at + ": \"group\" needs \"bits\" (it sets how many inputs"
+          + " share a quantization scale)");
+    }
+    if (e.group() != null && (e.group() == 0 || !WeightQuantizer.isGroupSize(e.group()))) {
+      throw new InvalidPlanException(at + ": group " + e.group() + " must be 32, 64 or 128"
+          + " inputs per scale (leave it out for one scale per output channel)");
     }
     if (e.rank() != null && e.rank() < 1) {
       throw new InvalidPlanException(at + ": rank " + e.rank() + " must be at least 1");
@@ -295,6 +327,15 @@ public final class CompressionPlan {
     if (e.fraction() != null && !(e.fraction() >= 0 && e.fraction() <= 1)) {
       throw new InvalidPlanException(at + ": fraction " + e.fraction() + " outside [0, 1]");
     }
+  }
+
+  private static String bitWidths() {
+    StringBuilder b = new StringBuilder();
+    int[] w = io.bocomp.model.QuantizedTensor.BIT_WIDTHS;
+    for (int i = 0; i < w.length; i++) {
+      b.append(i == 0 ? "" : i == w.length - 1 ? " or " : ", ").append(w[i]);
+    }
+    return b.toString();
   }
 
   private void checkDuplicates() {

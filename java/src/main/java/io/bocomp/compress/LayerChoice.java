@@ -15,18 +15,44 @@ package io.bocomp.compress;
  * @param zeroedWeights weights set to zero (PRUNE), out of the layer's (possibly input-pruned)
  *     weight elements
  * @param note what the resolver changed or decided, or null
+ * @param bits bit width every weight tensor of the layer (its factors, its pruned or kept weight)
+ *     is quantized to, 0 for float weights
+ * @param group inputs per quantization scale for Gemm/MatMul weights, 0 for one scale per output
+ *     channel
  */
 public record LayerChoice(CompressibleLayer layer, PlanEntry entry, Method method, int rank,
-    int rankIn, int rankOut, int keptOutputs, int keptInputs, long zeroedWeights, String note) {
+    int rankIn, int rankOut, int keptOutputs, int keptInputs, long zeroedWeights, String note,
+    int bits, int group) {
+
+  /** A choice with float weights. */
+  public LayerChoice(CompressibleLayer layer, PlanEntry entry, Method method, int rank,
+      int rankIn, int rankOut, int keptOutputs, int keptInputs, long zeroedWeights, String note) {
+    this(layer, entry, method, rank, rankIn, rankOut, keptOutputs, keptInputs, zeroedWeights, note,
+        0, 0);
+  }
 
   /** A layer left as it is (but possibly with fewer inputs). */
   static LayerChoice dense(CompressibleLayer l, PlanEntry entry, int keptInputs, String note) {
     return new LayerChoice(l, entry, null, 0, 0, 0, l.outputs(), keptInputs, 0, note);
   }
 
-  /** True if the layer's weight is exactly the original one (no method, no removed inputs). */
+  /** This choice with its weights quantized ({@code bits} 0: float). */
+  LayerChoice withBits(int bits, int group) {
+    return new LayerChoice(layer, entry, method, rank, rankIn, rankOut, keptOutputs, keptInputs,
+        zeroedWeights, note, bits, bits == 0 ? 0 : group);
+  }
+
+  /**
+   * True if the layer's weight is exactly the original one (no method, no removed inputs, not
+   * quantized).
+   */
   public boolean untouched() {
-    return method == null && keptInputs == layer.inputs();
+    return method == null && bits == 0 && keptInputs == layer.inputs();
+  }
+
+  /** True if the layer's weights are stored as integer codes. */
+  public boolean quantized() {
+    return bits > 0;
   }
 
   public String name() {

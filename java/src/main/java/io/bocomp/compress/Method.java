@@ -11,7 +11,13 @@ public enum Method {
   /** Unstructured magnitude pruning: the smallest-|w| fraction of the weights set to zero. */
   PRUNE("prune"),
   /** Structured pruning: the fraction of filters (output channels) with the smallest L1 norm removed. */
-  FILTER_PRUNE("filter_prune");
+  FILTER_PRUNE("filter_prune"),
+  /**
+   * Weight quantization alone: the weight kept as it is, stored as {@code bits}-bit integer codes
+   * with float scales ({@link WeightQuantizer}). Any other method's entry may carry bits too, which
+   * quantizes its factors or its pruned weight.
+   */
+  QUANTIZE("quantize");
 
   private final String json;
 
@@ -34,7 +40,7 @@ public enum Method {
     return null;
   }
 
-  /** "svd, tucker2, prune, filter_prune", for messages. */
+  /** "svd, tucker2, prune, filter_prune, quantize", for messages. */
   public static String allNames() {
     StringBuilder b = new StringBuilder();
     for (Method m : values()) {

@@ -1,5 +1,6 @@
 package io.bocomp.compress;
 
+import io.bocomp.model.QuantizedTensor;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -12,13 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The factors of every factorizable layer of one {@link CompressibleModel} (from a
  * {@link FactorCache}), plus the L1 ranking of each layer's filters for structured pruning
- * (computed on first use from the weights; no decomposition). Immutable once built and safe to share
- * between threads.
+ * (computed on first use from the weights; no decomposition), and a bounded memo of quantized
+ * weights ({@link #quantized}: the MSE scale search costs more than building a trial's graph, and
+ * a search revisits the same layer settings). Immutable once built apart from its memos, and safe
+ * to share between threads.
  */
 public final class ModelFactors {
   private final CompressibleModel model;
   private final Map<String, LayerFactors> byLayer;
   private final Map<String, int[]> filterOrder = new ConcurrentHashMap<>();
+  /** Elements of quantized weights kept in {@link #quantized}'s memo (about 8 bytes each). */
+  static final long QUANTIZED_MEMO_ELEMENTS = 8_000_000L;
+  private final LinkedHashMap<String, QuantizedTensor> quantized =
+      new LinkedHashMap<>(16, 0.75f, true);
+  private long quantizedElements;
 
   public ModelFactors(CompressibleModel model, Map<String, LayerFactors> byLayer) {
     this.model = model;
@@ -37,6 +45,33 @@ public final class ModelFactors {
   /** All factors, by layer name, in graph order. */
   public Map<String, LayerFactors> all() {
     return byLayer;
+  }
+
+  /**
+   * The quantized weight of a setting, computed by {@code quantize} the first time (keyed by
+   * everything that decides it: layer, tensor, method, ranks, kept channels, zeroed weights, bits,
+   * group) and kept while the memo holds fewer than {@link #QUANTIZED_MEMO_ELEMENTS} elements,
+   * least recently used first out.
+   */
+  public QuantizedTensor quantized(String key, java.util.function.Supplier<QuantizedTensor> quantize) {
+    synchronized (quantized) {
+      QuantizedTensor q = quantized.get(key);
+      if (q != null) {
+        return q;
+      }
+    }
+    QuantizedTensor q = quantize.get();
+    synchronized (quantized) {
+      if (quantized.putIfAbsent(key, q) == null) {
+        quantizedElements += q.codes().size();
+        var it = quantized.entrySet().iterator();
+        while (quantizedElements > QUANTIZED_MEMO_ELEMENTS && it.hasNext()) {
+          quantizedElements -= it.next().getValue().codes().size();
+          it.remove();
+        }
+      }
+    }
+    return q;
   }
 
   /**

@@ -6,6 +6,8 @@ import io.bocomp.compress.CompressibleLayer.Kind;
 import io.bocomp.engine.Decompositions.SvdFactors;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
+import io.bocomp.model.QuantizedTensor;
+import io.bocomp.model.QuantizedWeights;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import java.util.Set;
  * tensors are shared.
  *
  * <ul>
- *   <li>{@code svd}: W ~ (U_k S_k) V_k^T becomes two Gemms (transB kept; bias and beta on the
+ *   <li>{@code svd}: W ~ (U_k S_k) V_k^T (quantized: (U_k S_k^1/2)(S_k^1/2 V_k^T), so both
+ *       factors carry half the spectrum) becomes two Gemms (transB kept; bias and beta on the
  *       second, alpha and transA on the first), two MatMuls, or for a 1x1 conv a 1x1 conv Cin -> k
  *       (original strides/pads) and a 1x1 conv k -> Cout with the bias. Nodes
  *       {@code <layer>/svd_in}, {@code <layer>/svd_out}.
@@ -35,7 +38,15 @@ import java.util.Set;
  *       input channels (or flattened feature blocks) removed from the next layers.
  * </ul>
  *
- * The last node of a rewritten layer keeps the layer's output value name, so the rest of the graph
+ * A quantized choice ({@code bits > 0}) then stores each weight its nodes read (the kept or pruned
+ * weight, each factor) as integer codes and scales ({@link WeightQuantizer}: per output channel,
+ * per rank component for the second SVD factor, or per group of inputs for Gemm/MatMul weights)
+ * feeding a DequantizeLinear
+ * ({@code <weight>/DequantizeLinear}) placed before the node; the float op reads its output. A
+ * weight the layer shares with other nodes is quantized under a fresh name, the others keep the
+ * float one.
+ *
+ * <p>The last node of a rewritten layer keeps the layer's output value name, so the rest of the graph
  * is unchanged. Initializers no node reads any more are dropped; recorded shapes of values whose
  * channel count changed are dropped too (shape inference recomputes them).
  */
@@ -169,6 +180,73 @@ final class PlanApplier {
     }
 
     private List<Node> rewrite(LayerChoice c, Node n) {
+      List<Node> nodes = restructure(c, n);
+      return c.quantized() ? quantize(c, n, nodes) : nodes;
+    }
+
+    /** The layer's nodes with each weight read from a DequantizeLinear of its codes. */
+    private List<Node> quantize(LayerChoice c, Node original, List<Node> nodes) {
+      List<Node> out = new ArrayList<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        Node n = nodes.get(i);
+        String w = n.input(1);
+        Tensor t = inits.get(w);
+        List<Node> readers = g.consumers(w);
+        boolean shared = g.isOutput(w) || readers.size() > 1
+            || (readers.size() == 1 && readers.get(0) != original);
+        String value = w;
+        if (shared) {
+          value = fresh(c.name() + "/W");
+          n = n.toBuilder().inputs(withInput(n.inputs(), 1, value)).build();
+        } else {
+          inits.remove(w);
+        }
+        Node node = n;
+        // the second SVD factor's columns carry the spectrum: one scale per rank component
+        boolean perRank = c.method() == Method.SVD && i == 1;
+        QuantizedTensor q = options.hooiIterations() > 0 ? quantizeWeight(node, t, c, perRank)
+            : factors.quantized(memoKey(c, i), () -> quantizeWeight(node, t, c, perRank));
+        out.add(QuantizedWeights.node(inits, names, value, q));
+        out.add(n);
+      }
+      return out;
+    }
+
+    /** What decides the i-th weight of a choice (the factors are fixed per model). */
+    private static String memoKey(LayerChoice c, int i) {
+      return c.name() + "|" + i + "|" + (c.method() == null ? "dense" : c.method().json()) + "|"
+          + c.rank() + "|" + c.rankIn() + "|" + c.rankOut() + "|" + c.keptOutputs() + "|"
+          + c.keptInputs() + "|" + c.zeroedWeights() + "|" + c.bits() + "|" + c.group();
+    }
+
+    private static QuantizedTensor quantizeWeight(Node n, Tensor w, LayerChoice c,
+        boolean perRank) {
+      int outAxis;
+      switch (n.opType()) {
+        case "Conv":
+          outAxis = 0;
+          break;
+        case "Gemm":
+          outAxis = n.intAttr("transB", 0) != 0 ? 0 : 1;
+          break;
+        default:
+          outAxis = 1;
+      }
+      if (c.group() > 0) {
+        return WeightQuantizer.perGroup(w, 1 - outAxis, c.group(), c.bits());
+      }
+      // a 1x1 conv's input channels are axis 1, a matrix's inputs the other axis
+      int axis = !perRank ? outAxis : n.opType().equals("Conv") ? 1 : 1 - outAxis;
+      return WeightQuantizer.perChannel(w, axis, c.bits());
+    }
+
+    private static List<String> withInput(List<String> inputs, int i, String v) {
+      List<String> ins = new ArrayList<>(inputs);
+      ins.set(i, v);
+      return ins;
+    }
+
+    private List<Node> restructure(LayerChoice c, Node n) {
       CompressibleLayer l = c.layer();
       int[] in = keptIn.get(l.name());
       int[] outs = keptOut.get(l.name());
@@ -203,8 +281,18 @@ final class PlanApplier {
       CompressibleLayer l = c.layer();
       SvdFactors f = factors.of(l.name()).orElseThrow().svd();
       int r = c.rank();
-      Tensor left = TensorSlices.leadingColumns(f.u(), r, f.s()); // [p, r]
-      Tensor right = TensorSlices.leadingRows(f.vt(), r); // [r, q]
+      Tensor left;
+      Tensor right;
+      if (c.quantized()) {
+        // balanced, U sqrt(S) and sqrt(S) V^T: both factors of one scale, so neither's
+        // per-channel quantization is dominated by the leading singular values
+        Tensor root = sqrt(f.s(), r);
+        left = TensorSlices.leadingColumns(f.u(), r, root); // [p, r]
+        right = scaleRows(TensorSlices.leadingRows(f.vt(), r), root); // [r, q]
+      } else {
+        left = TensorSlices.leadingColumns(f.u(), r, f.s()); // [p, r]
+        right = TensorSlices.leadingRows(f.vt(), r); // [r, q]
+      }
       int inAxis = l.kind() == Kind.CONV ? 1 : 1 - l.outputAxis();
       if (in != null) {
         if (inAxis == 0) {
@@ -303,6 +391,28 @@ final class PlanApplier {
       }
       Node n3 = Node.builder("Conv").name(last).inputs(ins3).outputs(n.output(0)).build();
       return List.of(n1, n2, n3);
+    }
+
+    private static Tensor sqrt(Tensor s, int r) {
+      float[] v = new float[r];
+      for (int i = 0; i < r; i++) {
+        v[i] = (float) Math.sqrt(Math.max(0f, s.get(i)));
+      }
+      return Tensor.of(new int[] {r}, v);
+    }
+
+    /** Row i of {@code a} times {@code scale[i]}, as a new tensor. */
+    private static Tensor scaleRows(Tensor a, Tensor scale) {
+      int rows = a.dim(0);
+      int cols = a.dim(1);
+      float[] out = a.toFloatArray();
+      for (int i = 0; i < rows; i++) {
+        float k = scale.get(i);
+        for (int j = 0; j < cols; j++) {
+          out[i * cols + j] *= k;
+        }
+      }
+      return Tensor.of(new int[] {rows, cols}, out);
     }
 
     /** Records for {@code value} the shape of {@code like} with dimension {@code axis} set to dim. */

@@ -15,6 +15,11 @@ import java.util.Map;
  *
  * <p>Counts: {@code prune} zeroes round-half-up(fraction x elements) weights; {@code filter_prune}
  * removes round-half-up(fraction x outputs) filters but keeps at least one (noted).
+ *
+ * <p>Bits: an entry's {@code bits} and {@code group} carry over to its choice whatever the method
+ * (also when the dense-if-not-cheaper rule keeps a factorization dense, the dense weight is then
+ * quantized); {@code quantize} is the dense layer with bits. A {@code group} is refused for Conv
+ * layers (quantized per output channel) and for the convolutions SVD and Tucker-2 produce.
  */
 final class PlanResolver {
   private static final int MAX_NAMES_IN_MESSAGE = 30;
@@ -51,6 +56,11 @@ final class PlanResolver {
         throw new InvalidPlanException(plan.where(i, e.name()) + ": ranks " + Arrays.toString(r)
             + " outside [1, " + l.inputs() + "] x [1, " + l.outputs() + "] ([r_in, r_out] for "
             + l.inputs() + " input and " + l.outputs() + " output channels)");
+      }
+      if (e.group() != null && l.kind() == CompressibleLayer.Kind.CONV) {
+        throw new InvalidPlanException(plan.where(i, e.name()) + ": group " + e.group()
+            + " applies to Gemm/MatMul weights; " + l.label() + " is quantized per output channel"
+            + " (leave \"group\" out)");
       }
       entries.put(e.name(), e);
     }
@@ -93,23 +103,28 @@ final class PlanResolver {
         continue;
       }
       String at = plan.where(index.get(l.name()), l.name());
+      LayerChoice c;
       switch (e.method()) {
         case SVD:
-          choices.add(svd(l, e, in, factors.of(l.name()).orElseThrow(), options, at));
+          c = svd(l, e, in, factors.of(l.name()).orElseThrow(), options, at);
           break;
         case TUCKER2:
-          choices.add(tucker(l, e, in, factors.of(l.name()).orElseThrow(), options));
+          c = tucker(l, e, in, factors.of(l.name()).orElseThrow(), options);
           break;
         case PRUNE: {
           long n = l.denseWeightElements(l.outputs(), in);
-          choices.add(new LayerChoice(l, e, Method.PRUNE, 0, 0, 0, l.outputs(), in,
-              Math.round(e.fraction() * n), null));
+          c = new LayerChoice(l, e, Method.PRUNE, 0, 0, 0, l.outputs(), in,
+              Math.round(e.fraction() * n), null);
           break;
         }
+        case QUANTIZE:
+          c = LayerChoice.dense(l, e, in, null);
+          break;
         default:
-          choices.add(new LayerChoice(l, e, Method.FILTER_PRUNE, 0, 0, 0, keptOut.get(l.name()),
-              in, 0, notes.get(l.name())));
+          c = new LayerChoice(l, e, Method.FILTER_PRUNE, 0, 0, 0, keptOut.get(l.name()),
+              in, 0, notes.get(l.name()));
       }
+      choices.add(c.withBits(e.bitWidth(), e.groupSize()));
     }
     return new ResolvedPlan(model, plan, choices);
   }

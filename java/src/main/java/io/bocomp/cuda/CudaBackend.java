@@ -68,10 +68,14 @@ public final class CudaBackend implements Backend {
     return "cuda";
   }
 
+  /**
+   * Compiles a graph; weights stored quantized (DequantizeLinear of constants) are folded to the
+   * floats they stand for first, as the CPU backend folds every constant node.
+   */
   @Override
   public synchronized CudaExecutable compile(Graph graph) {
     ensureOpen();
-    return new CudaExecutable(this, graph);
+    return new CudaExecutable(this, io.bocomp.model.QuantizedWeights.fold(graph));
   }
 
   /** Compiles a graph of the given opset in its canonical form ({@link OpsetForms}). */

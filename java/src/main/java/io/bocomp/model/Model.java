@@ -26,6 +26,8 @@ public final class Model {
   private final List<String> warnings;
   /** The inputs and outputs as declared before {@link #specialize}, or null. */
   private final Graph declared;
+  /** Weights the file stored quantized, by (folded) initializer name. */
+  private final Map<String, QuantizedTensor> quantized;
 
   public Model(Graph graph, long irVersion, Map<String, Long> opsets, String producerName,
       Onnx.ModelProto origin) {
@@ -34,6 +36,13 @@ public final class Model {
 
   private Model(Graph graph, long irVersion, Map<String, Long> opsets, String producerName,
       Onnx.ModelProto origin, List<String> warnings, Graph declared) {
+    this(graph, irVersion, opsets, producerName, origin, warnings, declared, Map.of());
+  }
+
+  private Model(Graph graph, long irVersion, Map<String, Long> opsets, String producerName,
+      Onnx.ModelProto origin, List<String> warnings, Graph declared,
+      Map<String, QuantizedTensor> quantized) {
+    this.quantized = stillQuantized(graph, quantized);
     this.graph = graph;
     this.irVersion = irVersion;
     this.opsets = Collections.unmodifiableMap(new LinkedHashMap<>(opsets));
@@ -52,14 +61,49 @@ public final class Model {
     return graph;
   }
 
-  /** The same envelope (and declared signature) around another graph. */
+  /**
+   * The same envelope (and declared signature) around another graph; of the
+   * {@link #quantizedWeights()}, those still float initializers of the same shape are kept.
+   */
   public Model withGraph(Graph g) {
-    return new Model(g, irVersion, opsets, producerName, origin, warnings, declared);
+    return new Model(g, irVersion, opsets, producerName, origin, warnings, declared, quantized);
   }
 
   /** The same model with these load-time warnings (replacing any it had). */
   public Model withWarnings(List<String> w) {
-    return new Model(graph, irVersion, opsets, producerName, origin, w, declared);
+    return new Model(graph, irVersion, opsets, producerName, origin, w, declared, quantized);
+  }
+
+  /**
+   * The same model recording that these initializers were stored quantized in its file (the
+   * loader folds the DequantizeLinear nodes and keeps their codes, scales and bit widths here).
+   */
+  public Model withQuantizedWeights(Map<String, QuantizedTensor> q) {
+    return new Model(graph, irVersion, opsets, producerName, origin, warnings, declared, q);
+  }
+
+  /**
+   * Weights the file held as integer codes and scales (a DequantizeLinear of constants, folded at
+   * load into the float initializer of this name), in graph order; empty for a float model.
+   */
+  public Map<String, QuantizedTensor> quantizedWeights() {
+    return quantized;
+  }
+
+  private static Map<String, QuantizedTensor> stillQuantized(Graph g,
+      Map<String, QuantizedTensor> q) {
+    if (q.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, QuantizedTensor> kept = new LinkedHashMap<>();
+    for (Map.Entry<String, QuantizedTensor> e : q.entrySet()) {
+      Tensor t = g.initializer(e.getKey());
+      if (t != null && t.isFloat()
+          && java.util.Arrays.equals(t.shape(), e.getValue().codes().shape())) {
+        kept.put(e.getKey(), e.getValue());
+      }
+    }
+    return Collections.unmodifiableMap(kept);
   }
 
   /**
@@ -101,7 +145,7 @@ public final class Model {
     b.valueInfos().clear();
     Graph shaped = ShapeInference.infer(b.build(), opset());
     return new Model(shaped, irVersion, opsets, producerName, origin, warnings,
-        declared != null ? declared : graph);
+        declared != null ? declared : graph, quantized);
   }
 
   /** The inputs as the model file declares them (before {@link #specialize}). */

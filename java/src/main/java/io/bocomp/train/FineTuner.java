@@ -134,11 +134,14 @@ public final class FineTuner {
                 + " step with a finite loss (try a lower --lr)");
           }
           for (Parameter p : params) {
-            lastGood[p.index()].put(0, p.value(), 0, p.size());
+            lastGood[p.index()].put(0, p.trained(), 0, p.size());
           }
           float lr = cfg.schedule().at(step, Math.max(1, totalSteps), e);
           clip(ws[0].paramGrad, cfg.clipNorm());
           cfg.optimizer().step(params, ws[0].paramGrad, lr);
+          for (Parameter p : params) {
+            p.afterStep(); // quantized weights: Q(latent) for the next forward pass
+          }
           step++;
           lossSum += loss;
           seen += rows.length;
@@ -244,7 +247,8 @@ public final class FineTuner {
 
   private static void restore(List<Parameter> params, FloatBuffer[] saved) {
     for (Parameter p : params) {
-      p.value().put(0, saved[p.index()], 0, p.size());
+      p.trained().put(0, saved[p.index()], 0, p.size());
+      p.afterStep();
     }
   }
 

@@ -43,7 +43,7 @@ public abstract class Optimizer {
    * {@code da} = gradient + weight decay · value, 0 where the entry is pruned.
    */
   void load(Parameter p, FloatBuffer g, int off, int len) {
-    p.value().get(off, wa, 0, len);
+    p.trained().get(off, wa, 0, len);
     g.get(off, da, 0, len);
     for (int i = 0; i < len; i++) {
       da[i] += weightDecay * wa[i];
@@ -71,7 +71,7 @@ public abstract class Optimizer {
         velocity = new FloatBuffer[params.size()];
       }
       for (Parameter p : params) {
-        FloatBuffer w = p.value();
+        FloatBuffer w = p.trained();
         FloatBuffer g = grads[p.index()];
         FloatBuffer v = momentum == 0f ? null
             : (velocity[p.index()] = Buffers.ensure(velocity[p.index()], p.size()));
@@ -124,7 +124,7 @@ public abstract class Optimizer {
       float sqrtC2 = (float) Math.sqrt(c2);
       for (Parameter p : params) {
         int k = p.index();
-        FloatBuffer w = p.value();
+        FloatBuffer w = p.trained();
         FloatBuffer g = grads[k];
         FloatBuffer mk = m[k] = Buffers.ensure(m[k], p.size());
         FloatBuffer vk = v[k] = Buffers.ensure(v[k], p.size());

@@ -4,6 +4,8 @@ import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
+import io.bocomp.model.QuantizedTensor;
+import io.bocomp.model.QuantizedWeights;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.TopologicalOrder;
 import io.bocomp.model.UnsupportedOperatorException;
@@ -89,10 +91,13 @@ public final class TrainingGraph {
   private final int[] sampleShape;
   private final int outputSlot;
   private final String outputName;
+  /** The weights the model stored quantized (written quantized again by {@link #export}). */
+  private final Map<String, QuantizedTensor> quantized;
 
   private TrainingGraph(Model model, List<TrainOp> ops, List<Parameter> params,
       boolean[] requiresGrad, int slots, String inputName, int[] sampleShape, int outputSlot,
-      String outputName) {
+      String outputName, Map<String, QuantizedTensor> quantized) {
+    this.quantized = quantized;
     this.model = model;
     this.ops = ops;
     this.params = params;
@@ -140,7 +145,8 @@ public final class TrainingGraph {
     requires[0] = inputGrad;
     Map<String, Parameter> params = new LinkedHashMap<>();
     List<TrainOp> ops = new ArrayList<>();
-    Compiler c = new Compiler(g, model.opset(), slotOf, requires, params, keepZeros, fused);
+    Compiler c = new Compiler(g, model.opset(), slotOf, requires, params, keepZeros, fused,
+        original.quantizedWeights());
     for (Node n : order) {
       if (fused.contains(n)) {
         continue;
@@ -163,7 +169,7 @@ public final class TrainingGraph {
     int[] shape = input.shape();
     int[] sample = shape == null ? null : Arrays.copyOfRange(shape, 1, shape.length);
     return new TrainingGraph(model, List.copyOf(ops), List.copyOf(params.values()), requires,
-        slots, input.name(), sample, slotOf.get(output), output);
+        slots, input.name(), sample, slotOf.get(output), output, original.quantizedWeights());
   }
 
   /**
@@ -273,13 +279,21 @@ public final class TrainingGraph {
     }
   }
 
-  /** The model with its trained initializers replaced by the current parameter values. */
+  /**
+   * The model with its trained initializers replaced by the current parameter values; weights the
+   * model stored quantized are written quantized again (their codes under the same scales, read by
+   * a DequantizeLinear), so the bit widths survive fine-tuning.
+   */
   public Model export() {
     Graph.Builder b = model.graph().toBuilder();
+    Map<String, QuantizedTensor> q = new LinkedHashMap<>(quantized); // untrained ones as they were
     for (Parameter p : params) {
       b.initializer(p.name(), p.toTensor());
+      if (p.quantization() != null) {
+        q.put(p.name(), p.codes());
+      }
     }
-    return model.withGraph(b.build());
+    return model.withGraph(QuantizedWeights.insert(b.build(), q));
   }
 
   /** Builds ops for nodes, deciding which initializers are trained. */
@@ -290,11 +304,15 @@ public final class TrainingGraph {
     private final boolean[] requires;
     private final Map<String, Parameter> params;
     private final boolean keepZeros;
+    /** Weights stored quantized: trained through the quantizer. */
+    private final Map<String, QuantizedTensor> quantized;
     /** Conv nodes that apply the Relu after them ({@link #fusedRelus}). */
     private final Set<String> reluConvOutputs = new HashSet<>();
 
     Compiler(Graph g, long opset, Map<String, Integer> slotOf, boolean[] requires,
-        Map<String, Parameter> params, boolean keepZeros, Set<Node> fusedRelus) {
+        Map<String, Parameter> params, boolean keepZeros, Set<Node> fusedRelus,
+        Map<String, QuantizedTensor> quantized) {
+      this.quantized = quantized;
       for (Node r : fusedRelus) {
         reluConvOutputs.add(r.input(0));
       }
@@ -327,7 +345,8 @@ public final class TrainingGraph {
         throw new UnsupportedOperatorException(n.label() + ": weight '" + v + "' is not float32");
       }
       Parameter p = params.computeIfAbsent(v,
-          k -> new Parameter(k, params.size(), t, keepZeros && t.rank() >= 2));
+          k -> new Parameter(k, params.size(), t, keepZeros && t.rank() >= 2,
+              quantized.get(k)));
       return Ref.param(p);
     }
 

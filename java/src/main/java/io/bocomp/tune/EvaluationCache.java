@@ -22,7 +22,7 @@ public final class EvaluationCache {
   /**
    * The cache key of a resolved plan: "name:method:rank:r_in:r_out:kept_out:kept_in:zeroed" for
    * each layer that differs from the base model, in graph order, joined by ';' (empty for no
-   * change).
+   * change); a quantized layer adds ":b&lt;bits&gt;" and, for a group size, "g&lt;group&gt;".
    */
   public static String key(ResolvedPlan plan) {
     StringBuilder b = new StringBuilder();
@@ -37,6 +37,12 @@ public final class EvaluationCache {
           .append(':').append(c.rank()).append(':').append(c.rankIn()).append(':')
           .append(c.rankOut()).append(':').append(c.keptOutputs()).append(':')
           .append(c.keptInputs()).append(':').append(c.zeroedWeights());
+      if (c.quantized()) {
+        b.append(":b").append(c.bits());
+        if (c.group() > 0) {
+          b.append('g').append(c.group());
+        }
+      }
     }
     return b.toString();
   }

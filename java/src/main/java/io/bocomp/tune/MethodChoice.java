@@ -8,14 +8,16 @@ import java.util.Locale;
  * The {@code --method} of a tuning run and which compression it gives each layer: {@code svd} every
  * layer SVD applies to (FC layers, 1x1 convs); {@code tucker} every k x k conv (Tucker-2);
  * {@code auto} both (Tucker-2 for k x k convs, SVD for FC and 1x1 convs, as in Ma et al.'s VGG
- * protocol); {@code prune} magnitude pruning of every layer. Layers the method does not apply to
- * stay dense.
+ * protocol); {@code prune} magnitude pruning of every layer; {@code quantize} weight quantization
+ * alone (bit widths searched, nothing factorized). Layers the method does not apply to stay dense.
+ * Every other method quantizes its weights too when the run searches bit widths.
  */
 public enum MethodChoice {
   AUTO("auto"),
   SVD("svd"),
   TUCKER("tucker"),
-  PRUNE("prune");
+  PRUNE("prune"),
+  QUANTIZE("quantize");
 
   private final String json;
 
@@ -38,6 +40,8 @@ public enum MethodChoice {
         return tucker ? Method.TUCKER2 : null;
       case PRUNE:
         return layer.methods().contains(Method.PRUNE) ? Method.PRUNE : null;
+      case QUANTIZE:
+        return layer.methods().contains(Method.QUANTIZE) ? Method.QUANTIZE : null;
       default:
         return tucker ? Method.TUCKER2 : svd ? Method.SVD : null;
     }

@@ -22,6 +22,24 @@ final class PlanInverse {
     double[] theta = space.strongest();
     for (int k = 0; k < space.dimension(); k++) {
       SearchSpace.Knob knob = space.knobs().get(k);
+      if (knob.isBits()) {
+        // the fewest bits that keep at least the plan's width in every layer (float: the widest)
+        int[] widths = knob.bitWidths();
+        int want = 0;
+        for (String name : knob.layers()) {
+          LayerChoice c = target.choice(name);
+          want = Math.max(want, c.bits() == 0 ? Integer.MAX_VALUE : c.bits());
+        }
+        int level = widths.length - 1;
+        for (int i = 0; i < widths.length; i++) {
+          if (widths[i] >= want) {
+            level = i;
+            break;
+          }
+        }
+        theta[k] = level;
+        continue;
+      }
       if (space.parametrization() == Parametrization.PRUNE) {
         double f = knob.upper();
         for (String name : knob.layers()) {

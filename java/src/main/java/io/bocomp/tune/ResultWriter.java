@@ -281,6 +281,12 @@ final class ResultWriter {
         default:
           break;
       }
+      if (c.quantized()) {
+        o.put("bits", c.bits());
+        if (c.group() > 0) {
+          o.put("group", c.group());
+        }
+      }
       if (c.note() != null) {
         o.put("note", c.note());
       }

@@ -26,7 +26,8 @@ import java.util.Set;
  *
  * <pre>
  * {"budget": {"metric": "params" | "macs" | "bytes" | "latency_ms", "max": 0.25},
- *  "method": "auto" | "svd" | "tucker" | "prune", "parameter": "rank" | "energy",
+ *  "method": "auto" | "svd" | "tucker" | "prune" | "quantize", "parameter": "rank" | "energy",
+ *  "bits": [2, 3, 4, 5, 6, 8], "quant_group": 0,
  *  "mode": "lagrangian" | "constrained", "cooling": "exp" | "linear" | "none",
  *  "trials": 100, "samples": 50, "seed": 0,
  *  "distance": "squared" | "kl", "temperature": 4.0,
@@ -44,7 +45,9 @@ import java.util.Set;
  * is pure BO; {@code min_saving} 0 searches every compressible layer; {@code preprocess} is
  * {@link Preprocessing}'s JSON, the settings the command line's --resize, --crop, ... override one
  * by one, and is left out of {@link #toJson} when nothing is set, so journals of runs before it
- * existed still resume.)
+ * existed still resume; {@code bits} are the weight bit widths searched (empty: float weights;
+ * {@code quantize} defaults to 2, 4 and 8, the widths of distinct storage) and {@code quant_group} the inputs per scale of Gemm/MatMul
+ * weights (0: per output channel; 32, 64 or 128), both left out of {@link #toJson} when unset.)
  */
 public final class RunConfig {
   /** The search mode. */
@@ -57,7 +60,7 @@ public final class RunConfig {
       "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
       "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start",
       "allocator_start", "max_prune_fraction",
-      "latency", "stages", "preprocess");
+      "latency", "stages", "preprocess", "bits", "quant_group");
 
   public final Budget budget;
   public final MethodChoice method;
@@ -88,9 +91,15 @@ public final class RunConfig {
   public final int latencyRuns;
   /** How images become inputs, as asked for (unset settings come from the model input). */
   public final Preprocessing preprocess;
+  /** Weight bit widths searched, ascending (empty: float weights). */
+  public final List<Integer> bits;
+  /** Inputs per quantization scale of Gemm/MatMul weights (0: one per output channel). */
+  public final int quantGroup;
 
   private RunConfig(Builder b) {
     this.preprocess = b.preprocess;
+    this.bits = b.bits;
+    this.quantGroup = b.quantGroup;
     this.budget = b.budget;
     this.method = b.method;
     this.parametrization = b.parametrization;
@@ -180,6 +189,13 @@ public final class RunConfig {
     lat.put("runs", latencyRuns);
     if (!preprocess.isEmpty()) {
       o.set("preprocess", preprocess.toJson());
+    }
+    if (!bits.isEmpty()) {
+      ArrayNode bi = o.putArray("bits");
+      bits.forEach(bi::add);
+    }
+    if (quantGroup != 0) {
+      o.put("quant_group", quantGroup);
     }
     ArrayNode st = o.putArray("stages");
     for (Stage s : stages) {
@@ -347,6 +363,23 @@ public final class RunConfig {
       if (root.has("preprocess")) {
         b.preprocess(Preprocessing.fromJson(root.get("preprocess"), src + ": \"preprocess\""));
       }
+      if (root.has("bits")) {
+        JsonNode bi = root.get("bits");
+        if (!bi.isArray()) {
+          throw err("bits", "must be an array of bit widths, e.g. [2, 4, 8]");
+        }
+        List<Integer> widths = new ArrayList<>();
+        for (JsonNode v : bi) {
+          if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw err("bits", "must hold integers, got " + v);
+          }
+          widths.add(v.asInt());
+        }
+        b.bits(widths);
+      }
+      if (root.has("quant_group")) {
+        b.quantGroup(integer(root, "quant_group"));
+      }
       if (root.has("stages")) {
         JsonNode st = root.get("stages");
         if (!st.isArray() || st.isEmpty()) {
@@ -406,7 +439,7 @@ public final class RunConfig {
     private MethodChoice method(JsonNode n, String at) {
       MethodChoice m = n.isTextual() ? MethodChoice.fromJson(n.asText()) : null;
       if (m == null) {
-        throw err(at, "must be auto, svd, tucker or prune");
+        throw err(at, "must be auto, svd, tucker, prune or quantize");
       }
       return m;
     }
@@ -498,6 +531,20 @@ public final class RunConfig {
     private int latencyWarmup = 3;
     private int latencyRuns = 11;
     private Preprocessing preprocess = Preprocessing.NONE;
+    private List<Integer> bits = List.of();
+    private int quantGroup;
+
+    /** Weight bit widths to search (each of 2, 3, 4, 5, 6, 8; empty: float weights). */
+    public Builder bits(List<Integer> widths) {
+      this.bits = List.copyOf(widths);
+      return this;
+    }
+
+    /** Inputs per quantization scale of Gemm/MatMul weights: 0 (per channel), 32, 64, 128. */
+    public Builder quantGroup(int g) {
+      this.quantGroup = g;
+      return this;
+    }
 
     public Builder budget(Budget b) {
       this.budget = b;
@@ -665,10 +712,33 @@ public final class RunConfig {
         }
       }
       java.util.Set<String> names = new java.util.HashSet<>();
+      boolean quantizes = method == MethodChoice.QUANTIZE;
       for (Stage s : stages) {
         if (!names.add(s.name())) {
           throw new TuneConfigException("two stages are named '" + s.name() + "'");
         }
+        quantizes |= s.method() == MethodChoice.QUANTIZE;
+      }
+      java.util.TreeSet<Integer> widths = new java.util.TreeSet<>();
+      for (int w : bits) {
+        if (!io.bocomp.model.QuantizedTensor.isBitWidth(w)) {
+          throw new TuneConfigException("--bits: unsupported bit width " + w + " (bocomp"
+              + " quantizes weights to 2, 3, 4, 5, 6 or 8 bits)");
+        }
+        widths.add(w);
+      }
+      if (widths.isEmpty() && quantizes) {
+        // the widths of distinct storage (int2, int4, int8): 3, 5 and 6 bits cost as much as
+        // 4 and 8 in the file, with more error, so a search spends no trials on them by default
+        widths.addAll(List.of(2, 4, 8));
+      }
+      bits = List.copyOf(widths);
+      if (quantGroup != 0 && !io.bocomp.compress.WeightQuantizer.isGroupSize(quantGroup)) {
+        throw new TuneConfigException("--quant-group must be 32, 64 or 128 (or 0 for one scale"
+            + " per output channel), got " + quantGroup);
+      }
+      if (quantGroup != 0 && bits.isEmpty()) {
+        throw new TuneConfigException("--quant-group needs --bits (or --method quantize)");
       }
       return new RunConfig(this);
     }

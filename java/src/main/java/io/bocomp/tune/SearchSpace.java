@@ -11,6 +11,7 @@ import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.PlanEntry;
 import io.bocomp.compress.ResolvedPlan;
+import io.bocomp.model.QuantizedTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,15 @@ import java.util.Map;
  * likewise from the energy of rank 1 to that break-even energy; a pruning fraction from 0 to
  * {@code maxPruneFraction}. So the smallest and largest values are valid plans and the box holds
  * no wide flat regions.
+ *
+ * <p>Bit widths ({@link Options#bits}, two or more): every dimension above gets a companion
+ * integer dimension, {@code 0 .. L-1}, indexing the sorted bit widths its layers' weights are
+ * quantized to (a layer no factorization makes cheaper, and every layer of {@code --method
+ * quantize}, gets the integer dimension alone). The optimizer rounds integer dimensions inside its
+ * kernel (Garrido-Merchán and Hernández-Lobato, 2020; {@link io.bocomp.bo.model.InputTransform}),
+ * so a proposal is always a valid bit width and the GP never models a width between two. One bit
+ * width fixes it for every searched layer without a dimension. Gemm/MatMul weights use
+ * {@link Options#quantGroup} inputs per scale, convolutions one scale per output channel.
  */
 public final class SearchSpace {
   /** Ranks are ceil(f k); this slack keeps f = r/k from rounding up to r + 1. */
@@ -47,12 +57,37 @@ public final class SearchSpace {
    * @param methods their methods, in the same order
    * @param lower smallest value
    * @param upper largest value
+   * @param bitWidths for a bit-width dimension, the widths its integer values 0, 1, ... stand
+   *     for (ascending); null for a rank, energy or pruning fraction
    */
   public record Knob(String name, List<String> layers, List<Method> methods, double lower,
-      double upper) {
+      double upper, int[] bitWidths) {
     public Knob {
       layers = List.copyOf(layers);
       methods = List.copyOf(methods);
+      bitWidths = bitWidths == null ? null : bitWidths.clone();
+    }
+
+    /** A rank, energy or pruning fraction dimension. */
+    public Knob(String name, List<String> layers, List<Method> methods, double lower,
+        double upper) {
+      this(name, layers, methods, lower, upper, null);
+    }
+
+    @Override
+    public int[] bitWidths() {
+      return bitWidths == null ? null : bitWidths.clone();
+    }
+
+    /** True for an integer dimension of bit widths. */
+    public boolean isBits() {
+      return bitWidths != null;
+    }
+
+    /** The bit width of value {@code v} (rounded to the nearest level, clamped). */
+    public int bitsAt(double v) {
+      int i = (int) Math.max(0, Math.min(bitWidths.length - 1, Math.rint(v)));
+      return bitWidths[i];
     }
   }
 
@@ -71,17 +106,36 @@ public final class SearchSpace {
    * @param minSaving a layer whose strongest compression saves less than this fraction of the
    *     model's {@code savingMetric} is left dense (with a note) instead of becoming a dimension:
    *     it cannot move the budget, only the distance (0: search every layer)
+   * @param bits the bit widths searched (empty: float weights; one: that width for every
+   *     searched layer)
+   * @param quantGroup inputs per quantization scale of Gemm/MatMul weights (0: per channel)
    */
   public record Options(MethodChoice method, Parametrization parametrization,
       List<LayerPattern> include, List<LayerPattern> exclude, Map<LayerPattern, Double> freeze,
       List<List<LayerPattern>> groups, List<PlanEntry> fixed, double maxPruneFraction,
-      CostMetric savingMetric, double minSaving) {
+      CostMetric savingMetric, double minSaving, List<Integer> bits, int quantGroup) {
     public Options {
       include = List.copyOf(include);
       exclude = List.copyOf(exclude);
       freeze = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(freeze));
       groups = List.copyOf(groups);
       fixed = List.copyOf(fixed);
+      bits = List.copyOf(new java.util.TreeSet<>(bits));
+    }
+
+    /** Options with float weights. */
+    public Options(MethodChoice method, Parametrization parametrization,
+        List<LayerPattern> include, List<LayerPattern> exclude, Map<LayerPattern, Double> freeze,
+        List<List<LayerPattern>> groups, List<PlanEntry> fixed, double maxPruneFraction,
+        CostMetric savingMetric, double minSaving) {
+      this(method, parametrization, include, exclude, freeze, groups, fixed, maxPruneFraction,
+          savingMetric, minSaving, List.of(), 0);
+    }
+
+    /** These options searching (or fixing) the given bit widths. */
+    public Options withQuantization(List<Integer> widths, int group) {
+      return new Options(method, parametrization, include, exclude, freeze, groups, fixed,
+          maxPruneFraction, savingMetric, minSaving, widths, group);
     }
 
     /** Every layer the method applies to, one dimension each, rank fractions. */
@@ -98,9 +152,14 @@ public final class SearchSpace {
   private final List<String> notes;
   private final Space space;
   private final Map<String, CompressibleLayer> layers = new LinkedHashMap<>();
+  /** The one bit width of every searched layer when a single width is given, else 0. */
+  private final int fixedBits;
+  private final int quantGroup;
 
   private SearchSpace(ModelFactors factors, Parametrization kind, List<Knob> knobs,
-      List<PlanEntry> fixed, List<String> notes) {
+      List<PlanEntry> fixed, List<String> notes, int fixedBits, int quantGroup) {
+    this.fixedBits = fixedBits;
+    this.quantGroup = quantGroup;
     this.factors = factors;
     this.kind = kind;
     this.knobs = List.copyOf(knobs);
@@ -111,7 +170,12 @@ public final class SearchSpace {
     }
     Space.Builder b = Space.builder();
     for (int i = 0; i < knobs.size(); i++) {
-      b.continuous("x" + i, knobs.get(i).lower(), knobs.get(i).upper());
+      Knob k = knobs.get(i);
+      if (k.isBits()) {
+        b.integer("x" + i, 0, k.bitWidths.length - 1);
+      } else {
+        b.continuous("x" + i, k.lower(), k.upper());
+      }
     }
     this.space = b.build();
   }
@@ -153,6 +217,15 @@ public final class SearchSpace {
         continue;
       }
       Double frozen = frozenValue(o.freeze(), l.name());
+      if (frozen != null && m == Method.QUANTIZE) {
+        if (frozen != Math.rint(frozen) || !QuantizedTensor.isBitWidth(frozen.intValue())) {
+          throw new TuneConfigException("--freeze " + l.name() + "=" + frozen + ": under --method"
+              + " quantize a frozen value is a bit width (2, 3, 4, 5, 6 or 8)");
+        }
+        fixed.add(PlanEntry.quantize(l.name(), frozen.intValue(), groupOf(l, o.quantGroup())));
+        notes.add(l.name() + ": frozen at " + frozen.intValue() + " bits");
+        continue;
+      }
       if (frozen != null) {
         checkFrozen(kind, l.name(), frozen, o.maxPruneFraction());
         fixed.add(entry(factors, l, m, kind, frozen));
@@ -195,17 +268,35 @@ public final class SearchSpace {
         byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(l);
       }
     }
+    int[] levels = o.bits().stream().mapToInt(Integer::intValue).toArray();
+    if (o.method() == MethodChoice.QUANTIZE && levels.length < 2) {
+      throw new TuneConfigException("--method quantize searches bit widths: give --bits at least"
+          + " two widths (e.g. 2,4,8)");
+    }
     List<Knob> knobs = new ArrayList<>();
+    List<Knob> bitKnobs = new ArrayList<>();
     for (Object item : order) {
       List<CompressibleLayer> members = item instanceof Integer g ? byGroup.get(g)
           : List.of((CompressibleLayer) item);
       String name = item instanceof Integer g ? "group:" + String.join(",", globs(o.groups().get(g)))
           : ((CompressibleLayer) item).name();
-      Knob k = knob(factors, kind, name, members, methodOf, o.maxPruneFraction(), notes);
+      Knob k = o.method() == MethodChoice.QUANTIZE ? null
+          : knob(factors, kind, name, members, methodOf, o.maxPruneFraction(), notes);
       if (k != null) {
         knobs.add(k);
       }
+      if (levels.length > 1) {
+        List<String> names = new ArrayList<>();
+        List<Method> methods = new ArrayList<>();
+        for (CompressibleLayer l : members) {
+          boolean paired = k != null && k.layers().contains(l.name());
+          names.add(l.name());
+          methods.add(paired ? methodOf.get(l.name()) : Method.QUANTIZE);
+        }
+        bitKnobs.add(new Knob("bits:" + name, names, methods, 0, levels.length - 1, levels));
+      }
     }
+    knobs.addAll(bitKnobs);
     if (knobs.isEmpty()) {
       throw new TuneConfigException("nothing to search: no compressible layer is left for method "
           + o.method().json() + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
@@ -214,7 +305,13 @@ public final class SearchSpace {
       throw new TuneConfigException(knobs.size() + " layers to search; the optimizer takes at most "
           + Space.MAX_DIMENSIONS + " dimensions: group layers with --group GLOB");
     }
-    return new SearchSpace(factors, kind, knobs, fixed, notes);
+    return new SearchSpace(factors, kind, knobs, fixed, notes,
+        levels.length == 1 ? levels[0] : 0, o.quantGroup());
+  }
+
+  /** Inputs per quantization scale for a layer: the run's group for Gemm/MatMul, else 0. */
+  private static int groupOf(CompressibleLayer l, int group) {
+    return l.kind() == CompressibleLayer.Kind.CONV ? 0 : group;
   }
 
   /** The dimensions, in order. */
@@ -256,11 +353,32 @@ public final class SearchSpace {
           + knobs.size() + " dimensions");
     }
     List<PlanEntry> entries = new ArrayList<>(fixed);
+    Map<String, Integer> bitsOf = new java.util.HashMap<>();
     for (int k = 0; k < knobs.size(); k++) {
       Knob knob = knobs.get(k);
+      if (!knob.isBits()) {
+        continue;
+      }
+      int b = knob.bitsAt(theta[k]);
+      for (int i = 0; i < knob.layers().size(); i++) {
+        CompressibleLayer l = layers.get(knob.layers().get(i));
+        if (knob.methods().get(i) == Method.QUANTIZE) {
+          entries.add(PlanEntry.quantize(l.name(), b, groupOf(l, quantGroup)));
+        } else {
+          bitsOf.put(l.name(), b);
+        }
+      }
+    }
+    for (int k = 0; k < knobs.size(); k++) {
+      Knob knob = knobs.get(k);
+      if (knob.isBits()) {
+        continue;
+      }
       double v = Math.min(knob.upper(), Math.max(knob.lower(), theta[k]));
       for (int i = 0; i < knob.layers().size(); i++) {
-        entries.add(entry(factors, layers.get(knob.layers().get(i)), knob.methods().get(i), kind, v));
+        CompressibleLayer l = layers.get(knob.layers().get(i));
+        entries.add(entry(factors, l, knob.methods().get(i), kind, v)
+            .withBits(bitsOf.getOrDefault(l.name(), fixedBits), groupOf(l, quantGroup)));
       }
     }
     return CompressionPlan.of(entries, factors.model().hash());
@@ -275,26 +393,50 @@ public final class SearchSpace {
   public double[] strongest() {
     double[] t = new double[knobs.size()];
     for (int k = 0; k < t.length; k++) {
-      t[k] = kind.higherCompresses() ? knobs.get(k).upper() : knobs.get(k).lower();
+      t[k] = kind.higherCompresses() && !knobs.get(k).isBits() ? knobs.get(k).upper()
+          : knobs.get(k).lower();
     }
     return t;
   }
 
-  /** The same value in every dimension, clamped to each dimension's bounds. */
+  /**
+   * The same value in every dimension, clamped to each dimension's bounds. A bit-width dimension
+   * takes the level at the value's relative position in the fractions' common range (the lowest
+   * width at the strongest fraction, the highest at the weakest; with no fraction dimension, the
+   * value is the level), so R stays monotone in the value.
+   */
   public double[] uniform(double value) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Knob k : knobs) {
+      if (!k.isBits()) {
+        lo = Math.min(lo, k.lower());
+        hi = Math.max(hi, k.upper());
+      }
+    }
     double[] t = new double[knobs.size()];
     for (int k = 0; k < t.length; k++) {
-      t[k] = Math.min(knobs.get(k).upper(), Math.max(knobs.get(k).lower(), value));
+      Knob kn = knobs.get(k);
+      if (kn.isBits()) {
+        double u = lo < hi ? (value - lo) / (hi - lo) : value / (kn.upper() - kn.lower());
+        t[k] = level(kn, kind.higherCompresses() && lo < hi ? 1 - u : u);
+      } else {
+        t[k] = Math.min(kn.upper(), Math.max(kn.lower(), value));
+      }
     }
     return t;
   }
 
-  /** theta from a point of the unit cube (u in [0, 1]^d). */
+  /**
+   * theta from a point of the unit cube (u in [0, 1]^d); a bit-width dimension of L levels takes
+   * level floor(u L), each level an equal share of the cube, as the optimizer's rounding has it.
+   */
   public double[] fromUnit(double[] u) {
     double[] t = new double[knobs.size()];
     for (int k = 0; k < t.length; k++) {
       Knob kn = knobs.get(k);
-      t[k] = kn.lower() + Math.min(1, Math.max(0, u[k])) * (kn.upper() - kn.lower());
+      double x = Math.min(1, Math.max(0, u[k]));
+      t[k] = kn.isBits() ? level(kn, x) : kn.lower() + x * (kn.upper() - kn.lower());
     }
     return t;
   }
@@ -315,6 +457,9 @@ public final class SearchSpace {
       throw new IllegalStateException("pruning fractions change continuously; no value ladder");
     }
     Knob knob = knobs.get(k);
+    if (knob.isBits()) {
+      throw new IllegalStateException("a bit-width dimension has no rank ladder");
+    }
     java.util.TreeSet<Double> cuts = new java.util.TreeSet<>();
     for (String name : knob.layers()) {
       CompressibleLayer l = layers.get(name);
@@ -369,6 +514,12 @@ public final class SearchSpace {
    */
   public double[] theta(CompressionPlan plan) {
     return PlanInverse.theta(this, plan);
+  }
+
+  /** The level of a bit-width dimension at relative position {@code u} in [0, 1]. */
+  private static double level(Knob kn, double u) {
+    int levels = kn.bitWidths.length;
+    return Math.min(levels - 1, Math.max(0, (int) Math.floor(Math.min(1, Math.max(0, u)) * levels)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -512,15 +663,22 @@ public final class SearchSpace {
   /** The fraction of the model's cost that layer l saves at its strongest setting (0 if none). */
   private static double maxSaving(ModelFactors factors, CompressibleLayer l, Method m,
       Parametrization kind, Options o) {
-    Knob k = knob(factors, kind, l.name(), List.of(l), Map.of(l.name(), m), o.maxPruneFraction(),
-        new ArrayList<>());
-    if (k == null) {
+    int lowestBits = o.bits().isEmpty() ? 0 : o.bits().get(0);
+    Knob k = m == Method.QUANTIZE ? null : knob(factors, kind, l.name(), List.of(l),
+        Map.of(l.name(), m), o.maxPruneFraction(), new ArrayList<>());
+    PlanEntry strongestEntry;
+    if (k != null) {
+      double strongest = kind.higherCompresses() ? k.upper() : k.lower();
+      strongestEntry = entry(factors, l, m, kind, strongest)
+          .withBits(lowestBits, groupOf(l, o.quantGroup()));
+    } else if (lowestBits > 0) {
+      strongestEntry = PlanEntry.quantize(l.name(), lowestBits, groupOf(l, o.quantGroup()));
+    } else {
       return 0;
     }
-    double strongest = kind.higherCompresses() ? k.upper() : k.lower();
     CostMetric metric = o.savingMetric().analytic() ? o.savingMetric() : CostMetric.MACS;
-    PlanCost c = PlanCost.analytic(CompressionPlan.of(List.of(entry(factors, l, m, kind,
-        strongest))).resolve(factors, ApplyOptions.defaults()));
+    PlanCost c = PlanCost.analytic(CompressionPlan.of(List.of(strongestEntry))
+        .resolve(factors, ApplyOptions.defaults()));
     return 1 - c.fraction(metric, PlanCost.original(factors));
   }
 
@@ -589,8 +747,9 @@ public final class SearchSpace {
   public String toString() {
     StringBuilder b = new StringBuilder("SearchSpace(" + kind.json() + ")");
     for (Knob k : knobs) {
-      b.append(String.format(Locale.ROOT, "%n  %s %s [%.4g, %.4g]", k.name(), k.methods(),
-          k.lower(), k.upper()));
+      b.append(k.isBits() ? String.format(Locale.ROOT, "%n  %s %s bits %s", k.name(), k.methods(),
+          java.util.Arrays.toString(k.bitWidths)) : String.format(Locale.ROOT,
+          "%n  %s %s [%.4g, %.4g]", k.name(), k.methods(), k.lower(), k.upper()));
     }
     return b.toString();
   }

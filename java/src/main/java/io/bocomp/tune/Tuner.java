@@ -451,7 +451,7 @@ public final class Tuner implements AutoCloseable {
     }
     return new SearchSpace.Options(config.methodOf(stage), config.parametrization, include, exclude,
         freeze, groups, fixed, config.maxPruneFraction, config.budgetOf(stage).metric(),
-        config.minSaving);
+        config.minSaving).withQuantization(config.bits, config.quantGroup);
   }
 
   /**

@@ -25,7 +25,8 @@ class LayerAnalysisTest {
     assertThat(conv5.weightShape()).containsExactly(10, 12, 3, 3);
     assertThat(conv5.params()).isEqualTo(10 * 12 * 9 + 10);
     assertThat(conv5.macs()).isEqualTo(10L * 12 * 9 * 4 * 4); // stride 2 on 8x8
-    assertThat(conv5.methods()).containsExactly(Method.TUCKER2, Method.PRUNE, Method.FILTER_PRUNE);
+    assertThat(conv5.methods()).containsExactly(Method.TUCKER2, Method.PRUNE, Method.FILTER_PRUNE,
+        Method.QUANTIZE);
     assertThat(conv5.energyRanks()).hasSize(3);
     for (int i = 1; i < 3; i++) {
       assertThat(conv5.energyRanks().get(i).rankIn())
@@ -34,7 +35,7 @@ class LayerAnalysisTest {
     LayerAnalysis.Row mm1 = rows.get(6);
     assertThat(mm1.energyRanks().get(2).rank()).isBetween(1, 12);
     assertThat(rows.get(1).op()).isEqualTo("Conv (group 8)");
-    assertThat(rows.get(1).methods()).containsExactly(Method.PRUNE);
+    assertThat(rows.get(1).methods()).containsExactly(Method.PRUNE, Method.QUANTIZE);
     String table = LayerAnalysis.format(MODEL, rows);
     assertThat(table).contains("conv5").contains("tucker2,prune,filter_prune");
     assertThat(LayerAnalysis.rows(MODEL, null).get(0).energyRanks()).isEmpty();

@@ -225,7 +225,7 @@ class PlanApplyTest {
         .contains("residual");
     assertThat(m.layer("conv3").get().filterPruneBlocker()).contains("Concat node 'cat'");
     assertThat(m.layer("conv1").get().filterPruneBlocker()).contains("grouped Conv 'dw'");
-    assertThat(m.layer("dw").get().methods()).containsExactly(Method.PRUNE);
+    assertThat(m.layer("dw").get().methods()).containsExactlyInAnyOrder(Method.PRUNE, Method.QUANTIZE);
     assertThat(m.layer("mm2").get().filterPruneBlocker()).contains("graph output");
     ModelFactors f = factors(g);
     assertThatThrownBy(() -> apply(g, f, ApplyOptions.defaults(), PlanEntry.filterPrune("conv2", 0.5)))

@@ -33,10 +33,11 @@ class TestNetsCompressionTest {
   void resnetResidualOutputsBlockFilterPruningButBlockInternalsDoNot() {
     CompressibleModel m = CompressibleModel.of(TestNets.resnet18Shaped(32, 1));
     assertThat(m.layer("layer2.0.conv1").get().methods())
-        .containsExactlyInAnyOrder(Method.TUCKER2, Method.PRUNE, Method.FILTER_PRUNE);
+        .containsExactlyInAnyOrder(Method.TUCKER2, Method.PRUNE, Method.FILTER_PRUNE,
+            Method.QUANTIZE);
     assertThat(m.layer("layer2.0.conv2").get().filterPruneBlocker()).contains("residual");
     assertThat(m.layer("layer2.0.downsample.0").get().methods())
-        .containsExactlyInAnyOrder(Method.SVD, Method.PRUNE);
+        .containsExactlyInAnyOrder(Method.SVD, Method.PRUNE, Method.QUANTIZE);
     assertThat(m.layer("conv1").get().filterPruneBlocker()).contains("residual");
     assertThat(m.layers()).hasSize(21); // 20 convs + fc
   }

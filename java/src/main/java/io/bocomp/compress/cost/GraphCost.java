@@ -28,6 +28,9 @@ import java.util.Optional;
  *       with a symbolic batch is costed for one sample.
  *   <li><b>Weight bytes</b>: float32 elements at 4 bytes, int64 at 8, except that a Conv/Gemm/MatMul
  *       weight is stored in the cheaper of dense and a CSR-like format: {@link #csrBytes}.
+ *   <li><b>Quantized weights</b> (a DequantizeLinear of initializers): the integer codes count
+ *       every element as a parameter and their packed size in bytes (e.g. two int4 codes per
+ *       byte); the scales and zero points are storage, not parameters: bytes only.
  * </ul>
  */
 public final class GraphCost {
@@ -51,12 +54,33 @@ public final class GraphCost {
     long total = 0;
     for (var e : g.initializers().entrySet()) {
       Tensor t = e.getValue();
-      if (!t.isFloat()) {
+      int role = quantizationRole(g, e.getKey());
+      if (role == 0) {
+        total += t.size();
+        continue;
+      }
+      if (!t.isFloat() || role > 0) {
         continue;
       }
       total += isLayerWeight(g, e.getKey()) ? nonZeros(t) : t.size();
     }
     return total;
+  }
+
+  /**
+   * The input index at which DequantizeLinear nodes read an initializer (0 codes, 1 scales,
+   * 2 zero points), or -1 when none does.
+   */
+  private static int quantizationRole(Graph g, String name) {
+    for (Node c : g.consumers(name)) {
+      if (c.opType().equals("DequantizeLinear")) {
+        int i = c.inputs().indexOf(name);
+        if (i >= 0) {
+          return i;
+        }
+      }
+    }
+    return -1;
   }
 
   /** Weight bytes of the graph (see the class comment). */
@@ -66,6 +90,8 @@ public final class GraphCost {
       Tensor t = e.getValue();
       if (t.isFloat() && isLayerWeight(g, e.getKey()) && t.rank() >= 1) {
         total += weightBytes(t.size(), nonZeros(t), t.dim(0));
+      } else if (!t.isFloat() && quantizationRole(g, e.getKey()) >= 0) {
+        total += io.bocomp.model.QuantizedTensor.packedBytes(t.size(), t.elemType());
       } else {
         total += t.byteSize();
       }

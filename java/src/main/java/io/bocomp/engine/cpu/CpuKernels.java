@@ -96,6 +96,8 @@ final class CpuKernels {
     register("EyeLike", GeneratorKernels::eyeLike);
     register("Resize", ResizeKernel::create);
     register("Upsample", ResizeKernel::create);
+    register("QuantizeLinear", QuantizeKernels::quantize);
+    register("DequantizeLinear", QuantizeKernels::dequantize);
   }
 
   private CpuKernels() {}

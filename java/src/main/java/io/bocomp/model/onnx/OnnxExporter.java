@@ -3,6 +3,7 @@ package io.bocomp.model.onnx;
 import io.bocomp.AtomicFiles;
 import io.bocomp.BocompException;
 import io.bocomp.model.Attribute;
+import io.bocomp.model.ElemType;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Node;
@@ -28,6 +29,14 @@ import java.util.Set;
  * {@code producer_name} come from the {@link Model}; graph inputs and outputs are the model's
  * declared ones ({@link Model#declaredInputs()}, which differ from the graph's after
  * {@link Model#specialize}).
+ *
+ * <p>Quantized tensors need newer opsets than bocomp's canonical 18: the default-domain opset is
+ * raised to what the graph's QuantizeLinear and DequantizeLinear nodes need ({@link
+ * #requiredOpset}: 21 for int4/uint4, int16/uint16/int32 or a {@code block_size}, 25 for
+ * int2/uint2), and the IR version to match (10 for opset 21, 13 for 25, as ONNX Runtime 1.29
+ * reads them). The only op bocomp runs whose meaning changes on the way is GroupNormalization
+ * (opset 21 scales per channel, not per group): a graph holding one is refused rather than
+ * silently changed.
  *
  * <p>Initializers are written as little-endian {@code raw_data}. For IR versions below 4, whose
  * rules require every initializer to be listed as a graph input too, they are. Value infos are
@@ -63,12 +72,69 @@ public final class OnnxExporter {
   public static Onnx.ModelProto toProto(Model model) {
     Onnx.ModelProto origin = model.origin();
     Onnx.ModelProto.Builder m = origin == null ? Onnx.ModelProto.newBuilder() : origin.toBuilder();
-    m.setIrVersion(model.irVersion()).setProducerName(model.producerName()).clearOpsetImport();
+    long opset = model.opset();
+    long needed = requiredOpset(model.graph());
+    long ir = model.irVersion();
+    if (needed > opset) {
+      checkRaise(model.graph(), opset, needed);
+      ir = Math.max(ir, needed >= 25 ? 13 : 10);
+    }
+    m.setIrVersion(ir).setProducerName(model.producerName()).clearOpsetImport();
+    boolean wroteDefault = false;
     for (Map.Entry<String, Long> e : model.opsets().entrySet()) {
-      m.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(e.getValue()));
+      boolean isDefault = e.getKey().isEmpty() || e.getKey().equals("ai.onnx");
+      long v = isDefault ? Math.max(e.getValue(), needed) : e.getValue();
+      wroteDefault |= isDefault;
+      m.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain(e.getKey()).setVersion(v));
+    }
+    if (!wroteDefault && needed > opset) {
+      m.addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(needed));
     }
     Onnx.GraphProto shell = origin == null ? Onnx.GraphProto.getDefaultInstance() : origin.getGraph();
     return m.setGraph(graph(model.graph(), shell, model.irVersion(), model)).build();
+  }
+
+  /**
+   * The lowest default-domain opset ONNX Runtime runs the graph's QuantizeLinear and
+   * DequantizeLinear nodes at: 25 when one of them has an int2/uint2 side, 21 for int4/uint4,
+   * int16/uint16, int32 or a {@code block_size}, else 0 (no requirement).
+   */
+  public static long requiredOpset(Graph g) {
+    long need = 0;
+    for (Node n : g.nodes()) {
+      boolean dq = n.opType().equals("DequantizeLinear");
+      if (!dq && !n.opType().equals("QuantizeLinear") || !n.domain().isEmpty()) {
+        continue;
+      }
+      int type = 0;
+      String typed = dq ? n.input(0) : n.inputs().size() > 2 ? n.input(2) : "";
+      if (!typed.isEmpty()) {
+        Tensor t = g.initializer(typed);
+        type = t != null ? t.elemType()
+            : g.valueInfo(typed).map(ValueInfo::elemType).orElse(0);
+      } else if (!dq) {
+        type = (int) n.intAttr("output_dtype", 0);
+      }
+      if (type == ElemType.INT2 || type == ElemType.UINT2) {
+        need = Math.max(need, 25);
+      } else if (ElemType.isSubByte(type) || type == ElemType.INT16 || type == ElemType.UINT16
+          || type == ElemType.INT32 || n.intAttr("block_size", 0) > 0) {
+        need = Math.max(need, 21);
+      }
+    }
+    return need;
+  }
+
+  private static void checkRaise(Graph g, long from, long to) {
+    if (from < 21 && to >= 21) {
+      for (Node n : g.nodes()) {
+        if (n.opType().equals("GroupNormalization")) {
+          throw new BocompException("cannot write the quantized model at opset " + to + ": node '"
+              + n.name() + "' is a GroupNormalization of opset " + from + ", whose scales change"
+              + " meaning at opset 21");
+        }
+      }
+    }
   }
 
   private static Onnx.GraphProto graph(Graph g, Onnx.GraphProto shell, long irVersion,

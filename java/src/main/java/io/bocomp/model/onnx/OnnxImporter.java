@@ -65,11 +65,11 @@ public final class OnnxImporter {
   /** Lowest supported ONNX IR version. */
   public static final long MIN_IR_VERSION = 3;
   /** Highest supported ONNX IR version. */
-  public static final long MAX_IR_VERSION = 11;
+  public static final long MAX_IR_VERSION = 13;
   /** Lowest supported default-domain (ai.onnx) opset. */
   public static final long MIN_OPSET = 7;
   /** Highest supported default-domain (ai.onnx) opset. */
-  public static final long MAX_OPSET = 22;
+  public static final long MAX_OPSET = 25;
 
   private OnnxImporter() {}
 

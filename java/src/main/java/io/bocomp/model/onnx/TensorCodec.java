@@ -15,14 +15,19 @@ import java.util.List;
  * <p>Decoding reads FLOAT and INT64 tensors from their typed field ({@code float_data},
  * {@code int64_data}) or from little-endian {@code raw_data}, or from an external file. Types that
  * graphs use for constants are widened: INT32, INT16, INT8, UINT16, UINT8, UINT32, UINT64 and BOOL
- * become INT64 (UINT64 values above 2^63-1 wrap); DOUBLE, FLOAT16 and BFLOAT16 become FLOAT32. Any
- * other type (STRING, complex, 8/4-bit floats and ints) is a {@link ModelFormatException} naming the
- * tensor. The declared type is kept ({@link Tensor#elemType()}).
+ * become INT64 (UINT64 values above 2^63-1 wrap); DOUBLE, FLOAT16 and BFLOAT16 become FLOAT32; the
+ * packed sub-byte integers INT4, UINT4 (two per byte) and INT2, UINT2 (four per byte), the first
+ * element in the lowest bits, in {@code raw_data} or one byte per {@code int32_data} entry, become
+ * INT64 too (signed ones sign-extended). Any other type (STRING, complex, 8/4-bit floats) is a
+ * {@link ModelFormatException} naming the tensor. The declared type is kept
+ * ({@link Tensor#elemType()}).
  *
  * <p>The element count implied by {@code dims} is checked against the stored data length before
  * anything is allocated, so a corrupted {@code dims} cannot make the importer allocate more than the
  * file holds. Encoding always writes {@code raw_data} (little-endian), the compact form exporters
- * use, in the tensor's declared type (float16 and bfloat16 rounded to nearest even).
+ * use, in the tensor's declared type (float16 and bfloat16 rounded to nearest even; sub-byte
+ * integers packed as above, the unused high bits of a last partial byte zero; values outside the
+ * type's range are an {@link IllegalArgumentException}, since packing would silently wrap them).
  */
 final class TensorCodec {
   private TensorCodec() {}
@@ -40,6 +45,10 @@ final class TensorCodec {
   private static final int UINT32 = 12;
   private static final int UINT64 = 13;
   private static final int BFLOAT16 = 16;
+  private static final int UINT4 = 21;
+  private static final int INT4 = 22;
+  private static final int UINT2 = 25;
+  private static final int INT2 = 26;
 
   /**
    * Decodes a tensor.
@@ -61,7 +70,8 @@ final class TensorCodec {
     }
     int[] shape = shape(p.getDimsList(), what);
     int n = Tensor.checkedSize(shape);
-    long rawBytes = (long) n * elemBytes;
+    int subBits = subByteBits(type);
+    long rawBytes = subBits > 0 ? ((long) n * subBits + 7) / 8 : (long) n * elemBytes;
 
     ByteBuffer raw = null;
     if (p.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL) {
@@ -82,13 +92,27 @@ final class TensorCodec {
         throw new ModelFormatException(what + " of type " + typeName(type)
             + " stores values in a data field of another type");
       }
-      if (have != n) {
-        throw new ModelFormatException(what + " holds " + have + " values, its shape "
-            + java.util.Arrays.toString(shape) + " needs " + n);
+      long need = subBits > 0 ? rawBytes : n;
+      if (have != need) {
+        throw new ModelFormatException(what + " holds " + have + (subBits > 0 ? " packed bytes" : " values")
+            + ", its shape " + java.util.Arrays.toString(shape) + " needs " + need);
       }
     }
-    Tensor t = raw != null ? fromRaw(raw.order(ByteOrder.LITTLE_ENDIAN), type, shape, n)
-        : fromTyped(p, type, shape, n);
+    Tensor t;
+    if (subBits > 0) {
+      byte[] packed = new byte[(int) rawBytes];
+      if (raw != null) {
+        raw.duplicate().get(packed);
+      } else {
+        for (int i = 0; i < packed.length; i++) {
+          packed[i] = (byte) p.getInt32Data(i);
+        }
+      }
+      t = Tensor.ofLongs(shape, unpack(packed, n, subBits, type == INT4 || type == INT2));
+    } else {
+      t = raw != null ? fromRaw(raw.order(ByteOrder.LITTLE_ENDIAN), type, shape, n)
+          : fromTyped(p, type, shape, n);
+    }
     return t.withElemType(type);
   }
 
@@ -100,10 +124,13 @@ final class TensorCodec {
       into.addDims(d);
     }
     int type = t.elemType();
-    ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(t.size(), elementBytes(type)))
-        .order(ByteOrder.LITTLE_ENDIAN);
     into.setDataType(type);
     int n = t.size();
+    if (subByteBits(type) > 0) {
+      return into.setRawData(UnsafeByteOperations.unsafeWrap(pack(t.toLongArray(), type)));
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(t.size(), elementBytes(type)))
+        .order(ByteOrder.LITTLE_ENDIAN);
     if (t.isFloat()) {
       FloatBuffer f = t.data();
       switch (type) {
@@ -138,6 +165,46 @@ final class TensorCodec {
     }
     // the array is private to this call and never written again: wrap it instead of copying
     return into.setRawData(UnsafeByteOperations.unsafeWrap(bytes.array()));
+  }
+
+  /** Bits per element of the packed sub-byte integer types, 0 for every other type. */
+  static int subByteBits(int type) {
+    return type == INT4 || type == UINT4 ? 4 : type == INT2 || type == UINT2 ? 2 : 0;
+  }
+
+  /**
+   * Packs sub-byte integers, the first element in the lowest bits of the first byte.
+   *
+   * @throws IllegalArgumentException for a value outside the type's range
+   */
+  static byte[] pack(long[] v, int type) {
+    int bits = subByteBits(type);
+    boolean signed = type == INT4 || type == INT2;
+    long lo = signed ? -(1L << (bits - 1)) : 0;
+    long hi = signed ? (1L << (bits - 1)) - 1 : (1L << bits) - 1;
+    int per = 8 / bits;
+    int mask = (1 << bits) - 1;
+    byte[] out = new byte[(int) (((long) v.length * bits + 7) / 8)];
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] < lo || v[i] > hi) {
+        throw new IllegalArgumentException("value " + v[i] + " at " + i + " is outside "
+            + typeName(type) + " [" + lo + ", " + hi + "]");
+      }
+      out[i / per] |= (byte) (((int) v[i] & mask) << (bits * (i % per)));
+    }
+    return out;
+  }
+
+  /** Unpacks {@code n} sub-byte integers of {@code bits} each (sign-extended when signed). */
+  static long[] unpack(byte[] packed, int n, int bits, boolean signed) {
+    int per = 8 / bits;
+    int mask = (1 << bits) - 1;
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      int v = (packed[i / per] >> (bits * (i % per))) & mask;
+      out[i] = signed && v >= (1 << (bits - 1)) ? v - (1 << bits) : v;
+    }
+    return out;
   }
 
   /** IEEE half precision, round to nearest even (overflow to infinity, NaN kept). */
@@ -203,10 +270,13 @@ final class TensorCodec {
     return shape;
   }
 
-  /** Bytes per element in raw_data for the types bocomp converts; 0 for the others. */
+  /**
+   * Bytes per element in raw_data for the types bocomp converts (1 for the packed sub-byte types,
+   * whose true size is {@link #subByteBits}); 0 for the others.
+   */
   static int elementBytes(int type) {
     switch (type) {
-      case UINT8: case INT8: case BOOL: return 1;
+      case UINT8: case INT8: case BOOL: case UINT4: case INT4: case UINT2: case INT2: return 1;
       case UINT16: case INT16: case FLOAT16: case BFLOAT16: return 2;
       case FLOAT: case INT32: case UINT32: return 4;
       case INT64: case DOUBLE: case UINT64: return 8;
@@ -215,6 +285,9 @@ final class TensorCodec {
   }
 
   static String typeName(int type) {
+    if (type == UINT2 || type == INT2) {
+      return type == UINT2 ? "UINT2" : "INT2"; // newer than the bundled onnx.proto
+    }
     Onnx.TensorProto.DataType t = Onnx.TensorProto.DataType.forNumber(type);
     return t == null ? "code " + type : t.name();
   }

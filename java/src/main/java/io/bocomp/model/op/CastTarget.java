@@ -10,7 +10,8 @@ import io.bocomp.model.UnsupportedOperatorException;
  * The element type a Cast converts to (its {@code to} attribute), or that a CastLike or EyeLike
  * is asked for, checked against the types bocomp holds ({@link ElemType#isSupported}): float,
  * double, float16, bfloat16, the signed and unsigned 8/16/32/64-bit integers and bool. String,
- * complex, float8 and 4-bit types are valid ONNX that bocomp does not implement.
+ * complex, float8 and 4/2-bit types (bocomp holds the latter as quantized weights only) are valid
+ * ONNX that Cast does not implement here.
  */
 public final class CastTarget {
   private CastTarget() {}
@@ -35,7 +36,8 @@ public final class CastTarget {
    * @throws UnsupportedOperatorException naming the node for a type bocomp does not hold
    */
   public static int check(Node node, long type) {
-    if (type < 0 || type > Integer.MAX_VALUE || !ElemType.isSupported((int) type)) {
+    if (type < 0 || type > Integer.MAX_VALUE || !ElemType.isSupported((int) type)
+        || ElemType.isSubByte((int) type)) {
       throw new UnsupportedOperatorException(node.label() + ": " + node.opType() + " to "
           + name(type) + " is not supported (bocomp holds float, double, float16, bfloat16, (u)int8/16/32/64"
           + " and bool)");
@@ -55,6 +57,8 @@ public final class CastTarget {
       case 21: return "uint4";
       case 22: return "int4";
       case 23: return "float4e2m1";
+      case 25: return "uint2";
+      case 26: return "int2";
       default: return type >= 0 && type <= 16 ? ElemType.name((int) type) : "type " + type;
     }
   }

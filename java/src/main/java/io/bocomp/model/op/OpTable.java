@@ -38,6 +38,7 @@ public final class OpTable {
     ResizeOps.register(r);
     LogicOps.register(r);
     GeneratorOps.register(r);
+    QuantizeOps.register(r);
   }
 
   /** Where a family puts its schemas. */

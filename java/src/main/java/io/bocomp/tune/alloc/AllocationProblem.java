@@ -92,6 +92,9 @@ public final class AllocationProblem {
         throw new NotApplicableException("spectral allocators need rank or energy fractions,"
             + " not pruning fractions");
       }
+      if (space.knobs().stream().anyMatch(SearchSpace.Knob::isBits)) {
+        throw new NotApplicableException("spectral allocators choose ranks, not bit widths");
+      }
       long t0 = System.nanoTime();
       double[] base = space.strongest();
       List<Ladder> ls = new ArrayList<>();

@@ -65,7 +65,7 @@ class BadInputTest {
   void unsupportedOpsetsAndIrVersions() {
     Onnx.ModelProto ok = Protos.model(Protos.addRelu(), 17);
     assertFormatError(Protos.model(Protos.addRelu(), 99),
-        "unsupported opset 99 for domain ai.onnx (bocomp supports 7..22)");
+        "unsupported opset 99 for domain ai.onnx (bocomp supports 7..25)");
     assertFormatError(Protos.model(Protos.addRelu(), 5), "unsupported opset 5");
     assertFormatError(ok.toBuilder().clearOpsetImport().build(), "no opset_import");
     assertFormatError(ok.toBuilder().setIrVersion(42).build(), "unsupported ONNX IR version 42");

@@ -1,0 +1,85 @@
+package io.bocomp.engine.cpu;
+
+import io.bocomp.model.ElemType;
+import io.bocomp.model.op.QuantLayout;
+import java.nio.FloatBuffer;
+
+/**
+ * QuantizeLinear and DequantizeLinear on float-coded data (every value a float32; integers as the
+ * floats of their values), per tensor, per axis or blocked ({@link QuantLayout}):
+ *
+ * <ul>
+ *   <li>DequantizeLinear: {@code y = (float) (x - zp) * scale}, the difference of two exact
+ *       integers times the scale in float32: ONNX Runtime's arithmetic, so a folded weight equals
+ *       ONNX Runtime's bit for bit;
+ *   <li>QuantizeLinear: {@code y = clamp(rint(x / scale) + zp, min, max)} with the quantized
+ *       type's range (saturation, as ONNX Runtime does) and rounding half to even; a NaN gives the
+ *       zero point.
+ * </ul>
+ *
+ * The scale and zero point are read at run time (they may be computed). Rows of the
+ * {@code [outer, dim, inner]} view run in parallel. Limits: integer values beyond 2^24 are not
+ * exact in the float-coded form (int32 inputs that large are refused when folded).
+ */
+final class QuantizeKernels {
+  private QuantizeKernels() {}
+
+  static Kernel dequantize(KernelSpec spec) {
+    QuantLayout layout = QuantLayout.of(spec.node, spec.in(0), spec.in(1));
+    boolean zp = spec.has(2);
+    int n = (int) (layout.outer() * layout.dim() * layout.inner());
+    return new Kernel() {
+      @Override
+      public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
+        FloatBuffer x = in[0];
+        FloatBuffer s = in[1];
+        FloatBuffer z = zp ? in[2] : null;
+        FloatBuffer y = out[0];
+        Strips.forRange(pool, n, Strips.GRAIN, (from, to, w) -> {
+          for (int i = from; i < to; i++) {
+            int k = layout.scaleIndex(i);
+            float q = z == null ? x.get(i) : x.get(i) - z.get(k);
+            y.put(i, q * s.get(k));
+          }
+        });
+      }
+
+      @Override
+      public int inPlaceInput() {
+        return 0;
+      }
+    };
+  }
+
+  static Kernel quantize(KernelSpec spec) {
+    QuantLayout layout = QuantLayout.of(spec.node, spec.in(0), spec.in(1));
+    boolean zp = spec.has(2);
+    int type = spec.outTypes[0];
+    float lo = ElemType.min(type);
+    float hi = ElemType.max(type);
+    int n = (int) (layout.outer() * layout.dim() * layout.inner());
+    return new Kernel() {
+      @Override
+      public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
+        FloatBuffer x = in[0];
+        FloatBuffer s = in[1];
+        FloatBuffer z = zp ? in[2] : null;
+        FloatBuffer y = out[0];
+        Strips.forRange(pool, n, Strips.GRAIN, (from, to, w) -> {
+          for (int i = from; i < to; i++) {
+            int k = layout.scaleIndex(i);
+            float zero = z == null ? 0f : z.get(k);
+            float v = x.get(i) / s.get(k);
+            float q = Float.isNaN(v) ? zero : (float) Math.rint(v) + zero;
+            y.put(i, Math.max(lo, Math.min(hi, q)));
+          }
+        });
+      }
+
+      @Override
+      public int inPlaceInput() {
+        return 0;
+      }
+    };
+  }
+}

@@ -1,0 +1,97 @@
+package io.bocomp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bocomp.ModelLoader;
+import io.bocomp.model.onnx.Onnx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands on quantized models: {@code compress} writes one whose file weights take the bytes
+ * it reports, {@code inspect} shows each layer's bits and errors, and {@code tune} and {@code
+ * compress} refuse a model that already holds quantized weights, an unsupported bit width and a
+ * budget below the lowest width, each with one line and exit status 2.
+ */
+class QuantizedModelCommandsTest {
+  private static final String FC1 = "/classifier/classifier.2/Gemm";
+  private static final String PLAN = "{\"layers\": ["
+      + "{\"name\": \"/features/features.3/Conv\", \"method\": \"quantize\", \"bits\": 4},"
+      + "{\"name\": \"" + FC1 + "\", \"method\": \"svd\", \"rank\": 64, \"bits\": 2, \"group\": 64},"
+      + "{\"name\": \"/classifier/classifier.5/Gemm\", \"method\": \"quantize\", \"bits\": 8}]}";
+
+  @TempDir Path dir;
+  private Path model;
+
+  @BeforeEach
+  void copyDefaultModel() throws Exception {
+    model = dir.resolve("fashion.onnx");
+    Files.write(model, ModelLoader.defaultModelBytes());
+  }
+
+  @Test
+  void compressReportsTheFileBytesAndInspectShowsTheBits() throws Exception {
+    Path plan = dir.resolve("plan.json");
+    Files.writeString(plan, PLAN);
+    Path out = dir.resolve("q.onnx");
+    CliRunner r = CliRunner.run("compress", model.toString(), "--plan", plan.toString(), "--out",
+        out.toString(), "--cache-dir", dir.resolve("cache").toString(), "--json");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    long reported = new ObjectMapper().readTree(r.out).path("bytes").path("compressed").asLong();
+    long fileBytes = 0;
+    for (Onnx.TensorProto t : Onnx.ModelProto.parseFrom(Files.readAllBytes(out)).getGraph()
+        .getInitializerList()) {
+      fileBytes += t.getRawData().size();
+    }
+    assertThat(fileBytes).isEqualTo(reported);
+
+    CliRunner i = CliRunner.run("inspect", out.toString(), "--no-energy", "--json");
+    assertThat(i.exitCode).as(i.toString()).isZero();
+    JsonNode j = new ObjectMapper().readTree(i.out);
+    assertThat(j.path("totals").path("stored_weight_bytes").asLong()).isEqualTo(reported);
+    assertThat(j.path("totals").path("quantized_weights").asInt()).isEqualTo(4);
+    JsonNode conv = j.path("compressible").get(1);
+    assertThat(conv.path("bits").asInt()).isEqualTo(4);
+    // a weight stored at 4 bits lies on a 4-bit grid: requantizing it at 4 bits loses nothing
+    assertThat(conv.path("quant_errors").path("4").asDouble()).isLessThan(1e-6);
+    JsonNode errors = j.path("compressible").get(2).path("quant_errors"); // a float layer
+    assertThat(j.path("compressible").get(2).has("bits")).isFalse();
+    assertThat(errors.path("8").asDouble()).isPositive().isLessThan(errors.path("4").asDouble());
+    assertThat(errors.path("4").asDouble()).isLessThan(errors.path("2").asDouble());
+    CliRunner text = CliRunner.run("inspect", out.toString(), "--no-energy");
+    assertThat(text.out).contains("stored bits").contains("stored    " + String.format(
+        java.util.Locale.ROOT, "%,d", reported) + " bytes");
+
+    for (String cmd : new String[] {"tune", "compress"}) {
+      CliRunner again = cmd.equals("tune")
+          ? CliRunner.run("tune", out.toString(), "--out", dir.resolve("run").toString())
+          : CliRunner.run("compress", out.toString(), "--plan", plan.toString(), "--out",
+              dir.resolve("twice.onnx").toString());
+      assertThat(again.exitCode).as(again.toString()).isEqualTo(2);
+      assertThat(again.err).contains("already holds quantized weights (4: '")
+          .contains("4-bit (int4)").contains(cmd + " compresses float models");
+      assertThat(dir.resolve("run")).doesNotExist();
+      assertThat(dir.resolve("twice.onnx")).doesNotExist();
+    }
+  }
+
+  @Test
+  void badWidthsAndUnreachableBudgetsAreOneLineErrors() {
+    CliRunner bits = CliRunner.run("tune", model.toString(), "--bits", "4,7", "--max-bytes",
+        "0.2", "--out", dir.resolve("a").toString());
+    assertThat(bits.exitCode).as(bits.toString()).isEqualTo(2);
+    assertThat(bits.err).contains("unsupported bit width 7");
+    CliRunner low = CliRunner.run("tune", model.toString(), "--method", "quantize",
+        "--max-bytes", "0.04", "--out", dir.resolve("b").toString(), "--cache-dir",
+        dir.resolve("cache").toString());
+    assertThat(low.exitCode).as(low.toString()).isEqualTo(2);
+    assertThat(low.err).contains("--max-bytes 0.04 is below what compression reaches");
+    assertThat(dir.resolve("a")).doesNotExist();
+    assertThat(dir.resolve("b")).doesNotExist();
+  }
+}
