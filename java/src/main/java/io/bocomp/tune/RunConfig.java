@@ -624,6 +624,11 @@ public final class RunConfig {
       return this;
     }
 
+    /** q as set so far (the run file's, before command-line options override it). */
+    public int parallel() {
+      return parallel;
+    }
+
     public Builder latency(int batch, int warmup, int runs) {
       this.latencyBatch = batch;
       this.latencyWarmup = warmup;

@@ -161,6 +161,26 @@ class ParallelTuningTest {
   }
 
   @Test
+  void aSecondStageIsMeasuredOnTheFirstStagesPlanAsTheSequentialTunerMeasuresIt() {
+    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.3)).samples(8)
+        .seed(5).stages(List.of(
+            new Stage("conv", List.of("/features/*"), 6, new Budget(CostMetric.MACS, 0.6), null,
+                null),
+            new Stage("fc", List.of("/classifier/*"), 6, null, null, null)))
+        .build();
+    TuneResult sequential = run(c, dir.resolve("seq"), false, null, t -> TuneListener.NONE);
+    TuneResult parallel;
+    try (LocalTrialExecutor e = new LocalTrialExecutor(2)) {
+      parallel = run(c, dir.resolve("par"), false, e, t -> TuneListener.NONE);
+    }
+    List<JsonNode> a = JournalTrials.of(sequential.dir());
+    assertThat(a).hasSize(12);
+    assertThat(a.get(11).path("stage").asInt()).isEqualTo(1);
+    assertThat(JournalTrials.of(parallel.dir())).isEqualTo(a);
+    assertThat(JournalTrials.answer(parallel.dir())).isEqualTo(JournalTrials.answer(sequential.dir()));
+  }
+
+  @Test
   void aResumeWithAnotherQIsRefusedNamingIt() throws Exception {
     Path out = dir.resolve("run");
     run(config(6, 2), out, false, null, t -> TuneListener.NONE);

@@ -104,7 +104,7 @@ public final class LocalTrialExecutor implements TrialExecutor {
         m = new PlanMeasurer(b, context, cache, worker);
       } catch (RuntimeException e) {
         broken = e;
-        drainFailing(e);
+        failAll(e);
         return;
       }
       try (m) {
@@ -120,12 +120,17 @@ public final class LocalTrialExecutor implements TrialExecutor {
       }
     }
 
-    /** A worker that cannot start fails every queued trial (the run stops with its reason). */
-    private void drainFailing(RuntimeException e) {
-      for (Task t; (t = queue.poll()) != null;) {
-        if (t != STOP) {
+    /**
+     * A worker that cannot start fails every trial it takes until the stage ends (the run stops
+     * with its reason).
+     */
+    private void failAll(RuntimeException e) {
+      try {
+        for (Task t = queue.take(); t != STOP; t = queue.take()) {
           t.result().completeExceptionally(e);
         }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
       }
     }
 
