@@ -9,6 +9,11 @@ import io.bocomp.cluster.ClusterSettings;
 import io.bocomp.cluster.ClusterTrialExecutor;
 import io.bocomp.cluster.ClusterWorker;
 import io.bocomp.compress.ApplyOptions;
+import io.bocomp.compress.CompressibleModel;
+import io.bocomp.compress.CompressionPlan;
+import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.compress.FactorCache;
+import io.bocomp.compress.ModelFactors;
 import io.bocomp.data.Dataset;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.cpu.CpuBackend;
@@ -20,6 +25,7 @@ import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.DistanceObjective;
 import io.bocomp.tune.IncrementalEvaluator;
+import io.bocomp.tune.MethodChoice;
 import io.bocomp.tune.RunConfig;
 import io.bocomp.tune.SampleSet;
 import io.bocomp.tune.SearchSpace;
@@ -28,6 +34,8 @@ import io.bocomp.tune.TuneListener;
 import io.bocomp.tune.TuneResult;
 import io.bocomp.tune.Tuner;
 import io.bocomp.tune.parallel.LocalTrialExecutor;
+import io.bocomp.tune.parallel.PlanMeasurer;
+import io.bocomp.tune.parallel.StageContext;
 import io.bocomp.tune.parallel.TrialExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -53,6 +61,11 @@ import java.util.function.Supplier;
  * the measuring time per trial, from which the table models N workers (one per GPU):
  * batch time = BO + ceil(q / N) x trial time.
  *
+ * <p>{@code scaling}: the measuring alone, without the tuner: N threads (1, then 2, interleaved
+ * over {@code --rounds}), each with its own one-thread backend and {@link PlanMeasurer} of the
+ * same ResNet-18 stage, measure one plan (every layer at 30% of its range) 30 times each; trials
+ * per second over all threads. What N workers give when BO and uneven batches cost nothing.
+ *
  * <p>{@code quality}: the embedded default model, tuned on its first 1,000 sample images, 100
  * trials at 25% of the parameters, q = 1, 2, 4 (on 2 local workers) over {@code --seeds} seeds;
  * the tuned plan's L is then measured on the 1,000 other images (held-out L).
@@ -60,7 +73,8 @@ import java.util.function.Supplier;
  * <p>Run (after {@code mvn -o -q -P '!cuda' install -DskipTests}):
  * {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
  * io.bocomp.bench.ParallelBenchmark throughput --trials 60 --rounds 2} and
- * {@code ... ParallelBenchmark quality --seeds 3}; each writes a JSON file ({@code --out}).
+ * {@code ... ParallelBenchmark scaling --rounds 3} and {@code ... ParallelBenchmark quality
+ * --seeds 3}; each writes a JSON file ({@code --out}).
  * On a 2-core machine 2 workers cannot double the rate: the driver's BO runs on the same cores
  * between batches, and other processes share them.
  */
@@ -92,6 +106,7 @@ public final class ParallelBenchmark {
     ObjectNode root = switch (args[0]) {
       case "throughput" -> throughput(trials, rounds, q);
       case "quality" -> quality(seeds);
+      case "scaling" -> scaling(rounds);
       default -> throw new IllegalArgumentException("unknown part " + args[0]);
     };
     Files.writeString(out, root.toPrettyString() + "\n");
@@ -198,6 +213,78 @@ public final class ParallelBenchmark {
     }
     o.put("bo_ms_per_batch", boTrials == 0 ? 0 : bo / boTrials * q);
     o.put("measure_ms_per_trial", measured == 0 ? 0 : measure / measured);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static ObjectNode scaling(int rounds) throws Exception {
+    Model model = ModelLoader.prepare(ResNet18.build(64, 64, 10, 1));
+    CompressibleModel cm = CompressibleModel.of(model);
+    ModelFactors f = FactorCache.at(new CpuDecompositions(), null).load(cm, null);
+    SearchSpace space = SearchSpace.build(f, SearchSpace.Options.of(MethodChoice.AUTO));
+    SampleSet samples = SampleSet.draw(new Dataset(randomImages(200, 64, 7), null), 8, 0, 64);
+    List<Tensor> ref;
+    try (CpuBackend b = new CpuBackend()) {
+      ref = IncrementalEvaluator.referenceOutputs(b, model, samples);
+    }
+    List<String> layers = new ArrayList<>();
+    space.knobs().forEach(k -> layers.addAll(k.layers()));
+    StageContext ctx = new StageContext(model, f, List.of(), layers, samples, ref,
+        DistanceObjective.squared());
+    CompressionPlan plan = space.resolve(space.fromUnit(filled(space.dimension(), 0.3))).plan();
+    int reps = 30;
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", "ResNet-18 (width 64, random weights), 3x64x64, 8 samples, one plan");
+    root.put("trials_per_thread", reps);
+    ArrayNode runs = root.putArray("runs");
+    for (int round = 0; round < rounds; round++) {
+      for (int n : new int[] {1, 2}) {
+        Thread[] ts = new Thread[n];
+        double[] perTrial = new double[n];
+        java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(n + 1);
+        for (int w = 0; w < n; w++) {
+          int i = w;
+          ts[w] = new Thread(() -> {
+            try (CpuBackend b = new CpuBackend(1);
+                PlanMeasurer m = new PlanMeasurer(b, ctx, 1L << 28, "t" + i)) {
+              m.measure(plan);
+              ready.await();
+              long t0 = System.nanoTime();
+              for (int k = 0; k < reps; k++) {
+                m.measure(plan);
+              }
+              perTrial[i] = (System.nanoTime() - t0) / 1e6 / reps;
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+          ts[w].start();
+        }
+        ready.await();
+        long t0 = System.nanoTime();
+        for (Thread t : ts) {
+          t.join();
+        }
+        double rate = n * reps / ((System.nanoTime() - t0) / 1e9);
+        ObjectNode o = runs.addObject();
+        o.put("round", round);
+        o.put("threads", n);
+        o.put("trials_per_second", rate);
+        ArrayNode pt = o.putArray("ms_per_trial");
+        for (double v : perTrial) {
+          pt.add(v);
+        }
+        System.out.printf(Locale.ROOT, "round %d, %d thread(s): %.2f trials/s (ms per trial %s)%n",
+            round, n, rate, java.util.Arrays.toString(perTrial));
+      }
+    }
+    return root;
+  }
+
+  private static double[] filled(int n, double v) {
+    double[] a = new double[n];
+    java.util.Arrays.fill(a, v);
+    return a;
   }
 
   // ---------------------------------------------------------------------------------------------
