@@ -28,9 +28,10 @@ import java.util.logging.Logger;
  * TCP/IP join to the given members only (multicast and auto-detection off, so nothing is found or
  * announced beyond them); bound to {@code bind} alone when given
  * ({@code hazelcast.socket.bind.any=false}); phone-home, health monitoring and Hazelcast's own
- * shutdown hook off (bocomp shuts the member down itself); Java deserialization limited by
- * Hazelcast's default class blacklist (bocomp's own messages are
- * {@link com.hazelcast.nio.serialization.IdentifiedDataSerializable}). Workers are data members
+ * shutdown hook off (bocomp shuts the member down itself); Hazelcast's log at WARNING and above,
+ * without its connection-closed lines (everything with --verbose); Java deserialization (the
+ * exceptions a task throws) limited to Hazelcast's default class filter plus {@code io.bocomp.}
+ * (bocomp's own messages are {@link com.hazelcast.nio.serialization.IdentifiedDataSerializable}). Workers are data members
  * running trials on the executor {@value #MEASURE_EXECUTOR} with one thread per slot; the driver is
  * a lite member (no data) serving the stage blobs on {@value #FETCH_EXECUTOR}. Members carry the
  * attributes {@value #ROLE}, {@value #SLOTS} and {@value #VERSION}.
@@ -91,8 +92,12 @@ final class ClusterMember {
     }
     c.getSerializationConfig().addDataSerializableFactory(ClusterMessages.FACTORY_ID,
         new ClusterMessages());
-    c.getSerializationConfig().setJavaSerializationFilterConfig(
-        new JavaSerializationFilterConfig().setDefaultsDisabled(false));
+    // Java deserialization (exceptions a task throws travel that way): Hazelcast's defaults
+    // (java.*, com.hazelcast.*, known gadget classes refused) and bocomp's own exceptions
+    JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig()
+        .setDefaultsDisabled(false);
+    filter.getWhitelist().addPrefixes("io.bocomp.");
+    c.getSerializationConfig().setJavaSerializationFilterConfig(filter);
     c.addExecutorConfig(new ExecutorConfig(MEASURE_EXECUTOR).setPoolSize(Math.max(1, slots))
         .setStatisticsEnabled(false));
     c.addExecutorConfig(new ExecutorConfig(FETCH_EXECUTOR).setPoolSize(4)
@@ -144,9 +149,16 @@ final class ClusterMember {
 
   /** Hazelcast's own INFO lines (start-up banners, connections) stay out of bocomp's output. */
   private static void quietHazelcastLogs() {
+    Level bocomp = Logger.getLogger("io.bocomp").getLevel();
+    if (bocomp != null && bocomp.intValue() < Level.INFO.intValue()) {
+      return; // --verbose: everything Hazelcast says
+    }
     quiet("com.hazelcast", Level.WARNING);
     // its start-up advice to open JDK internals for speed: irrelevant to bocomp's few messages
     quiet("com.hazelcast.instance.impl.HazelcastInstanceFactory", Level.SEVERE);
+    // a closed connection to a member that left (each driver's exit included): the driver says
+    // "worker ... left the cluster" itself
+    quiet("com.hazelcast.internal.server.tcp", Level.SEVERE);
   }
 
   private static void quiet(String name, Level level) {

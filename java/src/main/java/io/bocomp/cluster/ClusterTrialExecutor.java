@@ -65,7 +65,9 @@ public final class ClusterTrialExecutor implements TrialExecutor {
       public void memberAdded(MembershipEvent e) {
         Member m = e.getMember();
         if (ClusterMember.WORKER.equals(m.getAttribute(ClusterMember.ROLE))) {
-          LOG.info("worker " + m.getAddress() + " joined (" + ClusterMember.slots(m) + " slots)");
+          int slots = ClusterMember.slots(m);
+          LOG.info("worker " + m.getAddress() + " joined (" + slots + " slot"
+              + (slots == 1 ? "" : "s") + ")");
         }
         Session s = current;
         if (s != null) {

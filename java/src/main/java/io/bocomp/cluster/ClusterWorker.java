@@ -59,6 +59,11 @@ public final class ClusterWorker implements AutoCloseable {
     return w;
   }
 
+  /** The Hazelcast member (tests). */
+  HazelcastInstance instance() {
+    return hz;
+  }
+
   /** This member's address ("127.0.0.1:5701"). */
   public String address() {
     var a = hz.getCluster().getLocalMember().getAddress();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import io.bocomp.ModelLoader;
 import io.bocomp.compress.FactorCacheDirectory;
 import io.bocomp.data.Dataset;
@@ -109,6 +111,23 @@ class ClusterTest {
       // and a driver with the wrong token too
       assertThatThrownBy(() -> ClusterTrialExecutor.join(member("another-token-42", freePort(),
           "127.0.0.1:" + p))).isInstanceOf(ClusterJoinException.class);
+    }
+  }
+
+  @Test
+  void bocompExceptionsCrossBetweenMembersAndForeignClassesDoNot() throws Exception {
+    try (ClusterWorker w = ClusterWorker.start(member(TOKEN, freePort()), 1)) {
+      SerializationService ss = ((SerializationServiceSupport) w.instance())
+          .getSerializationService();
+      Object back = ss.toObject(ss.toData(new io.bocomp.BocompException("the stage differs")));
+      assertThat((Object) back).isInstanceOf(io.bocomp.BocompException.class)
+          .hasFieldOrPropertyWithValue("message", "the stage differs");
+      Object state = ss.toObject(ss.toData(new IllegalStateException("java.* passes")));
+      assertThat(state).isInstanceOf(IllegalStateException.class);
+      // a class outside the filter's packages is refused on arrival
+      var foreign = ss.toData(new com.fasterxml.jackson.core.JsonParseException(null, "x"));
+      assertThatThrownBy(() -> ss.toObject(foreign))
+          .hasStackTraceContaining("is not allowed");
     }
   }
 
