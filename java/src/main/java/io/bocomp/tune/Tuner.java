@@ -48,6 +48,10 @@ import java.util.function.ToDoubleFunction;
  * and the run continues at the first missing trial. Every proposal is a function of the seed, the
  * trial index and the trials before it, so the continuation equals an uninterrupted run.
  *
+ * <p>Parallel: with {@link #evaluateOn} or a run {@code parallel} q above 1, each stage runs in
+ * q-batches measured by several workers ({@link BatchStageRunner}), with the same result for any
+ * number of them.
+ *
  * <p>Stop: {@link #requestStop} (the CLI's Ctrl-C hook) ends the run after the current trial;
  * {@link #run} then writes a result.json and report.html marked partial and no model.
  */
