@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     description = "Compress trained neural networks (ONNX) with Bayesian optimization.",
     subcommands = {TuneCommand.class, CompareCommand.class, ReportCommand.class, CompressCommand.class, FinetuneCommand.class,
         InspectCommand.class, EvalCommand.class, RunCommand.class, OpsCommand.class,
-        BoCommand.class})
+        BoCommand.class, WorkerCommand.class})
 public final class BocompCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -2,6 +2,8 @@ package io.bocomp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bocomp.BocompException;
+import io.bocomp.cluster.ClusterSettings;
+import io.bocomp.cluster.ClusterTrialExecutor;
 import io.bocomp.data.Dataset;
 import io.bocomp.data.InputSource;
 import io.bocomp.data.Preprocessing;
@@ -17,6 +19,8 @@ import io.bocomp.tune.RunConfig;
 import io.bocomp.tune.TuneListener;
 import io.bocomp.tune.TuneResult;
 import io.bocomp.tune.Tuner;
+import io.bocomp.tune.parallel.LocalTrialExecutor;
+import io.bocomp.tune.parallel.TrialExecutor;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -190,6 +194,23 @@ public final class TuneCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Measure trials on N workers of this process, each with its own one-thread"
+          + " backend, in BO batches of --parallel (default: one trial at a time on all cores).")
+  Integer workers;
+
+  @Option(names = "--parallel", paramLabel = "Q",
+      description = "Trials proposed together as one BO batch (default: --workers N, else 1);"
+          + " the result depends on Q, not on the number of workers.")
+  Integer parallel;
+
+  @Option(names = "--cluster", paramLabel = "HOST[:PORT]",
+      description = "Measure trials on the workers of a bocomp cluster (`bocomp worker`), joined"
+          + " through this member; needs --parallel. Trusted networks only (docs/cluster.md).")
+  String cluster;
+
+  @Mixin ClusterOptions clusterOptions;
+
   @Option(names = "--finetune-epochs", paramLabel = "E", defaultValue = "0",
       description = "Fine-tune the final compressed model by distillation from the original for E"
           + " epochs (finetuned.onnx in the run directory); in staged runs also between stages"
@@ -221,6 +242,9 @@ public final class TuneCommand implements Callable<Integer> {
     }
     Path dir = resume != null ? resume : out != null ? out
         : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    // checked (token, addresses) before the model is loaded; joined once the tuner is ready
+    ClusterSettings clusterSettings = cluster == null ? null
+        : clusterOptions.settings(List.of(cluster));
     Model m = ModelSource.loadFloat(model, "tune");
     DataSource.Loaded loaded = DataSource.load(images, labels, 0, cfg.preprocess, m);
     InputSource data = loaded.data();
@@ -231,7 +255,11 @@ public final class TuneCommand implements Callable<Integer> {
     PrintStream err = System.err;
     // checked before the run directory is created, so bad fine-tuning input writes nothing
     FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m, cfg.preprocess) : null;
-    try (Tuner tuner = Tuner.prepare(in, cfg, backend, dir, resume != null, commandLine())) {
+    try (Tuner tuner = Tuner.prepare(in, cfg, backend, dir, resume != null, commandLine());
+        TrialExecutor executor = tuner.nothingToDo() != null ? null : executor(clusterSettings)) {
+      if (executor != null) {
+        tuner.evaluateOn(executor);
+      }
       if (tuner.nothingToDo() != null) {
         if (json) {
           var o = JsonOutput.object();
@@ -272,6 +300,14 @@ public final class TuneCommand implements Callable<Integer> {
         return stopped ? EXIT_INTERRUPTED : 0;
       }
     }
+  }
+
+  /** The workers of --workers or --cluster, or null for the sequential tuner. */
+  private TrialExecutor executor(ClusterSettings clusterSettings) {
+    if (clusterSettings != null) {
+      return ClusterTrialExecutor.join(clusterSettings);
+    }
+    return workers != null ? new LocalTrialExecutor(workers) : null;
   }
 
   private FineTuning fineTuning(InputSource tuneData, Model original, Preprocessing prep) {
@@ -328,6 +364,7 @@ public final class TuneCommand implements Callable<Integer> {
     if (samples != null) {
       b.samples(samples);
     }
+    parallelism(b);
     if (seed != null) {
       b.seed(seed);
     }
@@ -374,6 +411,26 @@ public final class TuneCommand implements Callable<Integer> {
       b.groups(groups);
     }
     return b.build();
+  }
+
+  /** Checks --workers, --parallel and --cluster and sets q: --parallel, else --workers N. */
+  private void parallelism(RunConfig.Builder b) {
+    if (workers != null && workers < 1) {
+      throw new BocompException("--workers must be >= 1, got " + workers);
+    }
+    if (workers != null && cluster != null) {
+      throw new BocompException("--workers and --cluster exclude each other (with --cluster the"
+          + " workers are the cluster's: start `bocomp worker --threads T` on this machine too)");
+    }
+    if (cluster != null && parallel == null && b.parallel() == 1) {
+      throw new BocompException("--cluster needs --parallel Q, the trials of one batch (about the"
+          + " slots of all the workers; the result depends on Q, so keep it when resuming)");
+    }
+    if (parallel != null) {
+      b.parallel(parallel);
+    } else if (workers != null && b.parallel() == 1) {
+      b.parallel(workers);
+    }
   }
 
   private String commandLine() {

@@ -9,7 +9,10 @@ import io.bocomp.bo.Observation;
 import io.bocomp.bo.SurrogateState;
 import io.bocomp.bo.constraint.KnownConstraint;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
@@ -26,6 +29,9 @@ import java.util.function.ToDoubleFunction;
  * span orders of magnitude between gentle and drastic compression; the log keeps the GP's
  * stationary kernel from being dominated by the worst plans, and, being monotone, leaves the
  * minimizer unchanged.
+ *
+ * <p>{@link #proposeBatch} proposes a q-batch from one such optimizer ({@link BayesOpt#suggest}
+ * with q, the Kriging believer), seeded by the batch's first trial index.
  */
 final class BoProposer {
   private final SearchSpace space;
@@ -95,6 +101,65 @@ final class BoProposer {
       return new Proposal(explorer.random(stage, trial), EXPLORE, lambda, kappa, gp);
     }
     return new Proposal(x, "bo", lambda, kappa, gp);
+  }
+
+  /**
+   * Trials {@code start .. start+size-1} from one optimizer built on {@code history} (the trials
+   * before {@code start}): the exploring trials get their random feasible point, the others one
+   * point each of {@code bo.suggest(m)}, in order. A point whose network {@code measured} says was
+   * measured, or that resolves to the same network as an earlier point of the batch, is replaced
+   * by a random feasible point (when exploring is on), as {@link #propose} does for repeats.
+   *
+   * @param explores true for the trials (by index) that explore
+   * @param measured true for a theta measured by a trial before {@code start}
+   */
+  List<Proposal> proposeBatch(int stage, int start, int size, IntPredicate explores,
+      List<TrialRecord> history, ToDoubleFunction<TrialRecord> y, KnownConstraint known,
+      Measured measured, double[] fallback, double lambda, double kappa,
+      Predicate<double[]> alreadyMeasuredBefore) {
+    Proposal[] out = new Proposal[size];
+    List<Integer> fromModel = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      if (explores.test(start + i)) {
+        out[i] = explore(stage, start + i, lambda, kappa);
+      } else {
+        fromModel.add(i);
+      }
+    }
+    if (!fromModel.isEmpty()) {
+      BayesOpt bo = build(stage, start, history, y, known, measured);
+      List<double[]> xs = new ArrayList<>();
+      try {
+        xs.addAll(bo.suggest(fromModel.size()));
+      } catch (NoFeasiblePointException e) {
+        for (int k = 0; k < fromModel.size(); k++) {
+          xs.add(fallback.clone());
+        }
+      }
+      List<SurrogateState> gp = bo.state().models();
+      Set<String> chosen = new HashSet<>();
+      for (int k = 0; k < fromModel.size(); k++) {
+        int i = fromModel.get(k);
+        double[] x = xs.get(k);
+        boolean repeat = false;
+        if (alreadyMeasured != null) {
+          String key = networkKey(x);
+          repeat = alreadyMeasuredBefore.test(x) || (key != null && !chosen.add(key));
+        }
+        out[i] = repeat ? new Proposal(explorer.random(stage, start + i), EXPLORE, lambda, kappa, gp)
+            : new Proposal(x, "bo", lambda, kappa, gp);
+      }
+    }
+    return List.of(out);
+  }
+
+  /** The network theta resolves to ({@link EvaluationCache#key}), or null when it fails to. */
+  private String networkKey(double[] theta) {
+    try {
+      return EvaluationCache.key(space.resolve(theta));
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The optimizer's certificate for the incumbent of the same objective. */

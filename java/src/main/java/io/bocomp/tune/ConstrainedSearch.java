@@ -2,8 +2,10 @@ package io.bocomp.tune;
 
 import io.bocomp.bo.Certificate;
 import io.bocomp.bo.constraint.KnownConstraint;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -58,6 +60,34 @@ final class ConstrainedSearch implements Search {
     }
     return proposer.propose(stage, t, history.subList(0, t), TrialRecord::loss, known(kappa),
         measured(kappa), fallback, Double.NaN, kappa);
+  }
+
+  @Override
+  public int designSize() {
+    return design.size();
+  }
+
+  @Override
+  public List<Proposal> proposeBatch(int start, int size, List<TrialRecord> history,
+      Predicate<double[]> measured) {
+    if (size == 1) {
+      return List.of(propose(start, history));
+    }
+    if (start < design.size()) {
+      if (start + size > design.size()) {
+        throw new IllegalArgumentException("a batch mixes design and BO trials");
+      }
+      List<Proposal> out = new ArrayList<>();
+      for (int t = start; t < start + size; t++) {
+        out.add(propose(t, history));
+      }
+      return out;
+    }
+    // the tightest bound of the batch: every point meets the bound of every trial in it
+    double kappa = kappaAt(start + size - 1);
+    return proposer.proposeBatch(stage, start, size, t -> proposer.explores(t - design.size()),
+        history.subList(0, start), TrialRecord::loss, known(kappa), measured(kappa), fallback,
+        Double.NaN, kappa, measured);
   }
 
   /** The bound of trial t: kappa0 = 1 cooled to the budget over the BO trials. */

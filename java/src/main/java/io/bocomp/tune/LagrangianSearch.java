@@ -1,10 +1,12 @@
 package io.bocomp.tune;
 
 import io.bocomp.bo.Certificate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Ma et al.'s budgeted search: minimize L(theta) subject to R(theta) &lt;= B through the Lagrangian
@@ -64,6 +66,33 @@ final class LagrangianSearch implements Search {
     }
     return proposer.propose(stage, t, history.subList(0, t), r -> r.loss() + lambda * r.r(), null,
         null, fallback, lambda, Double.NaN);
+  }
+
+  @Override
+  public int designSize() {
+    return design.size();
+  }
+
+  @Override
+  public List<Proposal> proposeBatch(int start, int size, List<TrialRecord> history,
+      Predicate<double[]> measured) {
+    if (size == 1) {
+      return List.of(propose(start, history));
+    }
+    if (start < design.size()) {
+      if (start + size > design.size()) {
+        throw new IllegalArgumentException("a batch mixes design and BO trials");
+      }
+      List<Proposal> out = new ArrayList<>();
+      for (int t = start; t < start + size; t++) {
+        out.add(propose(t, history));
+      }
+      return out;
+    }
+    double lambda = lambdaAt(start, history);
+    return proposer.proposeBatch(stage, start, size, t -> proposer.explores(t - design.size()),
+        history.subList(0, start), r -> r.loss() + lambda * r.r(), null, null, fallback, lambda,
+        Double.NaN, measured);
   }
 
   /** The multiplier of the step trial t belongs to (computed from the trials before that step). */

@@ -33,7 +33,7 @@ import java.util.Set;
  *  "distance": "squared" | "kl", "temperature": 4.0,
  *  "exclude": ["GLOB", ...], "freeze": {"GLOB": 0.5, ...}, "groups": [["GLOB", ...], ...],
  *  "initial_design": 0, "trials_per_lambda": 0, "explore_every": 4, "min_saving": 0.01,
- *  "uniform_start": true, "allocator_start": true,
+ *  "uniform_start": true, "allocator_start": true, "parallel": 1,
  *  "max_prune_fraction": 0.99, "latency": {"batch": 1, "warmup": 3, "runs": 11},
  *  "preprocess": {"resize": 256, "crop": [224, 224], "mean": [0.485, 0.456, 0.406], ...},
  *  "stages": [{"name": "conv", "layers": ["GLOB", ...], "trials": 60,
@@ -56,11 +56,13 @@ public final class RunConfig {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The largest q (one BO batch of 256 Kriging-believer points is already far past useful). */
+  public static final int MAX_PARALLEL = 256;
   private static final Set<String> FIELDS = Set.of("budget", "method", "parameter", "mode",
       "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
       "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start",
       "allocator_start", "max_prune_fraction",
-      "latency", "stages", "preprocess", "bits", "quant_group");
+      "latency", "stages", "preprocess", "bits", "quant_group", "parallel");
 
   public final Budget budget;
   public final MethodChoice method;
@@ -95,6 +97,11 @@ public final class RunConfig {
   public final List<Integer> bits;
   /** Inputs per quantization scale of Gemm/MatMul weights (0: one per output channel). */
   public final int quantGroup;
+  /**
+   * q: BO trials proposed together as one batch and evaluated in parallel (1: one at a time). It
+   * changes what the run computes, so it is part of the fingerprint; the number of workers is not.
+   */
+  public final int parallel;
 
   private RunConfig(Builder b) {
     this.preprocess = b.preprocess;
@@ -128,6 +135,7 @@ public final class RunConfig {
     this.latencyBatch = b.latencyBatch;
     this.latencyWarmup = b.latencyWarmup;
     this.latencyRuns = b.latencyRuns;
+    this.parallel = b.parallel;
   }
 
   public static Builder builder() {
@@ -196,6 +204,9 @@ public final class RunConfig {
     }
     if (quantGroup != 0) {
       o.put("quant_group", quantGroup);
+    }
+    if (parallel != 1) {
+      o.put("parallel", parallel);
     }
     ArrayNode st = o.putArray("stages");
     for (Stage s : stages) {
@@ -359,6 +370,9 @@ public final class RunConfig {
         b.latency(l.has("batch") ? integer(l, "batch") : b.latencyBatch,
             l.has("warmup") ? integer(l, "warmup") : b.latencyWarmup,
             l.has("runs") ? integer(l, "runs") : b.latencyRuns);
+      }
+      if (root.has("parallel")) {
+        b.parallel(integer(root, "parallel"));
       }
       if (root.has("preprocess")) {
         b.preprocess(Preprocessing.fromJson(root.get("preprocess"), src + ": \"preprocess\""));
@@ -531,6 +545,7 @@ public final class RunConfig {
     private int latencyWarmup = 3;
     private int latencyRuns = 11;
     private Preprocessing preprocess = Preprocessing.NONE;
+    private int parallel = 1;
     private List<Integer> bits = List.of();
     private int quantGroup;
 
@@ -668,6 +683,17 @@ public final class RunConfig {
       return preprocess;
     }
 
+    /** q, the trials proposed together as one batch (default 1). */
+    public Builder parallel(int q) {
+      this.parallel = q;
+      return this;
+    }
+
+    /** q as set so far (the run file's, before command-line options override it). */
+    public int parallel() {
+      return parallel;
+    }
+
     public Builder latency(int batch, int warmup, int runs) {
       this.latencyBatch = batch;
       this.latencyWarmup = warmup;
@@ -695,6 +721,10 @@ public final class RunConfig {
       if (!(maxPruneFraction > 0 && maxPruneFraction <= 1)) {
         throw new TuneConfigException("max_prune_fraction must lie in (0, 1], got "
             + maxPruneFraction);
+      }
+      if (parallel < 1 || parallel > MAX_PARALLEL) {
+        throw new TuneConfigException("--parallel must lie in [1, " + MAX_PARALLEL + "], got "
+            + parallel);
       }
       if (latencyBatch < 1 || latencyRuns < 1 || latencyWarmup < 0) {
         throw new TuneConfigException("latency needs batch >= 1, runs >= 1 and warmup >= 0");

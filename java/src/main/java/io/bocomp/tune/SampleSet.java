@@ -56,6 +56,14 @@ public final class SampleSet {
     return new SampleSet(idx, batches, hash(batches));
   }
 
+  /**
+   * The sample set of inputs drawn elsewhere (a cluster worker receives the driver's batches): the
+   * same rows and batches, the same {@link #sha256}.
+   */
+  public static SampleSet of(int[] indices, List<Tensor> batches) {
+    return new SampleSet(indices.clone(), batches, hash(batches));
+  }
+
   /** Dataset rows used, in order. */
   public int[] indices() {
     return indices.clone();

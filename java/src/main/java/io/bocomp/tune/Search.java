@@ -2,6 +2,7 @@ package io.bocomp.tune;
 
 import io.bocomp.bo.Certificate;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * How a stage chooses its trials: {@link LagrangianSearch} (Ma et al.) or
@@ -12,6 +13,22 @@ interface Search {
 
   /** The theta of trial {@code t}, given the stage's trials 0 .. t-1. */
   Proposal propose(int t, List<TrialRecord> history);
+
+  /** Trials of the initial design (proposed without looking at any result). */
+  int designSize();
+
+  /**
+   * Trials {@code start .. start+size-1} proposed together from the stage's trials
+   * 0 .. start-1 only (a q-batch, {@link BatchStageRunner}): design points as {@link #propose}
+   * gives them; BO points from one optimizer, the batch sharing the multiplier or bound of its
+   * first trial (Lagrangian) or its last (constrained). A function of the same inputs as
+   * {@link #propose}; for {@code size == 1} it equals {@code propose(start, history)}.
+   *
+   * @param history the stage's trials; only the first {@code start} are read
+   * @param measured true for a theta whose network a trial before {@code start} measured
+   */
+  List<Proposal> proposeBatch(int start, int size, List<TrialRecord> history,
+      Predicate<double[]> measured);
 
   /** The optimizer's certificate for the final incumbent (null when there is no model yet). */
   Certificate certificate(List<TrialRecord> history);

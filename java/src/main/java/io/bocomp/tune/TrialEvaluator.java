@@ -17,6 +17,10 @@ import java.util.Optional;
  * (low-rank factors whose products overflow float32, an op such as Log meeting a zero it never met
  * in the original). The optimizer imputes a failed trial at the worst objective value seen so far
  * (a penalty: {@code io.bocomp.bo.ObservationLog}) and does not propose its point again.
+ *
+ * <p>For trials measured elsewhere ({@link BatchStageRunner}: a worker measures L), the same steps
+ * are offered apart: {@link #resolve}, then {@link #cachedRecord} or, once the worker answered,
+ * {@link #measuredRecord} / {@link #failedRecord}, which fill the cache as {@link #evaluate} does.
  */
 final class TrialEvaluator {
   private final SearchSpace space;
@@ -59,6 +63,66 @@ final class TrialEvaluator {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * A theta's resolved plan and cache key ({@code failure} null), or why it does not resolve.
+   *
+   * @param millis time spent resolving
+   */
+  record Resolved(ResolvedPlan plan, String key, RuntimeException failure, double millis) {}
+
+  /** Resolves theta and computes its cache key, as {@link #evaluate} does first. */
+  Resolved resolve(double[] theta) {
+    long t0 = System.nanoTime();
+    try {
+      ResolvedPlan plan = space.resolve(theta);
+      return new Resolved(plan, cachePrefix + "|" + EvaluationCache.key(plan), null, ms(t0));
+    } catch (RuntimeException e) {
+      return new Resolved(null, "", e, ms(t0));
+    }
+  }
+
+  /** True when the cache holds a measurement of this key (no hit is counted). */
+  boolean cacheHolds(String key) {
+    return cache.contains(key);
+  }
+
+  /** The record of a trial whose network is in the cache (counts a hit). */
+  TrialRecord cachedRecord(int stage, int trial, Proposal p, Resolved r, double boMillis) {
+    EvaluationCache.Measured m = cache.lookup(r.key()).orElseThrow();
+    return record(stage, trial, p, r.key(), true, m,
+        new TrialTiming(boMillis, r.millis(), 0, 0, 0));
+  }
+
+  /**
+   * The record of a trial measured elsewhere; its measurement enters the cache.
+   *
+   * @param buildMillis building and compiling the compressed graph where it was measured
+   */
+  TrialRecord measuredRecord(int stage, int trial, Proposal p, Resolved r, Distance d,
+      double boMillis, double buildMillis, double forwardMillis, double distanceMillis) {
+    if (!Double.isFinite(d.mean())) {
+      return failedRecord(stage, trial, p, r, nonFinite(d.mean()), boMillis,
+          buildMillis + forwardMillis + distanceMillis);
+    }
+    EvaluationCache.Measured m = new EvaluationCache.Measured(d, PlanCost.analytic(r.plan()));
+    cache.put(r.key(), m);
+    return record(stage, trial, p, r.key(), false, m, new TrialTiming(boMillis,
+        r.millis() + buildMillis, forwardMillis, distanceMillis, 0));
+  }
+
+  /** The record of a trial that failed to resolve or to be measured ({@code why}: the reason). */
+  TrialRecord failedRecord(int stage, int trial, Proposal p, Resolved r, String why,
+      double boMillis, double measureMillis) {
+    return new TrialRecord(stage, trial, p.phase(), p.theta(), r.key(), false, null, why, null,
+        Double.NaN, false, p.lambda(), p.kappa(), p.gp(),
+        new TrialTiming(boMillis, r.millis() + measureMillis, 0, 0, 0));
+  }
+
+  /** Why a resolution failed, as a failed record says it. */
+  static String reason(RuntimeException e) {
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   TrialRecord evaluate(int stage, int trial, Proposal p, double boMillis) {

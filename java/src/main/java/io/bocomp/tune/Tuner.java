@@ -24,6 +24,8 @@ import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
 import io.bocomp.tune.alloc.UniformAllocator;
+import io.bocomp.tune.parallel.StageContext;
+import io.bocomp.tune.parallel.TrialExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,6 +48,10 @@ import java.util.function.ToDoubleFunction;
  * must equal this run's), its trials refill the {@link EvaluationCache} and the stages' histories,
  * and the run continues at the first missing trial. Every proposal is a function of the seed, the
  * trial index and the trials before it, so the continuation equals an uninterrupted run.
+ *
+ * <p>Parallel: with {@link #evaluateOn} or a run {@code parallel} q above 1, each stage runs in
+ * q-batches measured by several workers ({@link BatchStageRunner}), with the same result for any
+ * number of them.
  *
  * <p>Stop: {@link #requestStop} (the CLI's Ctrl-C hook) ends the run after the current trial;
  * {@link #run} then writes a result.json and report.html marked partial and no model.
@@ -101,6 +107,7 @@ public final class Tuner implements AutoCloseable {
   private BetweenStages betweenStages;
   /** The run directory's lock: taken by prepare (resume) or run (new run), dropped by close. */
   private RunLock lock;
+  private TrialExecutor executor;
 
   /**
    * A built-in stage hook: fine-tunes the model a stage ends with before the next stage starts
@@ -111,6 +118,26 @@ public final class Tuner implements AutoCloseable {
 
     /** What it does, for the journal (e.g. "built-in finetune, 1 epoch(s)"). */
     String describe();
+  }
+
+  /**
+   * Measures the trials on {@code e} (several workers, local or in a cluster; the caller closes
+   * it), in batches of the run's {@code parallel} q ({@link BatchStageRunner}).
+   *
+   * @throws TuneConfigException when the run measures latency (concurrent trials would disturb
+   *     each other's timings)
+   */
+  public void evaluateOn(TrialExecutor e) {
+    refuseParallelLatency(config, e.describe());
+    this.executor = e;
+  }
+
+  private static void refuseParallelLatency(RunConfig c, String on) {
+    if (usesLatency(c)) {
+      throw new TuneConfigException("a latency budget is measured one trial at a time: trials on "
+          + on + " would disturb each other's timings; use --max-params, --max-macs or"
+          + " --max-bytes, or tune without --workers/--parallel/--cluster");
+    }
   }
 
   /** Fine-tunes between stages with {@code b} (stages with a hook run their hook instead). */
@@ -130,6 +157,9 @@ public final class Tuner implements AutoCloseable {
     this.command = command;
     this.backend = backend;
     this.previous = resume ? Journal.read(outDir.resolve(Journal.FILE)) : null;
+    if (config.parallel > 1) {
+      refuseParallelLatency(config, "q = " + config.parallel + " trials at once");
+    }
     checkInputShape(backend, inputs);
     this.original = CompressibleModel.of(this.inputs.model());
     this.samples = SampleSet.draw(inputs.data(), config.samples, config.seed, SAMPLE_BATCH);
@@ -336,8 +366,15 @@ public final class Tuner implements AutoCloseable {
           TrialEvaluator evaluator = new TrialEvaluator(space, inc, meter, cache,
               baseCm.hash().substring(0, 16), budget.metric(), originalCost, fraction);
           search = search(k, space, trials, fraction, budget, evaluator);
-          history = new StageRunner(k, trials, search, evaluator, journal, listener, () -> stop)
-              .run(history);
+          if (executor == null && config.parallel == 1) {
+            history = new StageRunner(k, trials, search, evaluator, journal, listener, () -> stop)
+                .run(history);
+          } else {
+            history = BatchStageRunner.run(k, trials, config.parallel, search, evaluator, executor,
+                new StageContext(base, baseFactors, space.fixedEntries(),
+                    List.copyOf(searchedLayers(space)), samples, reference, config.objective()),
+                journal, listener, () -> stop, history);
+          }
         }
         listener.stageFinished(k);
         outcomes.add(new StageOutcome(k, stage, space, budget, fraction, history, search, base,
