@@ -129,6 +129,23 @@ final class Activation {
     return kind;
   }
 
+  /** The first parameter (alpha, Clip's lower bound, HardSwish's 1/6, ...). */
+  float p() {
+    return p;
+  }
+
+  /** The second parameter (beta, Clip's upper bound, gamma, ...). */
+  float q() {
+    return q;
+  }
+
+  /** True if the function maps 0 to 0 (so zero padding stays zero through it). */
+  boolean keepsZero() {
+    float[] z = {0f};
+    apply(z, 0, 1);
+    return z[0] == 0f;
+  }
+
   /** Applies the function to {@code a[from..to)} in place. */
   void apply(float[] a, int from, int to) {
     final float p = this.p;

@@ -19,7 +19,9 @@ import java.util.List;
  * </ol>
  *
  * Values supplied from outside (feeds, weights, plan-time constants) are "external": they are
- * never written, never placed, and only views may share them.
+ * never written, never placed, and only views may share them. Values in the blocked layout
+ * ({@link BlockedGeometry}) are placed the same way in a second arena, a heap {@code float[]}, and
+ * share storage with nothing.
  */
 final class ArenaLayout {
   private static final int ALIGN = 16;
@@ -27,6 +29,7 @@ final class ArenaLayout {
   private final int[] size;
   private final boolean[] external;
   private final boolean[] keep;
+  private final boolean[] heap;
   private final int[] parent;
   private final List<int[]> stepIns = new ArrayList<>();
   private final List<int[]> stepOuts = new ArrayList<>();
@@ -34,16 +37,19 @@ final class ArenaLayout {
   private final List<Boolean> stepView = new ArrayList<>();
   private int[] offset;
   private int arenaFloats;
+  private int heapFloats;
 
   /**
    * @param size element count of each value
    * @param external values supplied from outside the arena
    * @param keep values returned to the caller (alive to the end)
+   * @param heap values placed in the heap arena
    */
-  ArenaLayout(int[] size, boolean[] external, boolean[] keep) {
+  ArenaLayout(int[] size, boolean[] external, boolean[] keep, boolean[] heap) {
     this.size = size;
     this.external = external;
     this.keep = keep;
+    this.heap = heap;
     this.parent = new int[size.length];
     for (int i = 0; i < parent.length; i++) {
       parent[i] = i;
@@ -76,8 +82,17 @@ final class ArenaLayout {
     return offset[root(v)];
   }
 
+  /** True if the value lives in the heap arena. */
+  boolean heap(int v) {
+    return heap[root(v)];
+  }
+
   int arenaFloats() {
     return arenaFloats;
+  }
+
+  int heapFloats() {
+    return heapFloats;
   }
 
   void layout() {
@@ -114,6 +129,9 @@ final class ArenaLayout {
       }
       int in = stepIns.get(s)[share];
       int r = root(in);
+      if (heap[r] || heap[outs[0]]) {
+        continue;
+      }
       boolean join = stepView.get(s)
           || (!external[r] && groupLast[r] == s && size[r] == size[outs[0]]
               && onlyReader(stepIns.get(s), share, r));
@@ -135,9 +153,18 @@ final class ArenaLayout {
       }
     }
     groups.sort(Comparator.<Integer>comparingInt(v -> -size[v]).thenComparingInt(v -> groupDef[v]));
+    arenaFloats = place(groups, false, groupDef, groupLast);
+    heapFloats = place(groups, true, groupDef, groupLast);
+  }
+
+  /** Places the groups of one arena; returns its length. */
+  private int place(List<Integer> groups, boolean inHeap, int[] groupDef, int[] groupLast) {
     List<Integer> placed = new ArrayList<>();
     int top = 0;
     for (int g : groups) {
+      if (heap[g] != inHeap) {
+        continue;
+      }
       int len = align(size[g]);
       int def = groupDef[g];
       int last = Math.max(def, groupLast[g]);
@@ -161,7 +188,7 @@ final class ArenaLayout {
       top = Math.max(top, at + len);
       placed.add(g);
     }
-    arenaFloats = top;
+    return top;
   }
 
   /** True if no input other than {@code ins[share]} reads group {@code r}. */

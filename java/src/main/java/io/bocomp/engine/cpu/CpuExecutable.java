@@ -45,6 +45,8 @@ final class CpuExecutable implements Executable {
     }
   };
   private FloatBuffer arena = Tensor.allocate(0);
+  /** The arena of blocked-layout values ({@link BlockedGeometry}). */
+  private float[] heapArena = new float[0];
   private int arenaGeneration;
   private long arenaAllocations;
   private Consumer<Node> listener;
@@ -127,12 +129,19 @@ final class CpuExecutable implements Executable {
       plan = planner.plan(feeds, wanted);
       plans.put(key, plan);
     }
-    if (arena.capacity() < plan.arenaFloats()) {
+    boolean direct = arena.capacity() < plan.arenaFloats();
+    boolean heap = heapArena.length < plan.heapFloats();
+    if (direct) {
       arena = Tensor.allocate(plan.arenaFloats());
+    }
+    if (heap) {
+      heapArena = new float[plan.heapFloats()];
+    }
+    if (direct || heap) {
       arenaGeneration++;
       arenaAllocations++;
     }
-    return plan.execute(feeds, arena, arenaGeneration, pool, listener, copyOut);
+    return plan.execute(feeds, arena, heapArena, arenaGeneration, pool, listener, copyOut);
   }
 
   private void checkFeeds(Map<String, Tensor> feeds) {
@@ -215,7 +224,10 @@ final class CpuExecutable implements Executable {
     this.listener = listener;
   }
 
-  /** Times the arena was (re)allocated; flat once every call pattern has been seen. */
+  /**
+   * Runs that (re)allocated the arenas (direct, heap or both); flat once every call pattern has
+   * been seen.
+   */
   long arenaAllocations() {
     return arenaAllocations;
   }
@@ -229,8 +241,25 @@ final class CpuExecutable implements Executable {
     return plans.size();
   }
 
-  /** Number of steps the plan for this call pattern runs (building it if needed). */
+  /**
+   * Number of steps running graph nodes in the plan for this call pattern (building it if
+   * needed); layout reorders are not counted.
+   */
   int stepCount(Map<String, Tensor> feeds, List<String> wanted) {
+    return planFor(feeds, wanted).stepCount();
+  }
+
+  /** Threads of the backend's pool. */
+  int threads() {
+    return pool.threads();
+  }
+
+  /** Number of layout reorders in the plan for this call pattern. */
+  int reorderCount(Map<String, Tensor> feeds, List<String> wanted) {
+    return planFor(feeds, wanted).reorderCount();
+  }
+
+  private ExecutionPlan planFor(Map<String, Tensor> feeds, List<String> wanted) {
     String key = key(feeds, wanted);
     ExecutionPlan plan = plans.get(key);
     if (plan == null) {
@@ -238,7 +267,7 @@ final class CpuExecutable implements Executable {
       plan = planner.plan(feeds, wanted);
       plans.put(key, plan);
     }
-    return plan.stepCount();
+    return plan;
   }
 
   @Override
@@ -246,5 +275,6 @@ final class CpuExecutable implements Executable {
     closed = true;
     plans.clear();
     arena = Tensor.allocate(0);
+    heapArena = new float[0];
   }
 }

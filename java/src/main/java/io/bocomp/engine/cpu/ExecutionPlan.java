@@ -58,6 +58,14 @@ final class ExecutionPlan {
     }
   }
 
+  /** Profiling hook: told each kernel step's duration. */
+  interface StepTimer {
+    void step(String node, String kernel, long nanos);
+  }
+
+  /** Test and profiling hook (null: off). */
+  static volatile StepTimer stepTimer;
+
   private final Step[] steps;
   private final ArenaLayout layout;
   private final int[] valueSize;
@@ -84,29 +92,38 @@ final class ExecutionPlan {
     return layout.arenaFloats();
   }
 
+  /** Floats of the heap arena the blocked-layout values need. */
+  int heapFloats() {
+    return layout.heapFloats();
+  }
+
+  /** Steps that run graph nodes (layout reorders, which run none, are not counted). */
   int stepCount() {
-    return steps.length;
+    int n = 0;
+    for (Step s : steps) {
+      n += s.nodes.length > 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Steps that only change a value's layout ({@link BlockedReorder}). */
+  int reorderCount() {
+    return steps.length - stepCount();
   }
 
   /**
    * Runs the steps and returns the wanted values.
    *
    * @param arena the executable's arena, at least {@link #arenaFloats()} long
-   * @param generation the arena's generation: buffers are re-sliced when it changes
+   * @param heapArena the executable's heap arena, at least {@link #heapFloats()} long
+   * @param generation the arenas' generation: buffers are re-sliced when it changes
+   * @param copyOut with false, computed values are returned as views of the arena where the last
+   *     step wrote them (no copy), valid only until the executable runs again
    */
-  Map<String, Tensor> execute(Map<String, Tensor> feeds, FloatBuffer arena, int generation,
-      WorkerPool pool, Consumer<Node> listener) {
-    return execute(feeds, arena, generation, pool, listener, true);
-  }
-
-  /**
-   * As {@link #execute(Map, FloatBuffer, int, WorkerPool, Consumer)}; with {@code copyOut} false,
-   * computed values are returned as views of the arena where the last step wrote them (no copy),
-   * valid only until the executable runs again.
-   */
-  Map<String, Tensor> execute(Map<String, Tensor> feeds, FloatBuffer arena, int generation,
-      WorkerPool pool, Consumer<Node> listener, boolean copyOut) {
-    bind(feeds, arena, generation);
+  Map<String, Tensor> execute(Map<String, Tensor> feeds, FloatBuffer arena, float[] heapArena,
+      int generation, WorkerPool pool, Consumer<Node> listener, boolean copyOut) {
+    bind(feeds, arena, heapArena, generation);
+    StepTimer timer = stepTimer;
     for (Step s : steps) {
       if (s.kernel != null) {
         for (int i = 0; i < s.in.length; i++) {
@@ -115,7 +132,12 @@ final class ExecutionPlan {
         for (int i = 0; i < s.out.length; i++) {
           s.outBufs[i] = s.out[i] < 0 ? null : buffers[s.out[i]];
         }
+        long t0 = timer == null ? 0 : System.nanoTime();
         s.kernel.run(s.inBufs, s.outBufs, pool);
+        if (timer != null) {
+          timer.step(s.nodes.length > 0 ? s.nodes[0].opType() + " " + s.nodes[0].name()
+              : "(reorder)", s.kernel.toString(), System.nanoTime() - t0);
+        }
       }
       if (listener != null) {
         for (Node n : s.nodes) {
@@ -152,7 +174,8 @@ final class ExecutionPlan {
     return Tensor.ofLongs(shape, v).withElemType(elemType);
   }
 
-  private void bind(Map<String, Tensor> feeds, FloatBuffer arena, int generation) {
+  private void bind(Map<String, Tensor> feeds, FloatBuffer arena, float[] heapArena,
+      int generation) {
     boolean rebind = generation != boundGeneration;
     for (int v = 0; v < buffers.length; v++) {
       int r = layout.root(v);
@@ -161,6 +184,8 @@ final class ExecutionPlan {
       } else if (rebind) {
         if (constant[r] != null) {
           buffers[v] = constant[r].data();
+        } else if (layout.offset(v) >= 0 && layout.heap(v)) {
+          buffers[v] = FloatBuffer.wrap(heapArena, layout.offset(v), valueSize[v]).slice();
         } else if (layout.offset(v) >= 0) {
           int off = layout.offset(v);
           buffers[v] = arena.duplicate().clear().position(off).limit(off + valueSize[v]).slice();

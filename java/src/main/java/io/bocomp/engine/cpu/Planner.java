@@ -31,10 +31,13 @@ import java.util.Set;
  *   <li><b>Shapes and plan-time values</b>: with every feed shape known, every shape is known;
  *       Shape nodes and nodes whose inputs are all known (int64 shape arithmetic) are evaluated
  *       now, once, so no shape subgraph runs per call.
+ *   <li><b>Layout</b>: with the Vector API, convolutions and the element-wise ops that follow
+ *       them run on the blocked channel layout ({@link BlockedPlan}); reorder steps convert
+ *       values where the layout changes.
  *   <li><b>Fusion</b>: a Conv followed by an Add of a same-shaped tensor (a residual) and/or an
  *       activation, or a Gemm/MatMul followed by an activation, becomes one step when each
- *       intermediate has that single reader and is not wanted; the step runs at the position of
- *       the chain's last node.
+ *       intermediate has that single reader and is not wanted (and all run on the same layout);
+ *       the step runs at the position of the chain's last node.
  *   <li><b>Storage</b>: {@link ArenaLayout}.
  * </ol>
  */
@@ -212,6 +215,14 @@ final class Planner {
     private final List<String> names = new ArrayList<>();
     private final Map<String, Integer> uses = new HashMap<>();
     private final Map<String, Node> reader = new HashMap<>();
+    private BlockedPlan blocked = BlockedPlan.none();
+    /** Values with a blocked form: the id of that form, and its geometry by id. */
+    private final Map<String, Integer> blockedIds = new HashMap<>();
+    private final Map<Integer, BlockedGeometry> geometryOf = new HashMap<>();
+    /** Values some node outside the blocked layout (or the caller) reads. */
+    private final Set<String> readInNchw = new HashSet<>();
+    private final List<ExecutionPlan.Step> steps = new ArrayList<>();
+    private final List<int[]> shares = new ArrayList<>();
 
     StepBuilder(List<Node> runtime, Map<String, int[]> shapes, Map<String, Integer> types,
         Map<String, Tensor> known, Map<String, Tensor> feeds, List<String> wanted) {
@@ -235,6 +246,15 @@ final class Planner {
       for (String w : wanted) {
         uses.merge(w, 1, Integer::sum);
       }
+      if (VectorSupport.enabled()) {
+        blocked = BlockedPlan.of(runtime, shapes, known, VectorSupport.blockedLanes());
+      }
+      readInNchw.addAll(wanted);
+      for (Node node : runtime) {
+        if (!blocked.isMember(node)) {
+          readInNchw.addAll(node.inputs());
+        }
+      }
       // Chains: host -> [residual Add] -> [activation], keyed by their last node.
       Map<Node, Node[]> chainEndingAt = new IdentityHashMap<>();
       Set<Node> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -248,11 +268,11 @@ final class Planner {
           }
         }
       }
-      List<ExecutionPlan.Step> steps = new ArrayList<>();
-      List<int[]> shares = new ArrayList<>();
       for (Node node : runtime) {
         Node[] chain = chainEndingAt.get(node);
-        if (chain != null) {
+        if (blocked.isMember(node) && (chain != null || !absorbed.contains(node))) {
+          blockedStep(chain != null ? chain : new Node[] {node});
+        } else if (chain != null) {
           steps.add(fusedStep(chain));
           shares.add(new int[] {-1, 0});
         } else if (!absorbed.contains(node)) {
@@ -282,11 +302,18 @@ final class Planner {
       int[] size = new int[n];
       boolean[] external = new boolean[n];
       boolean[] keep = new boolean[n];
+      boolean[] heap = new boolean[n];
       String[] feedName = new String[n];
       Tensor[] constant = new Tensor[n];
       Set<String> wantedSet = new HashSet<>(wanted);
       for (int v = 0; v < n; v++) {
         String name = names.get(v);
+        BlockedGeometry bg = geometryOf.get(v);
+        if (bg != null) {
+          size[v] = bg.size();
+          heap[v] = true;
+          continue;
+        }
         size[v] = Tensor.checkedSize(shapes.get(name));
         if (feeds.containsKey(name)) {
           external[v] = true;
@@ -297,7 +324,7 @@ final class Planner {
         }
         keep[v] = wantedSet.contains(name);
       }
-      ArenaLayout layout = new ArenaLayout(size, external, keep);
+      ArenaLayout layout = new ArenaLayout(size, external, keep, heap);
       for (int i = 0; i < steps.size(); i++) {
         ExecutionPlan.Step s = steps.get(i);
         layout.addStep(s.in, s.out, shares.get(i)[0], shares.get(i)[1] == 1);
@@ -340,6 +367,72 @@ final class Planner {
       return id(name);
     }
 
+    /** The id of a value's blocked form, adding the reorder that makes it if none exists yet. */
+    private int blockedId(String value) {
+      Integer b = blockedIds.get(value);
+      if (b != null) {
+        return b;
+      }
+      BlockedGeometry g = blocked.geometry(value);
+      int id = newBlocked(value, g);
+      steps.add(new ExecutionPlan.Step(BlockedReorder.toBlocked(g), new int[] {id(value)},
+          new int[] {id}, new Node[0]));
+      shares.add(new int[] {-1, 0});
+      return id;
+    }
+
+    private int newBlocked(String value, BlockedGeometry g) {
+      int id = id(BlockedPlan.blockedName(value));
+      blockedIds.put(value, id);
+      geometryOf.put(id, g);
+      return id;
+    }
+
+    /**
+     * The step of a node (or a fused chain) on the blocked layout: its data inputs and output in
+     * blocked form, then a reorder into NCHW when the output is read outside or wanted.
+     */
+    private void blockedStep(Node[] chain) {
+      Node host = chain[0];
+      Node last = chain[chain.length - 1];
+      String residual = null;
+      Activation act = null;
+      for (int i = 1; i < chain.length; i++) {
+        if (chain[i].opType().equals("Add")) {
+          String prev = chain[i - 1].output(0);
+          residual = chain[i].input(0).equals(prev) ? chain[i].input(1) : chain[i].input(0);
+        } else {
+          act = activationOf(chain[i]);
+        }
+      }
+      int n = host.inputs().size();
+      int data = BlockedPlan.dataInputs(host);
+      int[] in = new int[residual == null ? n : n + 1];
+      BlockedGeometry[] geoms = new BlockedGeometry[in.length];
+      Arrays.fill(in, -1);
+      for (int i = 0; i < data; i++) {
+        in[i] = blockedId(host.input(i));
+        geoms[i] = geometryOf.get(in[i]);
+      }
+      if (residual != null) {
+        in[n] = blockedId(residual);
+        geoms[n] = geometryOf.get(in[n]);
+      }
+      String outName = last.output(0);
+      BlockedGeometry og = blocked.geometry(outName);
+      int out = newBlocked(outName, og);
+      KernelSpec spec = spec(host, in.length, residual, act);
+      Kernel k = BlockedKernels.create(spec, geoms, og, pool.threads());
+      pool.reserve(k);
+      steps.add(new ExecutionPlan.Step(k, in, new int[] {out}, chain));
+      shares.add(new int[] {-1, 0});
+      if (readInNchw.contains(outName)) {
+        steps.add(new ExecutionPlan.Step(BlockedReorder.toNchw(og), new int[] {out},
+            new int[] {id(outName)}, new Node[0]));
+        shares.add(new int[] {-1, 0});
+      }
+    }
+
     private Node soleReader(String value) {
       return uses.getOrDefault(value, 0) == 1 ? reader.get(value) : null;
     }
@@ -352,7 +445,7 @@ final class Planner {
       List<Node> chain = new ArrayList<>();
       chain.add(host);
       String v = host.output(0);
-      Node next = free(soleReader(v), absorbed, ends);
+      Node next = free(soleReader(v), host, absorbed, ends);
       if (op.equals("Conv") && next != null && next.opType().equals("Add")
           && next.inputs().size() == 2 && next.input(0).equals(v) != next.input(1).equals(v)) {
         String other = next.input(0).equals(v) ? next.input(1) : next.input(0);
@@ -360,7 +453,7 @@ final class Planner {
         if (Arrays.equals(shapes.get(other), shapes.get(v)) && (k == null || k.isFloat())) {
           chain.add(next);
           v = next.output(0);
-          next = free(soleReader(v), absorbed, ends);
+          next = free(soleReader(v), host, absorbed, ends);
         }
       }
       if (next != null && Activation.isActivation(next.opType()) && next.input(0).equals(v)
@@ -370,9 +463,10 @@ final class Planner {
       return chain.size() > 1 ? chain.toArray(new Node[0]) : null;
     }
 
-    /** The node, unless another chain already took it. */
-    private Node free(Node n, Set<Node> absorbed, Set<Node> ends) {
-      return n == null || absorbed.contains(n) || ends.contains(n) ? null : n;
+    /** The node, unless another chain already took it or it runs on another layout. */
+    private Node free(Node n, Node host, Set<Node> absorbed, Set<Node> ends) {
+      return n == null || absorbed.contains(n) || ends.contains(n)
+          || blocked.isMember(n) != blocked.isMember(host) ? null : n;
     }
 
     private Activation activationOf(Node node) {

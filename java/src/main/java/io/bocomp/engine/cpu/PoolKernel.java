@@ -142,12 +142,12 @@ final class PoolKernel implements Kernel {
   }
 
   /** First window index (inclusive) whose position {@code start + i * d} is {@code >= 0}. */
-  private static int firstValid(int start, int d) {
+  static int firstValid(int start, int d) {
     return start >= 0 ? 0 : (-start + d - 1) / d;
   }
 
   /** Number of window indices {@code i < k} with {@code start + i * d < limit}. */
-  private static int endValid(int start, int d, int k, int limit) {
+  static int endValid(int start, int d, int k, int limit) {
     if (start >= limit) {
       return 0;
     }

@@ -38,6 +38,14 @@ public final class VectorSupport {
     return wanted && hardware();
   }
 
+  /**
+   * Floats per vector of the blocked layout's kernels (16 with AVX-512, 8 with AVX2); call only
+   * when {@link #enabled()}.
+   */
+  static int blockedLanes() {
+    return BlockedMicroKernels.LANES;
+  }
+
   /** True if the Vector API module is in the boot layer (whether or not it is turned off). */
   static boolean modulePresent() {
     return MODULE_PRESENT;

@@ -1,0 +1,160 @@
+package io.bocomp.engine.cpu;
+
+import java.nio.FloatBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise 2-D convolution (group = input channels = output channels) on the blocked layout:
+ * one vector is one pixel's channel block, so each tap is a vector multiply-add of the input
+ * pixel with that tap's per-channel weights, no broadcast and no reduction. Any kernel size,
+ * stride, dilation and padding (held by the input's border), the bias, fused residual and fused
+ * activation in the epilogue. A task is a band of output rows of one image and channel block;
+ * along a row, {@value #PIXELS} pixels at a time accumulate in registers over the taps.
+ */
+final class BlockedDepthwiseKernel implements Kernel {
+  private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
+  private static final int L = BlockedMicroKernels.LANES;
+  static final int PIXELS = 8;
+
+  private final ConvLayout l;
+  private final BlockedGeometry gx;
+  private final BlockedGeometry gy;
+  private final BlockedGeometry gr;
+  private final int residualInput;
+  private final BlockedActivation act;
+  private final int taps;
+  private final int[] tapOff;
+  /** Weights {@code [block][tap][L]}, bias {@code [block][L]}. */
+  private final float[] packed;
+  private final float[] bias;
+  private final int bands;
+  private final int rowsPerBand;
+
+  /** True for a depthwise convolution of a 4-D input: one input and one output channel per group. */
+  static boolean applies(int channels, int groups, int[] weightShape) {
+    return groups > 1 && groups == channels && weightShape.length == 4
+        && weightShape[0] == channels && weightShape[1] == 1;
+  }
+
+  BlockedDepthwiseKernel(KernelSpec spec, ConvLayout l, BlockedGeometry gx, BlockedGeometry gy,
+      BlockedGeometry gr, int threads) {
+    this.l = l;
+    this.gx = gx;
+    this.gy = gy;
+    this.gr = gr;
+    this.residualInput = spec.residual ? spec.node.inputs().size() : -1;
+    this.act = new BlockedActivation(spec.activation, l.m);
+    if (gx.lanes != L || gx.top < l.pt || gx.left < l.pl) {
+      throw new IllegalArgumentException(spec.node.label() + ": input layout " + gx);
+    }
+    this.taps = l.kh * l.kw;
+    this.tapOff = new int[taps];
+    for (int t = 0; t < taps; t++) {
+      tapOff[t] = ((t / l.kw) * l.dh * gx.wp + (t % l.kw) * l.dw) * L;
+    }
+    int blocks = gy.blocks;
+    packed = new float[blocks * taps * L];
+    bias = new float[blocks * L];
+    FloatBuffer w = spec.constant(1).data();
+    FloatBuffer b = spec.has(2) ? spec.constant(2).data() : null;
+    for (int c = 0; c < l.m; c++) {
+      int cb = c / L;
+      int lane = c % L;
+      for (int t = 0; t < taps; t++) {
+        packed[(cb * taps + t) * L + lane] = w.get(c * taps + t);
+      }
+      bias[cb * L + lane] = b == null ? 0f : b.get(c);
+    }
+    int planes = gy.n * blocks;
+    int split = planes >= 4 * threads ? 1 : Math.min(gy.h, (4 * threads + planes - 1) / planes);
+    this.rowsPerBand = (gy.h + split - 1) / split;
+    this.bands = (gy.h + rowsPerBand - 1) / rowsPerBand;
+  }
+
+  @Override
+  public String toString() {
+    return "Conv[blocked depthwise " + l.kh + "x" + l.kw + "/" + l.sh + ", bands=" + bands + "]";
+  }
+
+  @Override
+  public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
+    FloatBuffer x = in[0];
+    FloatBuffer y = out[0];
+    FloatBuffer r = residualInput >= 0 ? in[residualInput] : null;
+    int blocks = gy.blocks;
+    pool.parallelFor(gy.n * blocks * bands, (t, worker) -> task(x, y, r,
+        (t / bands) / blocks, (t / bands) % blocks, t % bands));
+  }
+
+  private void task(FloatBuffer xBuf, FloatBuffer yBuf, FloatBuffer rBuf, int img, int cb,
+      int band) {
+    float[] x = xBuf.array();
+    float[] y = yBuf.array();
+    float[] res = rBuf == null ? null : rBuf.array();
+    int xOff = xBuf.arrayOffset();
+    int yOff = yBuf.arrayOffset();
+    int rOff = rBuf == null ? 0 : rBuf.arrayOffset();
+    if (band == 0) {
+      gy.zeroBorder(y, yOff, img, cb, cb + 1);
+    }
+    int w0 = cb * taps * L;
+    int r0 = band * rowsPerBand;
+    int r1 = Math.min(gy.h, r0 + rowsPerBand);
+    int step = l.sw * L;
+    for (int r = r0; r < r1; r++) {
+      int xi = xOff + gx.offset(img, cb, r * l.sh - l.pt, -l.pl);
+      int yi = yOff + gy.offset(img, cb, r, 0);
+      int ri = res == null ? 0 : rOff + gr.offset(img, cb, r, 0);
+      int c = 0;
+      for (; c + PIXELS <= gy.w; c += PIXELS) {
+        eight(x, xi + c * step, step, w0, y, yi + c * L);
+      }
+      for (; c < gy.w; c++) {
+        one(x, xi + c * step, w0, y, yi + c * L);
+      }
+      act.finish(y, yi, gy.w * L, null, 0, true, bias, cb * L, res, ri, cb);
+    }
+  }
+
+  private void one(float[] x, int at, int w0, float[] y, int yi) {
+    FloatVector a = FloatVector.zero(S);
+    for (int t = 0; t < taps; t++) {
+      a = FloatVector.fromArray(S, x, at + tapOff[t])
+          .fma(FloatVector.fromArray(S, packed, w0 + t * L), a);
+    }
+    a.intoArray(y, yi);
+  }
+
+  /** Eight pixels of a row, {@code step} floats apart in the input. */
+  private void eight(float[] x, int at, int step, int w0, float[] y, int yi) {
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    FloatVector a4 = a0;
+    FloatVector a5 = a0;
+    FloatVector a6 = a0;
+    FloatVector a7 = a0;
+    for (int t = 0; t < taps; t++) {
+      FloatVector w = FloatVector.fromArray(S, packed, w0 + t * L);
+      int o = at + tapOff[t];
+      a0 = FloatVector.fromArray(S, x, o).fma(w, a0);
+      a1 = FloatVector.fromArray(S, x, o + step).fma(w, a1);
+      a2 = FloatVector.fromArray(S, x, o + 2 * step).fma(w, a2);
+      a3 = FloatVector.fromArray(S, x, o + 3 * step).fma(w, a3);
+      a4 = FloatVector.fromArray(S, x, o + 4 * step).fma(w, a4);
+      a5 = FloatVector.fromArray(S, x, o + 5 * step).fma(w, a5);
+      a6 = FloatVector.fromArray(S, x, o + 6 * step).fma(w, a6);
+      a7 = FloatVector.fromArray(S, x, o + 7 * step).fma(w, a7);
+    }
+    a0.intoArray(y, yi);
+    a1.intoArray(y, yi + L);
+    a2.intoArray(y, yi + 2 * L);
+    a3.intoArray(y, yi + 3 * L);
+    a4.intoArray(y, yi + 4 * L);
+    a5.intoArray(y, yi + 5 * L);
+    a6.intoArray(y, yi + 6 * L);
+    a7.intoArray(y, yi + 7 * L);
+  }
+}

@@ -1,0 +1,196 @@
+package io.bocomp.engine.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.bocomp.engine.Parity;
+import io.bocomp.model.Graph;
+import io.bocomp.model.GraphBuilder;
+import io.bocomp.model.Tensor;
+import io.bocomp.testing.OrtReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Graphs that run on the blocked channel layout ({@link BlockedPlan}) against ONNX Runtime: the
+ * awkward cases of its kernels (channel counts that do not fill a block, an activation that moves
+ * zero, a residual whose border differs from the output's, tap chunks, tiles that cross rows and
+ * images, depthwise row remainders, every pooling form, wanted intermediates) at batch 1 and 3.
+ * With the Vector API each graph must also have been planned on the blocked layout (it has
+ * reorders); without it the same graphs check the NCHW kernels.
+ */
+class BlockedLayoutTest {
+  private static CpuBackend backend;
+  private static int seed = 100;
+
+  @BeforeAll
+  static void start() {
+    backend = new CpuBackend(2);
+  }
+
+  @AfterAll
+  static void stop() {
+    backend.close();
+  }
+
+  private static Tensor w(int... shape) {
+    float scale = (float) Math.sqrt(3.0 / (shape[1] * shape[2] * shape[3]));
+    return Parity.random(seed++, -scale, scale, shape);
+  }
+
+  private static Tensor b(int n) {
+    return Parity.random(seed++, -0.2f, 0.2f, n);
+  }
+
+  /** Compares every wanted value with ONNX Runtime at the given batches. */
+  private static void check(String what, Graph g, int[] inShape, List<String> wanted,
+      int... batches) {
+    try (CpuExecutable e = (CpuExecutable) backend.compile(g, 17)) {
+      for (int n : batches) {
+        int[] shape = inShape.clone();
+        shape[0] = n;
+        Map<String, Tensor> feeds = Map.of("x", Parity.random(7 + n, shape));
+        Map<String, Tensor> expected = OrtReference.run(g, 17, feeds, wanted);
+        Map<String, Tensor> actual = e.run(feeds, wanted);
+        for (String v : wanted) {
+          Parity.assertClose(what + " batch " + n + " " + v, expected.get(v), actual.get(v));
+        }
+        if (VectorSupport.enabled()) {
+          assertThat(e.reorderCount(feeds, wanted)).as(what + ": planned blocked").isPositive();
+        } else {
+          assertThat(e.reorderCount(feeds, wanted)).as(what + ": no blocked layout").isZero();
+        }
+      }
+    }
+  }
+
+  @Test
+  void residualWhoseBorderDiffersFromTheOutputs() {
+    // x is read by a padded conv (border 1) and by the fused Add of a 1x1 conv (output border 0)
+    GraphBuilder gb = new GraphBuilder("residual");
+    String x = gb.input("x", -1, 20, 9, 11);
+    String s = gb.relu(gb.conv("stem", x, w(20, 20, 3, 3), b(20), 1, 1, 1));
+    String y = gb.relu(gb.conv("a", s, w(20, 20, 3, 3), b(20), 1, 1, 1));
+    y = gb.add(gb.conv("b", y, w(20, 20, 1, 1), b(20), 1, 0, 1), s);
+    y = gb.conv("c", y, w(33, 20, 1, 1), b(33), 1, 0, 1);
+    gb.output(y);
+    check("residual", gb.build(), new int[] {0, 20, 9, 11}, List.of(y), 1, 3);
+  }
+
+  @Test
+  void channelsThatDoNotFillABlockThroughASigmoid() {
+    // Sigmoid(0) = 0.5: the spare lanes must be zeroed again before the next conv reads them
+    GraphBuilder gb = new GraphBuilder("sigmoid");
+    String x = gb.input("x", -1, 3, 13, 10);
+    String y = gb.sigmoid(gb.conv("a", x, w(7, 3, 3, 3), b(7), 1, 1, 1));
+    y = gb.conv("b", y, w(20, 7, 3, 3), b(20), new long[] {2, 1}, new long[] {1, 0, 2, 1},
+        new long[] {1, 2}, 1);
+    y = gb.op("HardSigmoid", y).attr("alpha", 0.3f).out();
+    y = gb.conv("c", y, w(5, 20, 2, 2), null, 1, 0, 1);
+    gb.output(y);
+    check("sigmoid", gb.build(), new int[] {0, 3, 13, 10}, List.of(y), 1, 3);
+  }
+
+  @Test
+  void manyTapsSplitIntoChunksAndWantedIntermediates() {
+    GraphBuilder gb = new GraphBuilder("chunks");
+    String x = gb.input("x", -1, 96, 5, 6);
+    String h = gb.conv("a", x, w(200, 96, 3, 3), b(200), 1, 1, 1);
+    String r = gb.clip(h, 0f, 6f);
+    String y = gb.conv("b", r, w(40, 200, 3, 3), b(40), 1, 1, 1);
+    y = gb.op("LeakyRelu", y).attr("alpha", 0.1f).out();
+    gb.output(y);
+    gb.output(r);
+    check("chunks", gb.build(), new int[] {0, 96, 5, 6}, List.of(y, r), 1, 3);
+  }
+
+  @Test
+  void depthwiseStridesAndRowRemainders() {
+    GraphBuilder gb = new GraphBuilder("depthwise");
+    String x = gb.input("x", -1, 24, 19, 21);
+    String y = gb.clip(gb.conv("pw", x, w(40, 24, 1, 1), b(40), 1, 0, 1), 0f, 6f);
+    y = gb.clip(gb.conv("dw", y, w(40, 1, 3, 3), b(40), 2, 1, 40), 0f, 6f);
+    String z = gb.conv("dw2", y, w(40, 1, 5, 5), b(40), 1, 2, 40);
+    y = gb.add(z, y);
+    y = gb.hardSwish(gb.conv("pw2", y, w(16, 40, 1, 1), null, 1, 0, 1));
+    gb.output(y);
+    check("depthwise", gb.build(), new int[] {0, 24, 19, 21}, List.of(y), 1, 3);
+  }
+
+  @Test
+  void poolingForms() {
+    GraphBuilder gb = new GraphBuilder("pools");
+    String x = gb.input("x", -1, 3, 23, 17);
+    String c = gb.relu(gb.conv("a", x, w(18, 3, 7, 7), b(18), 2, 3, 1));
+    String m = gb.maxPool(c, 3, 2, 1);
+    String a = gb.op("AveragePool", c).attr("kernel_shape", 3L, 2L).attr("strides", 2L, 2L)
+        .attr("pads", 1L, 0L, 1L, 1L).attr("count_include_pad", 1L).attr("ceil_mode", 1L).out();
+    String a2 = gb.op("AveragePool", c).attr("kernel_shape", 2L, 2L).attr("strides", 2L, 2L)
+        .out();
+    String ga = gb.globalAveragePool(gb.conv("b", m, w(20, 18, 3, 3), b(20), 1, 1, 1));
+    String gm = gb.op("GlobalMaxPool", a).out();
+    List<String> outs = new ArrayList<>(List.of(m, a, a2, ga, gm));
+    for (String o : outs) {
+      gb.output(o);
+    }
+    check("pools", gb.build(), new int[] {0, 3, 23, 17}, outs, 1, 3);
+  }
+
+  @Test
+  void standaloneAddAndActivationWithTwoReaders() {
+    GraphBuilder gb = new GraphBuilder("elementwise");
+    String x = gb.input("x", -1, 17, 8, 8);
+    String p = gb.conv("a", x, w(17, 17, 3, 3), b(17), 1, 1, 1);
+    String q = gb.conv("b", x, w(17, 17, 1, 1), b(17), 1, 0, 1);
+    String r = gb.tanh(p);
+    String s = gb.add(r, q);
+    String t = gb.add(s, r);
+    String y = gb.conv("c", t, w(8, 17, 3, 3), null, 1, 1, 1);
+    gb.output(y);
+    check("elementwise", gb.build(), new int[] {0, 17, 8, 8}, List.of(y), 1, 3);
+  }
+
+  @Test
+  void oneNetworkAcrossBatchSizes() {
+    GraphBuilder gb = new GraphBuilder("net");
+    String x = gb.input("x", -1, 1, 12, 12);
+    String y = gb.relu(gb.conv("a", x, w(32, 1, 3, 3), b(32), 1, 1, 1));
+    y = gb.maxPool(gb.relu(gb.conv("b", y, w(64, 32, 3, 3), b(64), 1, 1, 1)), 2, 2, 0);
+    y = gb.relu(gb.conv("c", y, w(48, 64, 3, 3), b(48), 1, 1, 1));
+    y = gb.flatten(y, 1);
+    y = gb.gemm("fc", y, Parity.random(seed++, -0.05f, 0.05f, 10, 48 * 36), b(10), true);
+    gb.output(y);
+    check("net", gb.build(), new int[] {0, 1, 12, 12}, List.of(y), 1, 2, 7);
+  }
+
+  @Test
+  void blocksAreOneVectorWide() {
+    assumeTrue(VectorSupport.enabled(), "needs the Vector API");
+    boolean narrow = "8".equals(System.getProperty("bocomp.cpu.lanes", "").trim())
+        || jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() < 512;
+    assertThat(VectorSupport.blockedLanes()).isEqualTo(narrow ? 8 : 16);
+  }
+
+  @Test
+  void withoutTheVectorApiNothingIsBlocked() {
+    assumeTrue(VectorSupport.modulePresent(), "needs the module to turn it off");
+    GraphBuilder gb = new GraphBuilder("off");
+    String x = gb.input("x", 2, 8, 6, 6);
+    String y = gb.relu(gb.conv("a", x, w(8, 8, 3, 3), b(8), 1, 1, 1));
+    gb.output(y);
+    Graph g = gb.build();
+    Map<String, Tensor> feeds = Map.of("x", Parity.random(3, 2, 8, 6, 6));
+    VectorSupport.forced = false;
+    try (CpuExecutable e = (CpuExecutable) backend.compile(g, 17)) {
+      assertThat(e.reorderCount(feeds, List.of(y))).isZero();
+      Parity.assertClose("off", OrtReference.run(g, 17, feeds, List.of(y)).get(y),
+          e.run(feeds, List.of(y)).get(y));
+    } finally {
+      VectorSupport.forced = null;
+    }
+  }
+}
