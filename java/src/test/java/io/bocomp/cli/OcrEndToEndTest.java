@@ -90,7 +90,7 @@ class OcrEndToEndTest {
         .contains("svd");
     assertThat(methods).as("activation x activation products").doesNotContainKey("MatMul_1");
     assertThat(JSON.readTree(r.out).path("left_alone").has("MatMul_1")).isTrue();
-    assertThat(methods.get("Conv_1")).as("depthwise").containsExactly("prune");
+    assertThat(methods.get("Conv_1")).as("depthwise").containsExactly("prune", "quantize");
     assertThat(methods.values()).anySatisfy(ms -> assertThat(ms).contains("tucker2"));
   }
 

@@ -113,7 +113,9 @@ class ParallelTuningTest {
 
   @Test
   void aRunStoppedInsideABatchResumesToTheSameRun() {
-    RunConfig c = config(20, 4);
+    // 14 design trials (uniform, four allocators, Sobol), then batches of 4: the stop falls in the
+    // second batch with trials left after it
+    RunConfig c = config(28, 4);
     TuneResult whole;
     try (LocalTrialExecutor e = new LocalTrialExecutor(2)) {
       whole = run(c, dir.resolve("whole"), false, e, t -> TuneListener.NONE);
@@ -137,6 +139,7 @@ class ParallelTuningTest {
         }
       });
     }
+    assertThat(stopAt).as("the stop lies before the last trial").isLessThan(c.trials - 1);
     assertThat(partial.partial()).isTrue();
     assertThat(JournalTrials.of(cut)).hasSize(stopAt + 1);
     TuneResult resumed;
