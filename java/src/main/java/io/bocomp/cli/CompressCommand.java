@@ -8,7 +8,6 @@ import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
 import io.bocomp.compress.CompressionResult;
-import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.cost.AnalyticCost;
@@ -130,20 +129,20 @@ public final class CompressCommand implements Callable<Integer> {
     }
     CompressibleModel cm = CompressibleModel.of(m);
     p.validate(cm);
-    CpuDecompositions dec = new CpuDecompositions();
-    ModelFactors factors = FactorCache.at(dec, cacheDir).load(cm, model);
-    CompressionResult r = p.apply(m.graph(), factors,
-        new ApplyOptions(rankMultiple, !allowLarger, hooi));
-    Model compressed = m.withGraph(r.graph());
-    DistanceStats d = x == null ? null : distance(m, compressed, x);
-    OnnxExporter.write(compressed, out);
-    report(cm, r, d);
+    try (Backend b = Backends.create(backend)) {
+      ModelFactors factors = FactorCache.at(b.decompositions(), cacheDir).load(cm, model);
+      CompressionResult r = p.apply(m.graph(), factors,
+          new ApplyOptions(rankMultiple, !allowLarger, hooi));
+      Model compressed = m.withGraph(r.graph());
+      DistanceStats d = x == null ? null : distance(b, m, compressed, x);
+      OnnxExporter.write(compressed, out);
+      report(cm, r, d);
+    }
     return 0;
   }
 
-  private DistanceStats distance(Model original, Model compressed, InputSource x) {
-    try (Backend b = Backends.create(backend);
-        BatchProgress bar = BatchProgress.on(System.err, "distance", x.size(), json)) {
+  private DistanceStats distance(Backend b, Model original, Model compressed, InputSource x) {
+    try (BatchProgress bar = BatchProgress.on(System.err, "distance", x.size(), json)) {
       return ModelPass.run(b, compressed, original, x, batch, "the images in " + images, bar)
           .distance();
     }

@@ -7,7 +7,6 @@ import io.bocomp.ModelLoader;
 import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
-import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.ModelHash;
@@ -197,7 +196,7 @@ public final class Tuner implements AutoCloseable {
     StageChecks.checkPatternsMatch(config, original, first);
     // Decomposed in memory; the cache file (in the cache directory, never beside the model) is
     // written only once every check has passed, so bad input leaves nothing behind.
-    FactorCache cache = FactorCache.at(new CpuDecompositions(), inputs.cacheDir());
+    FactorCache cache = FactorCache.at(backend.decompositions(), inputs.cacheDir());
     java.util.Optional<ModelFactors> cached = cache.cached(original, inputs.modelFile());
     this.factors = cached.orElseGet(() -> cache.compute(original, inputs.modelFile()));
     this.firstSpace = SearchSpace.build(factors, StageSearches.spaceOptions(config, first, List.of()));
@@ -412,7 +411,7 @@ public final class Tuner implements AutoCloseable {
         if (replacement != null) {
           base = specialize(ModelLoader.load(replacement), inputs.data());
           baseCm = CompressibleModel.of(base);
-          baseFactors = FactorCache.at(new CpuDecompositions(), inputs.cacheDir())
+          baseFactors = FactorCache.at(backend.decompositions(), inputs.cacheDir())
               .load(baseCm, replacement);
           fixed = List.of();
         } else {
