@@ -6,11 +6,10 @@ import io.bocomp.BocompException;
 import io.bocomp.data.Dataset;
 import io.bocomp.data.InputSource;
 import io.bocomp.data.Preprocessing;
-import io.bocomp.engine.cpu.CpuBackend;
-import io.bocomp.engine.BatchRunner;
 import io.bocomp.model.Model;
 import io.bocomp.model.onnx.OnnxExporter;
 import io.bocomp.train.Distillation;
+import io.bocomp.train.FineTuning;
 import io.bocomp.train.FineTuner;
 import io.bocomp.train.Loss;
 import java.io.PrintStream;
@@ -78,57 +77,62 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Passes over the images (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
+  @Option(names = "--lr", paramLabel = "RATE", defaultValue = Distillation.DEFAULT_LR,
       description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
   float lr;
 
-  @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
+  @Option(names = "--batch", paramLabel = "N", defaultValue = Distillation.DEFAULT_BATCH,
       description = "Images per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd",
+  @Option(names = "--optimizer", paramLabel = "sgd|adam",
+      defaultValue = Distillation.DEFAULT_OPTIMIZER,
       description = "SGD with momentum or Adam (default: ${DEFAULT-VALUE}).")
   String optimizer;
 
-  @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
+  @Option(names = "--momentum", paramLabel = "M", defaultValue = Distillation.DEFAULT_MOMENTUM,
       description = "SGD momentum (default: ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Option(names = "--weight-decay", paramLabel = "L2", defaultValue = "0",
+  @Option(names = "--weight-decay", paramLabel = "L2",
+      defaultValue = Distillation.DEFAULT_WEIGHT_DECAY,
       description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
-  @Option(names = "--schedule", paramLabel = "cosine|step|constant", defaultValue = "cosine",
+  @Option(names = "--schedule", paramLabel = "cosine|step|constant",
+      defaultValue = Distillation.DEFAULT_SCHEDULE,
       description = "Learning-rate schedule (default: ${DEFAULT-VALUE}); step multiplies by"
           + " --step-gamma every --step-every epochs.")
   String schedule;
 
-  @Option(names = "--step-every", paramLabel = "E", defaultValue = "1", hidden = false,
+  @Option(names = "--step-every", paramLabel = "E",
+      defaultValue = Distillation.DEFAULT_STEP_EVERY, hidden = false,
       description = "Epochs per step of the step schedule (default: ${DEFAULT-VALUE}).")
   int stepEvery;
 
-  @Option(names = "--step-gamma", paramLabel = "G", defaultValue = "0.1",
+  @Option(names = "--step-gamma", paramLabel = "G", defaultValue = Distillation.DEFAULT_STEP_GAMMA,
       description = "Factor per step of the step schedule (default: ${DEFAULT-VALUE}).")
   float stepGamma;
 
-  @Option(names = "--loss", paramLabel = "kd|mse", defaultValue = "kd",
+  @Option(names = "--loss", paramLabel = "kd|mse", defaultValue = Distillation.DEFAULT_LOSS,
       description = "Teacher term (default: ${DEFAULT-VALUE}).")
   String loss;
 
-  @Option(names = "--temperature", paramLabel = "T", defaultValue = "4",
+  @Option(names = "--temperature", paramLabel = "T",
+      defaultValue = Distillation.DEFAULT_TEMPERATURE,
       description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
   float temperature;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = Distillation.DEFAULT_ALPHA,
       description = "Weight of the teacher term when labels are given (default: ${DEFAULT-VALUE}).")
   float alpha;
 
-  @Option(names = "--clip-norm", paramLabel = "N", defaultValue = "5",
+  @Option(names = "--clip-norm", paramLabel = "N", defaultValue = Distillation.DEFAULT_CLIP_NORM,
       description = "Scale the gradient down to this global L2 norm when larger; 0: never"
           + " (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+  @Option(names = "--seed", paramLabel = "S", defaultValue = Distillation.DEFAULT_SEED,
       description = "Shuffling seed (default: ${DEFAULT-VALUE}); same seed and threads, same result.")
   long seed;
 
@@ -198,8 +202,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     report.put("labels", data.hasLabels());
     report.put("settings", settings.describe());
     if (eval != null) {
-      report.put("top1_before", top1(student, eval));
-      report.put("reference_top1", top1(teacher, eval));
+      report.put("top1_before", FineTuning.top1(student, eval));
+      report.put("reference_top1", FineTuning.top1(teacher, eval));
     }
     ArrayNode epochRows = report.putArray("epochs");
     AtomicBoolean stop = new AtomicBoolean();
@@ -261,24 +265,6 @@ public final class FinetuneCommand implements Callable<Integer> {
     return model.resolveSibling(stem + "-finetuned.onnx");
   }
 
-  /** A JSON row for an epoch: epoch, loss, seconds, images_per_second. */
-  static ObjectNode epochRow(ArrayNode rows, FineTuner.Epoch e) {
-    ObjectNode row = rows.addObject();
-    row.put("epoch", e.epoch());
-    row.put("loss", e.meanLoss());
-    row.put("seconds", e.seconds());
-    row.put("images_per_second", e.imagesPerSecond());
-    return row;
-  }
-
-  /** Top-1 of {@code m} on labeled inputs, streamed through the CPU engine. */
-  static double top1(Model m, InputSource d) {
-    try (CpuBackend b = new CpuBackend()) {
-      int[] pred = ModelPass.run(b, m, null, d, 250, "the images", null).predictions();
-      return BatchRunner.agreement(pred, d.labels());
-    }
-  }
-
   /** Progress bar, per-epoch lines, per-epoch checkpoint and held-out top-1. */
   private static final class Progress implements FineTuner.Listener {
     private final PrintStream err;
@@ -335,9 +321,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public void checkpoint(FineTuner.Epoch e, Model current) {
       OnnxExporter.write(current, target);
-      ObjectNode row = epochRow(rows, e);
+      ObjectNode row = FineTuning.epochRow(rows, e);
       if (eval != null) {
-        row.put("top1", top1(current, eval));
+        row.put("top1", FineTuning.top1(current, eval));
       }
       if (lines) {
         err.printf(Locale.ROOT, "bocomp: epoch %d/%d: loss %.5f, %.1f s, %.1f images/s%s; wrote %s%n",
