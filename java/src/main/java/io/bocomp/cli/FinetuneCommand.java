@@ -70,8 +70,7 @@ public final class FinetuneCommand implements Callable<Integer> {
 
   @Mixin PreprocessOptions preprocess;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
-  int limit;
+  @Mixin LimitOption limit;
 
   @Option(names = "--epochs", paramLabel = "E", defaultValue = "1",
       description = "Passes over the images (default: ${DEFAULT-VALUE}).")
@@ -153,8 +152,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Where to write the fine-tuned model (default: COMPRESSED-finetuned.onnx).")
   Path out;
 
-  @Option(names = "--json", description = "Print only JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress bar or per-epoch lines.")
   boolean quiet;
@@ -162,9 +160,7 @@ public final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Distillation.Settings settings = settings().validate();
-    if (limit < 0) {
-      throw new BocompException("--limit must be >= 0, got " + limit);
-    }
+    limit.check();
     if (evalImages == null && evalLabels != null) {
       throw new BocompException("--eval-labels needs --eval-images");
     }
@@ -178,7 +174,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     Model student = ModelSource.load(model);
     Model teacher = ModelSource.load(reference);
     Preprocessing prep = preprocess.resolve(null);
-    DataSource.Loaded train = DataSource.load(images, labels, limit, prep, student);
+    DataSource.Loaded train = DataSource.load(images, labels, limit.n, prep, student);
     InputSource eval = null;
     if (evalImages != null) {
       eval = DataSource.load(evalImages, evalLabels, 0, prep, student, "--eval-images",
@@ -207,8 +203,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
     ArrayNode epochRows = report.putArray("epochs");
     AtomicBoolean stop = new AtomicBoolean();
-    Progress progress = new Progress(err, !quiet && !json && System.console() != null,
-        !quiet && !json, target, eval, epochRows);
+    Progress progress = new Progress(err, !quiet && !json.on && System.console() != null,
+        !quiet && !json.on, target, eval, epochRows);
     try (StopOnInterrupt hook = new StopOnInterrupt("bocomp-finetune-stop", () -> stop.set(true))) {
       Distillation.Outcome o;
       try {
@@ -229,7 +225,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       if (r.status() == FineTuner.Status.DIVERGED) {
         throw new BocompException(r.message() + "; wrote them to " + target);
       }
-      if (json) {
+      if (json.on) {
         JsonOutput.print(stdout, report);
       } else {
         stdout.printf("bocomp: %s; wrote %s%n", r.message(), target);

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,8 +76,7 @@ public final class InspectCommand implements Callable<Integer> {
           + " a text recognizer exported as [N, 3, 48, ?]), so every layer has a size and MACs.")
   String inputShape;
 
-  @Option(names = "--json", description = "Print only JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
@@ -90,7 +90,7 @@ public final class InspectCommand implements Callable<Integer> {
         m.quantizedWeights());
     ObjectNode r = report(m, cm, rows);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.on) {
       JsonOutput.print(out, r);
     } else {
       printText(out, r, cm, rows);

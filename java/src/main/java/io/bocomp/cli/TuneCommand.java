@@ -173,9 +173,7 @@ public final class TuneCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "RUN.json", description = "Run file (stages, hooks, ...).")
   Path config;
 
-  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
-      description = "Where to run (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a warning.")
-  String backend;
+  @Mixin BackendOption backend;
 
   @Option(names = "--cache-dir", paramLabel = "DIR",
       description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
@@ -256,7 +254,7 @@ public final class TuneCommand implements Callable<Integer> {
     PrintStream err = System.err;
     // checked before the run directory is created, so bad fine-tuning input writes nothing
     FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m, cfg.preprocess) : null;
-    try (Tuner tuner = Tuner.prepare(in, cfg, backend, dir, resume != null, commandLine());
+    try (Tuner tuner = Tuner.prepare(in, cfg, backend.name, dir, resume != null, commandLine());
         TrialExecutor executor = tuner.nothingToDo() != null ? null : executor(clusterSettings)) {
       if (executor != null) {
         tuner.evaluateOn(executor);
