@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.ModelLoader;
 import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.data.InputFiles;

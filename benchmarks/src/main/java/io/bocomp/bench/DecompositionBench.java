@@ -1,6 +1,6 @@
 package io.bocomp.bench;
 
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Tensor;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -8,7 +8,6 @@ import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
 import io.bocomp.compress.CompressionResult;
-import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.cost.AnalyticCost;
@@ -74,8 +73,7 @@ public final class CompressCommand implements Callable<Integer> {
 
   @Mixin PreprocessOptions preprocess;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
-  int limit;
+  @Mixin LimitOption limit;
 
   @Option(names = "--rank-multiple", paramLabel = "M", defaultValue = "1",
       description = "Round ranks up to a multiple of M, e.g. 8 (default: ${DEFAULT-VALUE}).")
@@ -89,9 +87,7 @@ public final class CompressCommand implements Callable<Integer> {
       description = "Factorize a layer even when that is not cheaper than keeping it dense.")
   boolean allowLarger;
 
-  @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
-      description = "Images per forward pass for --images (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin BatchOption batch;
 
   @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
       description = "Where to run the --images forward passes (default: ${DEFAULT-VALUE}).")
@@ -102,17 +98,12 @@ public final class CompressCommand implements Callable<Integer> {
           + " ~/.cache/bocomp); nothing is ever written beside the model.")
   Path cacheDir;
 
-  @Option(names = "--json", description = "Print only JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    if (limit < 0) {
-      throw new BocompException("--limit must be >= 0, got " + limit);
-    }
-    if (batch < 1) {
-      throw new BocompException("--batch must be >= 1, got " + batch);
-    }
+    limit.check();
+    batch.check();
     if (rankMultiple < 1 || hooi < 0) {
       throw new BocompException("--rank-multiple must be >= 1 and --hooi >= 0");
     }
@@ -123,28 +114,28 @@ public final class CompressCommand implements Callable<Integer> {
       throw new BocompException(prep.optionNames() + " need --images");
     }
     InputSource x = images == null ? null
-        : DataSource.load(images, null, limit, prep, m).data();
+        : DataSource.load(images, null, limit.n, prep, m).data();
     if (x != null) {
       // symbolic input sizes (a detector's [N, 3, ?, ?]) take the images' size for the costs
       m = ModelLoader.specialize(m, x.sampleShape());
     }
     CompressibleModel cm = CompressibleModel.of(m);
     p.validate(cm);
-    CpuDecompositions dec = new CpuDecompositions();
-    ModelFactors factors = FactorCache.at(dec, cacheDir).load(cm, model);
-    CompressionResult r = p.apply(m.graph(), factors,
-        new ApplyOptions(rankMultiple, !allowLarger, hooi));
-    Model compressed = m.withGraph(r.graph());
-    DistanceStats d = x == null ? null : distance(m, compressed, x);
-    OnnxExporter.write(compressed, out);
-    report(cm, r, d);
+    try (Backend b = Backends.create(backend)) {
+      ModelFactors factors = FactorCache.at(b.decompositions(), cacheDir).load(cm, model);
+      CompressionResult r = p.apply(m.graph(), factors,
+          new ApplyOptions(rankMultiple, !allowLarger, hooi));
+      Model compressed = m.withGraph(r.graph());
+      DistanceStats d = x == null ? null : distance(b, m, compressed, x);
+      OnnxExporter.write(compressed, out);
+      report(cm, r, d);
+    }
     return 0;
   }
 
-  private DistanceStats distance(Model original, Model compressed, InputSource x) {
-    try (Backend b = Backends.create(backend);
-        BatchProgress bar = BatchProgress.on(System.err, "distance", x.size(), json)) {
-      return ModelPass.run(b, compressed, original, x, batch, "the images in " + images, bar)
+  private DistanceStats distance(Backend b, Model original, Model compressed, InputSource x) {
+    try (BatchProgress bar = BatchProgress.on(System.err, "distance", x.size(), json.on)) {
+      return ModelPass.run(b, compressed, original, x, batch.n, "the images in " + images, bar)
           .distance();
     }
   }
@@ -154,7 +145,7 @@ public final class CompressCommand implements Callable<Integer> {
     long macs = AnalyticCost.totalMacs(r.plan());
     long bytes = AnalyticCost.totalBytes(r.plan());
     PrintWriter o = spec.commandLine().getOut();
-    if (json) {
+    if (json.on) {
       ObjectNode root = JsonOutput.object();
       pair(root.putObject("params"), cm.params(), params);
       pair(root.putObject("macs"), cm.macs(), macs);

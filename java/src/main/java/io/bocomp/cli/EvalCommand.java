@@ -45,44 +45,35 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin PreprocessOptions preprocess;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
-  int limit;
+  @Mixin LimitOption limit;
 
   @Option(names = "--reference", paramLabel = "REF.onnx",
       description = "Reference model for the output distance and top-1 agreement.")
   Path reference;
 
-  @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
-      description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin BatchOption batch;
 
-  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
-      description = "Where to run (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a warning.")
-  String backend;
+  @Mixin BackendOption backend;
 
-  @Option(names = "--json", description = "Print only JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
-    if (limit < 0) {
-      throw new BocompException("--limit must be >= 0, got " + limit);
-    }
-    if (batch < 1) {
-      throw new BocompException("--batch must be >= 1, got " + batch);
-    }
+    limit.check();
+    batch.check();
     Model m = ModelSource.load(model);
     Model ref = reference == null ? null : ModelSource.load(reference);
-    DataSource.Loaded loaded = DataSource.load(images, labels, limit, preprocess.resolve(null), m);
+    DataSource.Loaded loaded = DataSource.load(images, labels, limit.n, preprocess.resolve(null),
+        m);
     InputSource data = loaded.data();
     if (!data.hasLabels() && reference == null) {
       throw new BocompException("nothing to compute: " + loaded.name() + " has no labels (give"
           + " class sub-folders or --labels for top-1) and no --reference is given");
     }
     ModelPass.Result pass;
-    try (Backend b = Backends.create(backend);
-        BatchProgress bar = BatchProgress.on(System.err, "eval", data.size(), json)) {
-      pass = ModelPass.run(b, m, ref, data, batch, "the images", bar);
+    try (Backend b = Backends.create(backend.name);
+        BatchProgress bar = BatchProgress.on(System.err, "eval", data.size(), json.on)) {
+      pass = ModelPass.run(b, m, ref, data, batch.n, "the images", bar);
     }
     int[] pred = pass.predictions();
     ObjectNode result = JsonOutput.object();
@@ -114,7 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   private void print(ObjectNode r) {
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.on) {
       JsonOutput.print(out, r);
       return;
     }

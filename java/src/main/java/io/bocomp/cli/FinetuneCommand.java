@@ -6,11 +6,10 @@ import io.bocomp.BocompException;
 import io.bocomp.data.Dataset;
 import io.bocomp.data.InputSource;
 import io.bocomp.data.Preprocessing;
-import io.bocomp.engine.cpu.CpuBackend;
-import io.bocomp.engine.BatchRunner;
 import io.bocomp.model.Model;
 import io.bocomp.model.onnx.OnnxExporter;
 import io.bocomp.train.Distillation;
+import io.bocomp.train.FineTuning;
 import io.bocomp.train.FineTuner;
 import io.bocomp.train.Loss;
 import java.io.PrintStream;
@@ -71,64 +70,68 @@ public final class FinetuneCommand implements Callable<Integer> {
 
   @Mixin PreprocessOptions preprocess;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
-  int limit;
+  @Mixin LimitOption limit;
 
   @Option(names = "--epochs", paramLabel = "E", defaultValue = "1",
       description = "Passes over the images (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
+  @Option(names = "--lr", paramLabel = "RATE", defaultValue = Distillation.DEFAULT_LR,
       description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
   float lr;
 
-  @Option(names = "--batch", paramLabel = "N", defaultValue = "64",
+  @Option(names = "--batch", paramLabel = "N", defaultValue = Distillation.DEFAULT_BATCH,
       description = "Images per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--optimizer", paramLabel = "sgd|adam", defaultValue = "sgd",
+  @Option(names = "--optimizer", paramLabel = "sgd|adam",
+      defaultValue = Distillation.DEFAULT_OPTIMIZER,
       description = "SGD with momentum or Adam (default: ${DEFAULT-VALUE}).")
   String optimizer;
 
-  @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
+  @Option(names = "--momentum", paramLabel = "M", defaultValue = Distillation.DEFAULT_MOMENTUM,
       description = "SGD momentum (default: ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Option(names = "--weight-decay", paramLabel = "L2", defaultValue = "0",
+  @Option(names = "--weight-decay", paramLabel = "L2",
+      defaultValue = Distillation.DEFAULT_WEIGHT_DECAY,
       description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
-  @Option(names = "--schedule", paramLabel = "cosine|step|constant", defaultValue = "cosine",
+  @Option(names = "--schedule", paramLabel = "cosine|step|constant",
+      defaultValue = Distillation.DEFAULT_SCHEDULE,
       description = "Learning-rate schedule (default: ${DEFAULT-VALUE}); step multiplies by"
           + " --step-gamma every --step-every epochs.")
   String schedule;
 
-  @Option(names = "--step-every", paramLabel = "E", defaultValue = "1", hidden = false,
+  @Option(names = "--step-every", paramLabel = "E",
+      defaultValue = Distillation.DEFAULT_STEP_EVERY, hidden = false,
       description = "Epochs per step of the step schedule (default: ${DEFAULT-VALUE}).")
   int stepEvery;
 
-  @Option(names = "--step-gamma", paramLabel = "G", defaultValue = "0.1",
+  @Option(names = "--step-gamma", paramLabel = "G", defaultValue = Distillation.DEFAULT_STEP_GAMMA,
       description = "Factor per step of the step schedule (default: ${DEFAULT-VALUE}).")
   float stepGamma;
 
-  @Option(names = "--loss", paramLabel = "kd|mse", defaultValue = "kd",
+  @Option(names = "--loss", paramLabel = "kd|mse", defaultValue = Distillation.DEFAULT_LOSS,
       description = "Teacher term (default: ${DEFAULT-VALUE}).")
   String loss;
 
-  @Option(names = "--temperature", paramLabel = "T", defaultValue = "4",
+  @Option(names = "--temperature", paramLabel = "T",
+      defaultValue = Distillation.DEFAULT_TEMPERATURE,
       description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
   float temperature;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = Distillation.DEFAULT_ALPHA,
       description = "Weight of the teacher term when labels are given (default: ${DEFAULT-VALUE}).")
   float alpha;
 
-  @Option(names = "--clip-norm", paramLabel = "N", defaultValue = "5",
+  @Option(names = "--clip-norm", paramLabel = "N", defaultValue = Distillation.DEFAULT_CLIP_NORM,
       description = "Scale the gradient down to this global L2 norm when larger; 0: never"
           + " (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+  @Option(names = "--seed", paramLabel = "S", defaultValue = Distillation.DEFAULT_SEED,
       description = "Shuffling seed (default: ${DEFAULT-VALUE}); same seed and threads, same result.")
   long seed;
 
@@ -149,8 +152,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "Where to write the fine-tuned model (default: COMPRESSED-finetuned.onnx).")
   Path out;
 
-  @Option(names = "--json", description = "Print only JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress bar or per-epoch lines.")
   boolean quiet;
@@ -158,9 +160,7 @@ public final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Distillation.Settings settings = settings().validate();
-    if (limit < 0) {
-      throw new BocompException("--limit must be >= 0, got " + limit);
-    }
+    limit.check();
     if (evalImages == null && evalLabels != null) {
       throw new BocompException("--eval-labels needs --eval-images");
     }
@@ -174,7 +174,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     Model student = ModelSource.load(model);
     Model teacher = ModelSource.load(reference);
     Preprocessing prep = preprocess.resolve(null);
-    DataSource.Loaded train = DataSource.load(images, labels, limit, prep, student);
+    DataSource.Loaded train = DataSource.load(images, labels, limit.n, prep, student);
     InputSource eval = null;
     if (evalImages != null) {
       eval = DataSource.load(evalImages, evalLabels, 0, prep, student, "--eval-images",
@@ -198,13 +198,13 @@ public final class FinetuneCommand implements Callable<Integer> {
     report.put("labels", data.hasLabels());
     report.put("settings", settings.describe());
     if (eval != null) {
-      report.put("top1_before", top1(student, eval));
-      report.put("reference_top1", top1(teacher, eval));
+      report.put("top1_before", FineTuning.top1(student, eval));
+      report.put("reference_top1", FineTuning.top1(teacher, eval));
     }
     ArrayNode epochRows = report.putArray("epochs");
     AtomicBoolean stop = new AtomicBoolean();
-    Progress progress = new Progress(err, !quiet && !json && System.console() != null,
-        !quiet && !json, target, eval, epochRows);
+    Progress progress = new Progress(err, !quiet && !json.on && System.console() != null,
+        !quiet && !json.on, target, eval, epochRows);
     try (StopOnInterrupt hook = new StopOnInterrupt("bocomp-finetune-stop", () -> stop.set(true))) {
       Distillation.Outcome o;
       try {
@@ -225,7 +225,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       if (r.status() == FineTuner.Status.DIVERGED) {
         throw new BocompException(r.message() + "; wrote them to " + target);
       }
-      if (json) {
+      if (json.on) {
         JsonOutput.print(stdout, report);
       } else {
         stdout.printf("bocomp: %s; wrote %s%n", r.message(), target);
@@ -259,24 +259,6 @@ public final class FinetuneCommand implements Callable<Integer> {
     String stem = name.toLowerCase(Locale.ROOT).endsWith(".onnx")
         ? name.substring(0, name.length() - 5) : name;
     return model.resolveSibling(stem + "-finetuned.onnx");
-  }
-
-  /** A JSON row for an epoch: epoch, loss, seconds, images_per_second. */
-  static ObjectNode epochRow(ArrayNode rows, FineTuner.Epoch e) {
-    ObjectNode row = rows.addObject();
-    row.put("epoch", e.epoch());
-    row.put("loss", e.meanLoss());
-    row.put("seconds", e.seconds());
-    row.put("images_per_second", e.imagesPerSecond());
-    return row;
-  }
-
-  /** Top-1 of {@code m} on labeled inputs, streamed through the CPU engine. */
-  static double top1(Model m, InputSource d) {
-    try (CpuBackend b = new CpuBackend()) {
-      int[] pred = ModelPass.run(b, m, null, d, 250, "the images", null).predictions();
-      return BatchRunner.agreement(pred, d.labels());
-    }
   }
 
   /** Progress bar, per-epoch lines, per-epoch checkpoint and held-out top-1. */
@@ -335,9 +317,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Override
     public void checkpoint(FineTuner.Epoch e, Model current) {
       OnnxExporter.write(current, target);
-      ObjectNode row = epochRow(rows, e);
+      ObjectNode row = FineTuning.epochRow(rows, e);
       if (eval != null) {
-        row.put("top1", top1(current, eval));
+        row.put("top1", FineTuning.top1(current, eval));
       }
       if (lines) {
         err.printf(Locale.ROOT, "bocomp: epoch %d/%d: loss %.5f, %.1f s, %.1f images/s%s; wrote %s%n",

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.BocompException;
 import io.bocomp.ModelLoader;
 import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.LayerAnalysis;
 import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.cost.GraphCost;
+import io.bocomp.engine.Backend;
+import io.bocomp.engine.Backends;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Node;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -74,8 +76,7 @@ public final class InspectCommand implements Callable<Integer> {
           + " a text recognizer exported as [N, 3, 48, ?]), so every layer has a size and MACs.")
   String inputShape;
 
-  @Option(names = "--json", description = "Print only JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Override
   public Integer call() {
@@ -84,18 +85,24 @@ public final class InspectCommand implements Callable<Integer> {
       m = ModelLoader.specialize(m, sampleShape(inputShape));
     }
     CompressibleModel cm = CompressibleModel.of(m);
-    ModelFactors factors = noEnergy ? null
-        : FactorCache.at(new CpuDecompositions(), cacheDir).load(cm, model);
+    ModelFactors factors = noEnergy ? null : factors(cm);
     List<LayerAnalysis.Row> rows = LayerAnalysis.rows(cm, factors, !noQuantErrors,
         m.quantizedWeights());
     ObjectNode r = report(m, cm, rows);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.on) {
       JsonOutput.print(out, r);
     } else {
       printText(out, r, cm, rows);
     }
     return 0;
+  }
+
+  /** The layers' factors from the cache, decomposed by the CPU backend on a miss. */
+  private ModelFactors factors(CompressibleModel cm) {
+    try (Backend b = Backends.create("cpu")) {
+      return FactorCache.at(b.decompositions(), cacheDir).load(cm, model);
+    }
   }
 
   /** "3x48x320" as {3, 48, 320}. */

@@ -9,6 +9,7 @@ import io.bocomp.data.InputSource;
 import io.bocomp.data.Preprocessing;
 import io.bocomp.model.Model;
 import io.bocomp.train.Distillation;
+import io.bocomp.train.FineTuning;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
@@ -172,9 +173,7 @@ public final class TuneCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "RUN.json", description = "Run file (stages, hooks, ...).")
   Path config;
 
-  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
-      description = "Where to run (default: ${DEFAULT-VALUE}); cuda falls back to cpu with a warning.")
-  String backend;
+  @Mixin BackendOption backend;
 
   @Option(names = "--cache-dir", paramLabel = "DIR",
       description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
@@ -226,7 +225,7 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Labels of --finetune-images (adds the cross-entropy term).")
   Path finetuneLabels;
 
-  @Option(names = "--finetune-lr", paramLabel = "RATE", defaultValue = "0.01",
+  @Option(names = "--finetune-lr", paramLabel = "RATE", defaultValue = Distillation.DEFAULT_LR,
       description = "Fine-tuning learning rate (SGD, momentum 0.9, cosine; default: ${DEFAULT-VALUE}).")
   float finetuneLr;
 
@@ -255,7 +254,7 @@ public final class TuneCommand implements Callable<Integer> {
     PrintStream err = System.err;
     // checked before the run directory is created, so bad fine-tuning input writes nothing
     FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m, cfg.preprocess) : null;
-    try (Tuner tuner = Tuner.prepare(in, cfg, backend, dir, resume != null, commandLine());
+    try (Tuner tuner = Tuner.prepare(in, cfg, backend.name, dir, resume != null, commandLine());
         TrialExecutor executor = tuner.nothingToDo() != null ? null : executor(clusterSettings)) {
       if (executor != null) {
         tuner.evaluateOn(executor);
@@ -317,11 +316,8 @@ public final class TuneCommand implements Callable<Integer> {
     Dataset d = finetuneImages == null && finetuneLabels == null ? tuneData.load()
         : DataSource.load(finetuneImages, finetuneLabels, 0, prep, original, "--finetune-images",
             "--finetune-labels").data().load();
-    Distillation.Settings base = Distillation.Settings.defaults(finetuneEpochs);
-    Distillation.Settings s = new Distillation.Settings(finetuneEpochs, base.batch(), finetuneLr,
-        base.optimizer(), base.momentum(), base.weightDecay(), base.schedule(), base.stepEvery(),
-        base.stepGamma(), base.loss(), base.temperature(), base.alpha(), base.seed(),
-        base.threads(), base.clipNorm()).validate();
+    Distillation.Settings s = Distillation.Settings.defaults(finetuneEpochs).withLr(finetuneLr)
+        .validate();
     return new FineTuning(original, d, finetuneImages == null ? "the tuning images"
         : finetuneImages.toString(), s, !quiet && !json ? System.err : null);
   }

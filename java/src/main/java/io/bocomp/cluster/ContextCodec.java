@@ -8,7 +8,6 @@ import io.bocomp.BocompException;
 import io.bocomp.ModelLoader;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
-import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.model.Model;
@@ -161,8 +160,7 @@ final class ContextCodec {
   private static byte[] factorFile(ModelFactors f) {
     Path dir = scratch();
     try {
-      FactorCache cache = new FactorCache(new CpuDecompositions(), FactorCache.Settings.defaults(),
-          dir);
+      FactorCache cache = FactorCache.filesOnly(dir);
       cache.store(f, null);
       return Files.readAllBytes(cache.cacheFile(f.model(), null));
     } catch (IOException e) {
@@ -175,8 +173,7 @@ final class ContextCodec {
   private static ModelFactors readFactors(CompressibleModel cm, byte[] file) {
     Path dir = scratch();
     try {
-      FactorCache cache = new FactorCache(new CpuDecompositions(), FactorCache.Settings.defaults(),
-          dir);
+      FactorCache cache = FactorCache.filesOnly(dir);
       Path p = cache.cacheFile(cm, null);
       Files.createDirectories(p.getParent());
       Files.write(p, file);

@@ -88,11 +88,6 @@ public record CompressibleLayer(String name, int nodeIndex, Kind kind, String we
     return (long) outputs * (inputs / group) * kernelArea();
   }
 
-  /** True for a conv with a 1x1 kernel and group 1, which is factorized by SVD. */
-  public boolean isPointwiseConv() {
-    return kind == Kind.CONV && kernelArea() == 1 && group == 1;
-  }
-
   /**
    * Rows x columns of the matrix that SVD factorizes, as stored: the weight itself for FC layers,
    * [Cout, Cin] for a 1x1 conv.

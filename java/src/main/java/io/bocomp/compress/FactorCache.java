@@ -1,6 +1,7 @@
 package io.bocomp.compress;
 
 import io.bocomp.BocompException;
+import io.bocomp.engine.DecompositionException;
 import io.bocomp.engine.Decompositions;
 import io.bocomp.engine.Decompositions.SvdFactors;
 import io.bocomp.engine.Decompositions.Tucker2Factors;
@@ -71,7 +72,9 @@ public final class FactorCache {
   private final AtomicLong decomposed = new AtomicLong();
 
   /**
-   * @param decompositions the backend that factorizes
+   * @param decompositions the backend's factorizations
+   *     ({@link io.bocomp.engine.Backend#decompositions}), or null for a cache that never computes
+   *     ({@link #filesOnly})
    * @param settings randomized-SVD policy
    * @param cacheDir the cache directory (its {@code factors/} subdirectory holds the files), or
    *     null for a cache that only computes ({@link #compute(CompressibleModel)})
@@ -80,6 +83,15 @@ public final class FactorCache {
     this.decompositions = decompositions;
     this.settings = settings;
     this.cacheDir = cacheDir;
+  }
+
+  /**
+   * A cache that only stores and reads factor files in {@code cacheDir} (e.g. the cluster's
+   * transfer of the driver's factors): it has no decompositions, so {@link #compute} throws
+   * {@link IllegalStateException}.
+   */
+  public static FactorCache filesOnly(Path cacheDir) {
+    return new FactorCache(null, Settings.defaults(), cacheDir);
   }
 
   /** A cache with default settings in the default cache directory ({@link FactorCacheDirectory}). */
@@ -197,6 +209,9 @@ public final class FactorCache {
 
   /** The factors of a model, computed now and kept in memory only. */
   public ModelFactors compute(CompressibleModel model) {
+    if (decompositions == null) {
+      throw new IllegalStateException("this factor cache only stores and reads files");
+    }
     List<CompressibleLayer> svdFull = new ArrayList<>();
     List<Tensor> svdMatrices = new ArrayList<>();
     List<CompressibleLayer> tucker = new ArrayList<>();

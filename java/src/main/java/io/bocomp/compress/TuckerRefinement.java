@@ -1,14 +1,10 @@
 package io.bocomp.compress;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
-import static org.bytedeco.openblas.global.openblas.CblasUpper;
-
 import io.bocomp.engine.OpenBlasThreads;
+import io.bocomp.engine.cpu.Blas;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
-import org.bytedeco.openblas.global.openblas;
 
 /**
  * HOOI (higher-order orthogonal iteration, De Lathauwer et al. 2000) for Tucker-2 at fixed ranks,
@@ -39,29 +35,29 @@ final class TuckerRefinement {
     for (int s = 0; s < sweeps; s++) {
       // T = U_out^T W0: [r_out, Cin k2]; its mode-1 unfolding [Cin, r_out k2].
       FloatBuffer t = Tensor.allocate(rout * cin * k2);
-      openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, rout, cin * k2, cout, 1f,
-          uOut.data(), rout, w0, cin * k2, 0f, t, cin * k2);
+      Blas.sgemm(true, false, rout, cin * k2, cout, 1f, uOut.data(), 0, rout, w0, 0, cin * k2, 0f,
+          t, 0, cin * k2);
       uIn = leadingEigenvectors(CpuDecompositions.permute01(t, rout, cin, k2), cin, rout * k2, rin);
       // A = U_in^T W1: [r_in, Cout k2]; its mode-0 unfolding [Cout, r_in k2].
       FloatBuffer a = Tensor.allocate(rin * cout * k2);
-      openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, rin, cout * k2, cin, 1f,
-          uIn.data(), rin, w1, cout * k2, 0f, a, cout * k2);
+      Blas.sgemm(true, false, rin, cout * k2, cin, 1f, uIn.data(), 0, rin, w1, 0, cout * k2, 0f,
+          a, 0, cout * k2);
       uOut = leadingEigenvectors(CpuDecompositions.permute01(a, rin, cout, k2), cout, rin * k2, rout);
     }
     FloatBuffer a = Tensor.allocate(rin * cout * k2);
-    openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, rin, cout * k2, cin, 1f,
-        uIn.data(), rin, w1, cout * k2, 0f, a, cout * k2);
+    Blas.sgemm(true, false, rin, cout * k2, cin, 1f, uIn.data(), 0, rin, w1, 0, cout * k2, 0f, a,
+        0, cout * k2);
     FloatBuffer ap = CpuDecompositions.permute01(a, rin, cout, k2); // [Cout, r_in k2]
     Tensor core = Tensor.zeros(rout, rin, w.dim(2), w.dim(3));
-    openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, rout, rin * k2, cout, 1f,
-        uOut.data(), rout, ap, rin * k2, 0f, core.data(), rin * k2);
+    Blas.sgemm(true, false, rout, rin * k2, cout, 1f, uOut.data(), 0, rout, ap, 0, rin * k2, 0f,
+        core.data(), 0, rin * k2);
     return new Result(uOut, uIn, core);
   }
 
   /** Leading r eigenvectors (as columns, [n, r]) of X X^T for the row-major n x m matrix X. */
   private static Tensor leadingEigenvectors(FloatBuffer x, int n, int m, int r) {
     FloatBuffer gram = Tensor.allocate(n * n);
-    openblas.cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n, m, 1f, x, m, 0f, gram, n);
+    Blas.ssyrkUpper(n, m, 1f, x, 0, m, 0f, gram, 0, n);
     Tensor all = CpuDecompositions.symmetricEigenDescending(gram, n, Tensor.zeros(n));
     return TensorSlices.leadingColumns(all, r, null);
   }

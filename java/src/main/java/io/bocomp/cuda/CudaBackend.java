@@ -1,7 +1,9 @@
 package io.bocomp.cuda;
 
 import io.bocomp.engine.Backend;
+import io.bocomp.engine.Decompositions;
 import io.bocomp.engine.Decompositions.DistanceStats;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.op.OpsetForms;
@@ -23,6 +25,11 @@ import java.util.Map;
  * tensor identity: a tuning run uploads each unchanged weight once), the activation arena, and
  * device copies of the tuner's feeds and reference (keyed by identity, least recently used first
  * out beyond {@link #PINNED_LIMIT}).
+ *
+ * <p>{@link #decompositions()} are the CPU's ({@link CpuDecompositions}), as before this backend
+ * handed them out: the factor cache holds LAPACK's factors whichever backend wrote it, so a cache
+ * file and the plans chosen from it do not depend on the backend. {@link CudaDecompositions} is
+ * the device implementation, constructed explicitly (tests, benchmarks).
  */
 public final class CudaBackend implements Backend {
   /** Idle device weights kept for reuse (bytes). */
@@ -36,6 +43,7 @@ public final class CudaBackend implements Backend {
   private final FusedDistance fusedDistance;
   private final Map<Tensor, DeviceTensor> pinned = new IdentityHashMap<>();
   private final LinkedHashMap<Tensor, Boolean> pinOrder = new LinkedHashMap<>(16, 0.75f, true);
+  private final CpuDecompositions decompositions = new CpuDecompositions();
   private boolean closed;
 
   /** Opens the GPU; throws {@link NativeException} with the reason when CUDA is unavailable. */
@@ -139,6 +147,11 @@ public final class CudaBackend implements Backend {
   }
 
   /** Frees all device memory; executables of this backend must not be used afterwards. */
+  @Override
+  public Decompositions decompositions() {
+    return decompositions;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {

@@ -197,13 +197,6 @@ public final class CudaDecompositions implements Decompositions, AutoCloseable {
     }
   }
 
-  /** Waits until all lanes are idle (for wall-clock timing). */
-  public synchronized void synchronize() {
-    for (Lane lane : lanes) {
-      lane.sync();
-    }
-  }
-
   // ---- Decompositions (host tensors) ---------------------------------------------------------
 
   @Override

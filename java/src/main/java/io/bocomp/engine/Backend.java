@@ -41,6 +41,13 @@ public interface Backend extends AutoCloseable {
     return compile(model.graph(), model.opset());
   }
 
+  /**
+   * The factorizations (SVD, Tucker-2, output distance) that go with this backend: callers ask for
+   * them here and never construct an implementation themselves. The instance belongs to the
+   * backend; it stays usable after {@link #close()} only where the implementation says so.
+   */
+  Decompositions decompositions();
+
   /** Releases native resources (thread pools, device memory). Idempotent. */
   @Override
   void close();

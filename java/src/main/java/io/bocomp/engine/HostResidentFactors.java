@@ -1,14 +1,11 @@
 package io.bocomp.engine;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
-
 import io.bocomp.engine.Decompositions.DeviceResidentFactors;
 import io.bocomp.engine.Decompositions.LowRankFactors;
 import io.bocomp.engine.Decompositions.SvdFactors;
 import io.bocomp.engine.Decompositions.Tucker2Factors;
 import io.bocomp.engine.Decompositions.Tucker2Layers;
+import io.bocomp.engine.cpu.Blas;
 import io.bocomp.model.Tensor;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -97,8 +94,8 @@ public final class HostResidentFactors implements DeviceResidentFactors {
     int n = lr.right().dim(1);
     Tensor w = Tensor.zeros(m, n);
     if (rank > 0 && m > 0 && n > 0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, rank, 1f, lr.left().data(), rank,
-          lr.right().data(), n, 0f, w.data(), n);
+      Blas.sgemm(false, false, m, n, rank, 1f, lr.left().data(), 0, rank, lr.right().data(), 0, n,
+          0f, w.data(), 0, n);
     }
     return w;
   }
@@ -151,11 +148,11 @@ public final class HostResidentFactors implements DeviceResidentFactors {
     FloatBuffer core = l.core().data();
     FloatBuffer tb = t.data();
     for (int a = 0; a < rOut; a++) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cin, sp, rIn, 1f, uIn.data(), rIn,
-          core.position(a * rIn * sp).slice(), sp, 0f, tb.position(a * cin * sp).slice(), sp);
+      Blas.sgemm(false, false, cin, sp, rIn, 1f, uIn.data(), 0, rIn, core, a * rIn * sp, sp, 0f,
+          tb, a * cin * sp, sp);
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, cin * sp, rOut, 1f,
-        l.last().data(), rOut, t.data(), cin * sp, 0f, w.data(), cin * sp);
+    Blas.sgemm(false, false, cout, cin * sp, rOut, 1f, l.last().data(), 0, rOut, t.data(), 0,
+        cin * sp, 0f, w.data(), 0, cin * sp);
     return w;
   }
 

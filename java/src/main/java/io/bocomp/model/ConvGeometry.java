@@ -216,15 +216,6 @@ public final class ConvGeometry {
     return outSize.clone();
   }
 
-  /** Kernel volume (product of kernel sizes). */
-  public int kernelVolume() {
-    int v = 1;
-    for (int k : kernel) {
-      v *= k;
-    }
-    return v;
-  }
-
   @Override
   public String toString() {
     return "ConvGeometry{k=" + Arrays.toString(kernel) + ", s=" + Arrays.toString(strides)

@@ -37,19 +37,6 @@ public final class ValueInfo {
     return elemType;
   }
 
-  /** True if the shape (rank and every dimension) is known. */
-  public boolean hasFullShape() {
-    if (shape == null) {
-      return false;
-    }
-    for (int d : shape) {
-      if (d < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Shape with -1 for unknown dimensions; null when even the rank is unknown. */
   public int[] shape() {
     return shape == null ? null : shape.clone();

@@ -17,7 +17,6 @@ public final class EvaluationCache {
   public record Measured(Distance distance, PlanCost cost) {}
 
   private final Map<String, Measured> byKey = new HashMap<>();
-  private long hits;
 
   /**
    * The cache key of a resolved plan: "name:method:rank:r_in:r_out:kept_out:kept_in:zeroed" for
@@ -47,13 +46,9 @@ public final class EvaluationCache {
     return b.toString();
   }
 
-  /** The measurement of a plan key, counting a hit when present. */
+  /** The measurement of a plan key, if any. */
   public Optional<Measured> lookup(String key) {
-    Measured m = byKey.get(key);
-    if (m != null) {
-      hits++;
-    }
-    return Optional.ofNullable(m);
+    return Optional.ofNullable(byKey.get(key));
   }
 
   public boolean contains(String key) {
@@ -67,10 +62,5 @@ public final class EvaluationCache {
   /** Distinct plans measured. */
   public int size() {
     return byKey.size();
-  }
-
-  /** Lookups answered from the cache. */
-  public long hits() {
-    return hits;
   }
 }

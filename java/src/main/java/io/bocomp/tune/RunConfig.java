@@ -1,26 +1,20 @@
 package io.bocomp.tune;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.data.Preprocessing;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Everything that decides what a tuning run computes (and so goes into the journal's
  * fingerprint): budget, method, parametrization, search mode, trials, samples, seed, objective,
  * layer selection and stages. Built from defaults, then a JSON run file ({@link #readRunFile}),
- * then command-line options, each overriding the one before.
+ * then command-line options, each overriding the one before. This class is the value and its
+ * {@link Builder} (which checks the settings against each other); {@link RunFileParser} reads run
+ * files and {@link RunConfigJson} writes the JSON form.
  *
  * <p>Run file (JSON; every field optional, unknown fields are errors):
  *
@@ -55,14 +49,8 @@ public final class RunConfig {
     LAGRANGIAN, CONSTRAINED
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The largest q (one BO batch of 256 Kriging-believer points is already far past useful). */
   public static final int MAX_PARALLEL = 256;
-  private static final Set<String> FIELDS = Set.of("budget", "method", "parameter", "mode",
-      "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
-      "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start",
-      "allocator_start", "max_prune_fraction",
-      "latency", "stages", "preprocess", "bits", "quant_group", "parallel");
 
   public final Budget budget;
   public final MethodChoice method;
@@ -164,75 +152,7 @@ public final class RunConfig {
 
   /** The configuration as JSON (the run-file format, all fields present). */
   public ObjectNode toJson() {
-    ObjectNode o = JSON.createObjectNode();
-    o.set("budget", budgetJson(budget));
-    o.put("method", method.json());
-    o.put("parameter", parametrization.json());
-    o.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
-    o.put("cooling", cooling);
-    o.put("trials", trials);
-    o.put("samples", samples);
-    o.put("seed", seed);
-    o.put("distance", distance.json());
-    o.put("temperature", temperature);
-    ArrayNode ex = o.putArray("exclude");
-    exclude.forEach(ex::add);
-    ObjectNode fr = o.putObject("freeze");
-    freeze.forEach(fr::put);
-    ArrayNode gr = o.putArray("groups");
-    for (List<String> g : groups) {
-      ArrayNode a = gr.addArray();
-      g.forEach(a::add);
-    }
-    o.put("initial_design", initialDesign);
-    o.put("trials_per_lambda", trialsPerLambda);
-    o.put("explore_every", exploreEvery);
-    o.put("min_saving", minSaving);
-    o.put("uniform_start", uniformStart);
-    o.put("allocator_start", allocatorStart);
-    o.put("max_prune_fraction", maxPruneFraction);
-    ObjectNode lat = o.putObject("latency");
-    lat.put("batch", latencyBatch);
-    lat.put("warmup", latencyWarmup);
-    lat.put("runs", latencyRuns);
-    if (!preprocess.isEmpty()) {
-      o.set("preprocess", preprocess.toJson());
-    }
-    if (!bits.isEmpty()) {
-      ArrayNode bi = o.putArray("bits");
-      bits.forEach(bi::add);
-    }
-    if (quantGroup != 0) {
-      o.put("quant_group", quantGroup);
-    }
-    if (parallel != 1) {
-      o.put("parallel", parallel);
-    }
-    ArrayNode st = o.putArray("stages");
-    for (Stage s : stages) {
-      ObjectNode so = st.addObject();
-      so.put("name", s.name());
-      ArrayNode l = so.putArray("layers");
-      s.layers().forEach(l::add);
-      so.put("trials", s.trials());
-      if (s.budget() != null) {
-        so.set("budget", budgetJson(s.budget()));
-      }
-      if (s.method() != null) {
-        so.put("method", s.method().json());
-      }
-      if (s.hook() != null) {
-        so.put("hook", s.hook());
-      }
-    }
-    return o;
-  }
-
-  private static ObjectNode budgetJson(Budget b) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("metric", b.metric().json());
-    o.put("max", b.limit());
-    return o;
+    return RunConfigJson.write(this);
   }
 
   /**
@@ -241,266 +161,9 @@ public final class RunConfig {
    * @throws TuneConfigException naming the file and the field at fault
    */
   public static void readRunFile(Path file, Builder b) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new TuneConfigException(file + ": no such run file");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new TuneConfigException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr() + ")");
-    } catch (IOException e) {
-      throw new TuneConfigException(file + ": cannot read (" + e.getMessage() + ")", e);
-    }
-    new RunFileReader(file.toString()).read(root, b);
+    RunFileParser.read(file, b);
   }
 
-  /** Parses run-file JSON into a builder; every error names the source and the field. */
-  private record RunFileReader(String src) {
-    void read(JsonNode root, Builder b) {
-      if (root == null || !root.isObject()) {
-        throw err("", "a run file is a JSON object");
-      }
-      for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
-        String f = it.next();
-        if (!FIELDS.contains(f)) {
-          throw err(f, "unknown field (expected one of " + new java.util.TreeSet<>(FIELDS) + ")");
-        }
-      }
-      if (root.has("budget")) {
-        b.budget(budget(root.get("budget"), "budget"));
-      }
-      if (root.has("method")) {
-        b.method(method(root.get("method"), "method"));
-      }
-      if (root.has("parameter")) {
-        Parametrization p = Parametrization.fromJson(text(root, "parameter"));
-        if (p == null || p == Parametrization.PRUNE) {
-          throw err("parameter", "must be \"rank\" or \"energy\"");
-        }
-        b.parametrization(p);
-      }
-      if (root.has("mode")) {
-        b.mode(mode(text(root, "mode"), src + ": \"mode\""));
-      }
-      if (root.has("cooling")) {
-        b.cooling(cooling(text(root, "cooling"), src + ": \"cooling\""));
-      }
-      if (root.has("trials")) {
-        b.trials(integer(root, "trials"));
-      }
-      if (root.has("samples")) {
-        b.samples(integer(root, "samples"));
-      }
-      if (root.has("seed")) {
-        b.seed(integer(root, "seed"));
-      }
-      if (root.has("distance")) {
-        DistanceObjective.Divergence d = DistanceObjective.Divergence.fromJson(text(root, "distance"));
-        if (d == null) {
-          throw err("distance", "must be \"squared\" or \"kl\"");
-        }
-        b.distance(d);
-      }
-      if (root.has("temperature")) {
-        b.temperature(number(root, "temperature"));
-      }
-      if (root.has("exclude")) {
-        b.exclude(strings(root.get("exclude"), "exclude"));
-      }
-      if (root.has("freeze")) {
-        JsonNode fr = root.get("freeze");
-        if (!fr.isObject()) {
-          throw err("freeze", "must be an object {\"GLOB\": value}");
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = fr.fields(); it.hasNext();) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isNumber()) {
-            throw err("freeze." + e.getKey(), "must be a number");
-          }
-          m.put(e.getKey(), e.getValue().asDouble());
-        }
-        b.freeze(m);
-      }
-      if (root.has("groups")) {
-        JsonNode g = root.get("groups");
-        if (!g.isArray()) {
-          throw err("groups", "must be an array of arrays of patterns");
-        }
-        List<List<String>> groups = new ArrayList<>();
-        for (int i = 0; i < g.size(); i++) {
-          groups.add(strings(g.get(i), "groups[" + i + "]"));
-        }
-        b.groups(groups);
-      }
-      if (root.has("initial_design")) {
-        b.initialDesign(integer(root, "initial_design"));
-      }
-      if (root.has("trials_per_lambda")) {
-        b.trialsPerLambda(integer(root, "trials_per_lambda"));
-      }
-      if (root.has("explore_every")) {
-        b.exploreEvery(integer(root, "explore_every"));
-      }
-      if (root.has("min_saving")) {
-        b.minSaving(number(root, "min_saving"));
-      }
-      if (root.has("uniform_start")) {
-        if (!root.get("uniform_start").isBoolean()) {
-          throw err("uniform_start", "must be true or false");
-        }
-        b.uniformStart(root.get("uniform_start").asBoolean());
-      }
-      if (root.has("allocator_start")) {
-        if (!root.get("allocator_start").isBoolean()) {
-          throw err("allocator_start", "must be true or false");
-        }
-        b.allocatorStart(root.get("allocator_start").asBoolean());
-      }
-      if (root.has("max_prune_fraction")) {
-        b.maxPruneFraction(number(root, "max_prune_fraction"));
-      }
-      if (root.has("latency")) {
-        JsonNode l = root.get("latency");
-        if (!l.isObject()) {
-          throw err("latency", "must be an object {\"batch\", \"warmup\", \"runs\"}");
-        }
-        onlyFields(l, "latency", Set.of("batch", "warmup", "runs"));
-        b.latency(l.has("batch") ? integer(l, "batch") : b.latencyBatch,
-            l.has("warmup") ? integer(l, "warmup") : b.latencyWarmup,
-            l.has("runs") ? integer(l, "runs") : b.latencyRuns);
-      }
-      if (root.has("parallel")) {
-        b.parallel(integer(root, "parallel"));
-      }
-      if (root.has("preprocess")) {
-        b.preprocess(Preprocessing.fromJson(root.get("preprocess"), src + ": \"preprocess\""));
-      }
-      if (root.has("bits")) {
-        JsonNode bi = root.get("bits");
-        if (!bi.isArray()) {
-          throw err("bits", "must be an array of bit widths, e.g. [2, 4, 8]");
-        }
-        List<Integer> widths = new ArrayList<>();
-        for (JsonNode v : bi) {
-          if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw err("bits", "must hold integers, got " + v);
-          }
-          widths.add(v.asInt());
-        }
-        b.bits(widths);
-      }
-      if (root.has("quant_group")) {
-        b.quantGroup(integer(root, "quant_group"));
-      }
-      if (root.has("stages")) {
-        JsonNode st = root.get("stages");
-        if (!st.isArray() || st.isEmpty()) {
-          throw err("stages", "must be a non-empty array of stage objects");
-        }
-        List<Stage> stages = new ArrayList<>();
-        for (int i = 0; i < st.size(); i++) {
-          stages.add(stage(st.get(i), "stages[" + i + "]"));
-        }
-        b.stages(stages);
-      }
-    }
-
-    private Stage stage(JsonNode s, String at) {
-      if (!s.isObject()) {
-        throw err(at, "must be an object");
-      }
-      onlyFields(s, at, Set.of("name", "layers", "trials", "budget", "method", "hook"));
-      String name = s.has("name") ? text(s, "name") : at;
-      List<String> layers = s.has("layers") ? strings(s.get("layers"), at + ".layers") : List.of();
-      int trials = s.has("trials") ? integer(s, "trials") : 0;
-      if (trials < 0) {
-        throw err(at + ".trials", "must be >= 0");
-      }
-      Budget budget = s.has("budget") ? budget(s.get("budget"), at + ".budget") : null;
-      MethodChoice method = s.has("method") ? method(s.get("method"), at + ".method") : null;
-      String hook = s.has("hook") ? text(s, "hook") : null;
-      return new Stage(name, layers, trials, budget, method, hook);
-    }
-
-    /** Throws naming the first field of object {@code n} that is not in {@code allowed}. */
-    private void onlyFields(JsonNode n, String at, Set<String> allowed) {
-      for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
-        String f = it.next();
-        if (!allowed.contains(f)) {
-          throw err(at + "." + f, "unknown field (expected one of " + new java.util.TreeSet<>(allowed)
-              + ")");
-        }
-      }
-    }
-
-    private Budget budget(JsonNode n, String at) {
-      if (!n.isObject() || !n.has("metric") || !n.has("max")) {
-        throw err(at, "must be {\"metric\": \"params\"|\"macs\"|\"bytes\"|\"latency_ms\", \"max\": X}");
-      }
-      onlyFields(n, at, Set.of("metric", "max"));
-      CostMetric m = CostMetric.fromJson(n.get("metric").asText());
-      if (m == null) {
-        throw err(at + ".metric", "must be params, macs, bytes or latency_ms");
-      }
-      if (!n.get("max").isNumber()) {
-        throw err(at + ".max", "must be a number");
-      }
-      return new Budget(m, n.get("max").asDouble());
-    }
-
-    private MethodChoice method(JsonNode n, String at) {
-      MethodChoice m = n.isTextual() ? MethodChoice.fromJson(n.asText()) : null;
-      if (m == null) {
-        throw err(at, "must be auto, svd, tucker, prune or quantize");
-      }
-      return m;
-    }
-
-    private String text(JsonNode o, String f) {
-      JsonNode v = o.get(f);
-      if (!v.isTextual()) {
-        throw err(f, "must be a string");
-      }
-      return v.asText();
-    }
-
-    private int integer(JsonNode o, String f) {
-      JsonNode v = o.get(f);
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-        throw err(f, "must be an integer, got " + v);
-      }
-      return v.asInt();
-    }
-
-    private double number(JsonNode o, String f) {
-      JsonNode v = o.get(f);
-      if (!v.isNumber()) {
-        throw err(f, "must be a number, got " + v);
-      }
-      return v.asDouble();
-    }
-
-    private List<String> strings(JsonNode n, String at) {
-      if (!n.isArray()) {
-        throw err(at, "must be an array of layer patterns");
-      }
-      List<String> out = new ArrayList<>();
-      for (JsonNode e : n) {
-        if (!e.isTextual() || e.asText().isBlank()) {
-          throw err(at, "must hold non-empty strings, got " + e);
-        }
-        out.add(e.asText());
-      }
-      return out;
-    }
-
-    private TuneConfigException err(String field, String what) {
-      return new TuneConfigException(src + (field.isEmpty() ? "" : ": \"" + field + "\"") + ": "
-          + what);
-    }
-  }
 
   static Mode mode(String s, String where) {
     try {
@@ -541,9 +204,10 @@ public final class RunConfig {
     private boolean uniformStart = true;
     private boolean allocatorStart = true;
     private double maxPruneFraction = 0.99;
-    private int latencyBatch = 1;
-    private int latencyWarmup = 3;
-    private int latencyRuns = 11;
+    // package-private: the run-file parser keeps the ones a partial "latency" object leaves out
+    int latencyBatch = 1;
+    int latencyWarmup = 3;
+    int latencyRuns = 11;
     private Preprocessing preprocess = Preprocessing.NONE;
     private int parallel = 1;
     private List<Integer> bits = List.of();

@@ -5,8 +5,6 @@ import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleLayer;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
-import io.bocomp.compress.LayerChoice;
-import io.bocomp.compress.LayerFactors;
 import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.PlanEntry;
@@ -32,7 +30,8 @@ import java.util.Map;
  * (the factorization is no longer cheaper; above it the plan does not change); an energy fraction
  * likewise from the energy of rank 1 to that break-even energy; a pruning fraction from 0 to
  * {@code maxPruneFraction}. So the smallest and largest values are valid plans and the box holds
- * no wide flat regions.
+ * no wide flat regions. {@link FractionScale} computes these bounds, the value ladder and the
+ * plan entry of a value.
  *
  * <p>Bit widths ({@link Options#bits}, two or more): every dimension above gets a companion
  * integer dimension, {@code 0 .. L-1}, indexing the sorted bit widths its layers' weights are
@@ -44,11 +43,6 @@ import java.util.Map;
  * {@link Options#quantGroup} inputs per scale, convolutions one scale per output channel.
  */
 public final class SearchSpace {
-  /** Ranks are ceil(f k); this slack keeps f = r/k from rounding up to r + 1. */
-  private static final double CEIL_SLACK = 1e-9;
-  /** LayerFactors' relative slack of an energy target (ranks keep fraction x (1 - 1e-6)). */
-  private static final double ENERGY_SLACK = 1e-6;
-
   /**
    * One search dimension.
    *
@@ -228,7 +222,7 @@ public final class SearchSpace {
       }
       if (frozen != null) {
         checkFrozen(kind, l.name(), frozen, o.maxPruneFraction());
-        fixed.add(entry(factors, l, m, kind, frozen));
+        fixed.add(FractionScale.entry(factors, l, m, kind, frozen));
         notes.add(l.name() + ": frozen at " + kind.json() + " " + frozen);
         continue;
       }
@@ -281,7 +275,7 @@ public final class SearchSpace {
       String name = item instanceof Integer g ? "group:" + String.join(",", globs(o.groups().get(g)))
           : ((CompressibleLayer) item).name();
       Knob k = o.method() == MethodChoice.QUANTIZE ? null
-          : knob(factors, kind, name, members, methodOf, o.maxPruneFraction(), notes);
+          : FractionScale.knob(factors, kind, name, members, methodOf, o.maxPruneFraction(), notes);
       if (k != null) {
         knobs.add(k);
       }
@@ -377,7 +371,7 @@ public final class SearchSpace {
       double v = Math.min(knob.upper(), Math.max(knob.lower(), theta[k]));
       for (int i = 0; i < knob.layers().size(); i++) {
         CompressibleLayer l = layers.get(knob.layers().get(i));
-        entries.add(entry(factors, l, knob.methods().get(i), kind, v)
+        entries.add(FractionScale.entry(factors, l, knob.methods().get(i), kind, v)
             .withBits(bitsOf.getOrDefault(l.name(), fixedBits), groupOf(l, quantGroup)));
       }
     }
@@ -460,44 +454,7 @@ public final class SearchSpace {
     if (knob.isBits()) {
       throw new IllegalStateException("a bit-width dimension has no rank ladder");
     }
-    java.util.TreeSet<Double> cuts = new java.util.TreeSet<>();
-    for (String name : knob.layers()) {
-      CompressibleLayer l = layers.get(name);
-      LayerFactors f = factors.of(name).orElseThrow();
-      if (kind == Parametrization.RANK) {
-        int[][] dims = f.isSvd()
-            ? new int[][] {{Math.min(l.matrixShape()[0], l.matrixShape()[1]), f.maxRank()}}
-            : new int[][] {{l.inputs(), l.inputs()}, {l.outputs(), l.outputs()}};
-        for (int[] d : dims) {
-          for (int r = 1; r <= d[1]; r++) {
-            cuts.add((r + CEIL_SLACK) / d[0]);
-          }
-        }
-      } else {
-        double[][] cum = f.isSvd() ? new double[][] {svdEnergies(f)} : tuckerEnergies(f);
-        for (double[] c : cum) {
-          for (double e : c) {
-            cuts.add(e / (1 - ENERGY_SLACK));
-          }
-        }
-      }
-    }
-    List<Double> inside = new ArrayList<>(cuts.subSet(knob.lower(), false, knob.upper(), false));
-    double[] out = new double[inside.size() + 1];
-    out[0] = knob.lower();
-    for (int i = 1; i < inside.size(); i++) {
-      out[i] = 0.5 * (inside.get(i - 1) + inside.get(i));
-    }
-    out[out.length - 1] = knob.upper();
-    return out;
-  }
-
-  private static double[] svdEnergies(LayerFactors f) {
-    double[] c = new double[f.maxRank()];
-    for (int r = 1; r <= c.length; r++) {
-      c[r - 1] = f.energyAtRank(r);
-    }
-    return c;
+    return FractionScale.ladder(factors, layers, kind, knob);
   }
 
   /**
@@ -524,152 +481,16 @@ public final class SearchSpace {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static Knob knob(ModelFactors factors, Parametrization kind, String name,
-      List<CompressibleLayer> members, Map<String, Method> methodOf, double maxPrune,
-      List<String> notes) {
-    List<String> names = new ArrayList<>();
-    List<Method> methods = new ArrayList<>();
-    double lower = Double.POSITIVE_INFINITY;
-    double upper = Double.NEGATIVE_INFINITY;
-    for (CompressibleLayer l : members) {
-      Method m = methodOf.get(l.name());
-      double lo;
-      double hi;
-      if (kind == Parametrization.PRUNE) {
-        lo = 0;
-        hi = maxPrune;
-      } else {
-        lo = lowest(factors, l, kind);
-        hi = breakEven(factors, l, m, kind, lo);
-        if (!(hi > lo)) {
-          notes.add(l.name() + ": no " + m.json() + " setting is cheaper than the dense layer");
-          continue;
-        }
-      }
-      names.add(l.name());
-      methods.add(m);
-      lower = Math.min(lower, lo);
-      upper = Math.max(upper, hi);
-    }
-    if (names.isEmpty()) {
-      return null;
-    }
-    return new Knob(name, names, methods, lower, upper);
-  }
-
-  /** The value at which every rank of the layer is 1. */
-  private static double lowest(ModelFactors factors, CompressibleLayer l, Parametrization kind) {
-    LayerFactors f = factors.of(l.name()).orElseThrow();
-    if (kind == Parametrization.RANK) {
-      int dim = f.isSvd() ? Math.min(l.matrixShape()[0], l.matrixShape()[1])
-          : Math.max(l.inputs(), l.outputs());
-      return 1.0 / dim;
-    }
-    if (f.isSvd()) {
-      return Math.max(1e-6, f.energyAtRank(1));
-    }
-    double[][] cum = tuckerEnergies(f);
-    return Math.max(1e-6, Math.min(cum[0][0], cum[1][0]));
-  }
-
-  /**
-   * The smallest value at which the resolver keeps the layer dense (its factorization is no longer
-   * cheaper), or the largest valid value when that never happens. Denseness grows with the value,
-   * so a binary search over the values where some rank changes finds it.
-   */
-  private static double breakEven(ModelFactors factors, CompressibleLayer l, Method m,
-      Parametrization kind, double lowest) {
-    LayerFactors f = factors.of(l.name()).orElseThrow();
-    double[] candidates = changePoints(f, l, kind);
-    double max = candidates[candidates.length - 1];
-    int lo = 0;
-    int hi = candidates.length - 1;
-    if (!isDense(factors, l, m, kind, max)) {
-      return max;
-    }
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (isDense(factors, l, m, kind, candidates[mid])) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return Math.max(lowest, candidates[lo]);
-  }
-
-  /** Sorted values at which the layer's ranks change (each the smallest value of its ranks). */
-  private static double[] changePoints(LayerFactors f, CompressibleLayer l, Parametrization kind) {
-    java.util.TreeSet<Double> s = new java.util.TreeSet<>();
-    if (kind == Parametrization.RANK) {
-      if (f.isSvd()) {
-        int full = Math.min(l.matrixShape()[0], l.matrixShape()[1]);
-        for (int r = 1; r <= f.maxRank(); r++) {
-          s.add((double) r / full);
-        }
-      } else {
-        for (int r = 1; r <= l.inputs(); r++) {
-          s.add((double) r / l.inputs());
-        }
-        for (int r = 1; r <= l.outputs(); r++) {
-          s.add((double) r / l.outputs());
-        }
-      }
-    } else if (f.isSvd()) {
-      for (int r = 1; r <= f.maxRank(); r++) {
-        s.add(Math.min(1.0, f.energyAtRank(r)));
-      }
-    } else {
-      for (double[] mode : tuckerEnergies(f)) {
-        for (double e : mode) {
-          s.add(Math.min(1.0, e));
-        }
-      }
-    }
-    double[] out = new double[s.size()];
-    int i = 0;
-    for (double v : s) {
-      out[i++] = v;
-    }
-    return out;
-  }
-
-  private static boolean isDense(ModelFactors factors, CompressibleLayer l, Method m,
-      Parametrization kind, double v) {
-    ResolvedPlan p = CompressionPlan.of(List.of(entry(factors, l, m, kind, v)))
-        .resolve(factors, ApplyOptions.defaults());
-    LayerChoice c = p.choice(l.name());
-    return c.method() == null;
-  }
-
-  /** Cumulative energy fractions [mode in, mode out] of a Tucker-2 layer, as LayerFactors has them. */
-  private static double[][] tuckerEnergies(LayerFactors f) {
-    var t = f.tucker();
-    double total = f.totalEnergy();
-    double[][] out = new double[2][];
-    int i = 0;
-    for (io.bocomp.model.Tensor eig : new io.bocomp.model.Tensor[] {t.eigIn(), t.eigOut()}) {
-      double[] c = new double[eig.size()];
-      double acc = 0;
-      for (int r = 0; r < c.length; r++) {
-        acc += eig.get(r);
-        c[r] = total > 0 ? acc / total : 1;
-      }
-      out[i++] = c;
-    }
-    return out;
-  }
-
   /** The fraction of the model's cost that layer l saves at its strongest setting (0 if none). */
   private static double maxSaving(ModelFactors factors, CompressibleLayer l, Method m,
       Parametrization kind, Options o) {
     int lowestBits = o.bits().isEmpty() ? 0 : o.bits().get(0);
-    Knob k = m == Method.QUANTIZE ? null : knob(factors, kind, l.name(), List.of(l),
+    Knob k = m == Method.QUANTIZE ? null : FractionScale.knob(factors, kind, l.name(), List.of(l),
         Map.of(l.name(), m), o.maxPruneFraction(), new ArrayList<>());
     PlanEntry strongestEntry;
     if (k != null) {
       double strongest = kind.higherCompresses() ? k.upper() : k.lower();
-      strongestEntry = entry(factors, l, m, kind, strongest)
+      strongestEntry = FractionScale.entry(factors, l, m, kind, strongest)
           .withBits(lowestBits, groupOf(l, o.quantGroup()));
     } else if (lowestBits > 0) {
       strongestEntry = PlanEntry.quantize(l.name(), lowestBits, groupOf(l, o.quantGroup()));
@@ -680,33 +501,6 @@ public final class SearchSpace {
     PlanCost c = PlanCost.analytic(CompressionPlan.of(List.of(strongestEntry))
         .resolve(factors, ApplyOptions.defaults()));
     return 1 - c.fraction(metric, PlanCost.original(factors));
-  }
-
-  /** The plan entry giving layer {@code l} value {@code v}. */
-  static PlanEntry entry(ModelFactors factors, CompressibleLayer l, Method m,
-      Parametrization kind, double v) {
-    if (m == Method.PRUNE) {
-      return PlanEntry.prune(l.name(), v);
-    }
-    LayerFactors f = factors.of(l.name()).orElseThrow();
-    if (kind == Parametrization.ENERGY) {
-      double e = Math.min(1.0, v);
-      if (f.isSvd() && f.truncated()) {
-        e = Math.min(e, f.energyAtRank(f.maxRank()));
-      }
-      return PlanEntry.energy(l.name(), m, e);
-    }
-    if (m == Method.SVD) {
-      int full = Math.min(l.matrixShape()[0], l.matrixShape()[1]);
-      return PlanEntry.svdRank(l.name(), ceilRank(v, full, f.maxRank()));
-    }
-    return PlanEntry.tucker2(l.name(), ceilRank(v, l.inputs(), l.inputs()),
-        ceilRank(v, l.outputs(), l.outputs()));
-  }
-
-  private static int ceilRank(double f, int full, int max) {
-    int r = (int) Math.ceil(f * full - CEIL_SLACK);
-    return Math.max(1, Math.min(max, r));
   }
 
   private static void checkFrozen(Parametrization kind, String layer, double v, double maxPrune) {

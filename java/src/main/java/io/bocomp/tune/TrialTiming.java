@@ -20,8 +20,4 @@ public record TrialTiming(double bo, double compression, double forward, double 
     return new TrialTiming(bo + o.bo, compression + o.compression, forward + o.forward,
         distance + o.distance, latency + o.latency);
   }
-
-  public TrialTiming withBo(double ms) {
-    return new TrialTiming(ms, compression, forward, distance, latency);
-  }
 }

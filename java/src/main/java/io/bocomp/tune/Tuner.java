@@ -1,14 +1,12 @@
 package io.bocomp.tune;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.BocompException;
 import io.bocomp.ModelLoader;
 import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
-import io.bocomp.compress.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.ModelHash;
@@ -23,18 +21,15 @@ import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
-import io.bocomp.tune.alloc.UniformAllocator;
 import io.bocomp.tune.parallel.StageContext;
 import io.bocomp.tune.parallel.TrialExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The compression tuner end to end: {@link #prepare} checks everything and loads the model, its
@@ -55,6 +50,10 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Stop: {@link #requestStop} (the CLI's Ctrl-C hook) ends the run after the current trial;
  * {@link #run} then writes a result.json and report.html marked partial and no model.
+ *
+ * <p>Parts: {@link StageSearches} builds each stage's search, {@link StageChecks} checks its budget
+ * and patterns, {@link JournalLines} writes the header and stage lines, {@link ResultWriter} the
+ * outputs.
  */
 public final class Tuner implements AutoCloseable {
   /** Samples per forward pass of the objective. */
@@ -194,16 +193,17 @@ public final class Tuner implements AutoCloseable {
       return;
     }
     this.nothingToDo = null;
-    checkPatternsMatch(original, first);
+    StageChecks.checkPatternsMatch(config, original, first);
     // Decomposed in memory; the cache file (in the cache directory, never beside the model) is
     // written only once every check has passed, so bad input leaves nothing behind.
-    FactorCache cache = FactorCache.at(new CpuDecompositions(), inputs.cacheDir());
+    FactorCache cache = FactorCache.at(backend.decompositions(), inputs.cacheDir());
     java.util.Optional<ModelFactors> cached = cache.cached(original, inputs.modelFile());
     this.factors = cached.orElseGet(() -> cache.compute(original, inputs.modelFile()));
-    this.firstSpace = SearchSpace.build(factors, spaceOptions(first, List.of()));
+    this.firstSpace = SearchSpace.build(factors, StageSearches.spaceOptions(config, first, List.of()));
     this.firstBudget = fraction;
     if (previous == null) { // a journal proves the budget was accepted; re-timing could refuse it
-      checkReachable(firstSpace, first, budget, fraction, null);
+      StageChecks.checkReachable(config, originalCost, this::latencySource, firstSpace, first,
+          budget, fraction);
     }
     // Measured now, not at the end: streaming an image folder decodes every image, so a corrupt
     // one is an error before the run writes anything.
@@ -334,7 +334,8 @@ public final class Tuner implements AutoCloseable {
     EvaluationCache cache = new EvaluationCache();
     List<StageOutcome> outcomes = new ArrayList<>();
     try (Journal journal = previous != null ? Journal.reopen(journalFile, previous.validBytes())
-        : Journal.create(journalFile, header())) {
+        : Journal.create(journalFile, JournalLines.header(command, inputs, fingerprint,
+            originalCost, samples, config.seed))) {
       Model base = inputs.model();
       CompressibleModel baseCm = original;
       ModelFactors baseFactors = factors;
@@ -344,12 +345,13 @@ public final class Tuner implements AutoCloseable {
         Budget budget = config.budgetOf(stage);
         double fraction = budget.fraction(originalCost.value(budget.metric()));
         SearchSpace space = k == 0 ? firstSpace
-            : SearchSpace.build(baseFactors, spaceOptions(stage, fixed));
+            : SearchSpace.build(baseFactors, StageSearches.spaceOptions(config, stage, fixed));
         if (k > 0 && !stageStarts.containsKey(k)) {
-          checkReachable(space, stage, budget, fraction, baseCm);
+          StageChecks.checkReachable(config, originalCost, this::latencySource, space, stage,
+              budget, fraction);
         }
         if (!stageStarts.containsKey(k)) {
-          journal.append(stageLine(k, stage, space, budget, fraction, baseCm));
+          journal.append(JournalLines.stage(config, k, stage, space, budget, fraction, baseCm));
         }
         List<TrialRecord> history = replayed.getOrDefault(k, List.of());
         for (TrialRecord r : history) {
@@ -365,7 +367,8 @@ public final class Tuner implements AutoCloseable {
               : latencySource(baseCm.opset());
           TrialEvaluator evaluator = new TrialEvaluator(space, inc, meter, cache,
               baseCm.hash().substring(0, 16), budget.metric(), originalCost, fraction);
-          search = search(k, space, trials, fraction, budget, evaluator);
+          search = StageSearches.search(config, originalCost, k, space, trials, fraction, budget,
+              evaluator);
           if (executor == null && config.parallel == 1) {
             history = new StageRunner(k, trials, search, evaluator, journal, listener, () -> stop)
                 .run(history);
@@ -388,7 +391,7 @@ public final class Tuner implements AutoCloseable {
         if (k == config.stages.size() - 1) {
           break;
         }
-        TrialRecord best = requireFeasible(StageRunner.bestFeasible(history), stage, budget);
+        TrialRecord best = StageChecks.requireFeasible(StageRunner.bestFeasible(history), stage, budget);
         CompressionPlan plan = space.plan(best.theta());
         JsonNode end = stageEnds.get(k);
         Path replacement;
@@ -408,7 +411,7 @@ public final class Tuner implements AutoCloseable {
         if (replacement != null) {
           base = specialize(ModelLoader.load(replacement), inputs.data());
           baseCm = CompressibleModel.of(base);
-          baseFactors = FactorCache.at(new CpuDecompositions(), inputs.cacheDir())
+          baseFactors = FactorCache.at(backend.decompositions(), inputs.cacheDir())
               .load(baseCm, replacement);
           fixed = List.of();
         } else {
@@ -417,7 +420,7 @@ public final class Tuner implements AutoCloseable {
       }
     }
     StageOutcome last = outcomes.get(outcomes.size() - 1);
-    requireFeasible(StageRunner.bestFeasible(last.history()), last.stage(), last.budget());
+    StageChecks.requireFeasible(StageRunner.bestFeasible(last.history()), last.stage(), last.budget());
     listener.finishing("verifying and writing the outputs");
     return new ResultWriter(outDir, inputs, config, backend, samples, reference, originalCost,
               originalTop1)
@@ -439,127 +442,6 @@ public final class Tuner implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private Search search(int k, SearchSpace space, int trials, double fraction, Budget budget,
-      TrialEvaluator evaluator) {
-    int d = space.dimension();
-    int designSize = config.initialDesign > 0 ? Math.min(config.initialDesign, trials)
-        : Math.min(Math.max(5, 2 * d), (trials + 1) / 2);
-    ToDoubleFunction<double[]> analytic = budget.metric().analytic() ? evaluator::analyticR : null;
-    // Latency has no closed form: the uniform start meets the budget's fraction in MACs instead.
-    ToDoubleFunction<double[]> proxy = analytic != null ? analytic
-        : theta -> PlanCost.analytic(space.resolve(theta)).fraction(CostMetric.MACS, originalCost);
-    double[] uniform = UniformAllocator.atBudget(space, proxy, fraction);
-    double[] fallback = uniform != null ? uniform : space.strongest();
-    FeasibleSampler feasible = new FeasibleSampler(space, proxy, fraction, config.seed);
-    List<InitialDesign.Seed> seeds = new ArrayList<>();
-    boolean uniformSeed = config.uniformStart && uniform != null;
-    if (uniformSeed) {
-      seeds.add(new InitialDesign.Seed("uniform", uniform));
-    }
-    if (config.allocatorStart) {
-      seeds.addAll(InitialDesign.allocatorSeeds(space, budget.metric().analytic()
-          ? budget.metric() : CostMetric.MACS, fraction));
-    }
-    InitialDesign design = new InitialDesign(space, designSize - (uniformSeed ? 1 : 0), trials,
-        BoProposer.trialSeed(config.seed, k, -1), seeds, feasible);
-    BoProposer proposer = new BoProposer(space, config.seed,
-        config.exploreEvery > 0 ? feasible : null, config.exploreEvery, evaluator::measured);
-    if (config.mode == RunConfig.Mode.CONSTRAINED) {
-      return new ConstrainedSearch(k, design, proposer, fraction, trials,
-          CoolingSchedule.named(config.cooling), analytic, fallback);
-    }
-    int step = config.trialsPerLambda > 0 ? config.trialsPerLambda : Math.max(3, (d + 1) / 2);
-    return new LagrangianSearch(k, design, proposer, fraction, step, fallback);
-  }
-
-  private SearchSpace.Options spaceOptions(Stage stage, List<PlanEntry> fixed) {
-    List<LayerPattern> include = new ArrayList<>();
-    stage.layers().forEach(g -> include.add(LayerPattern.of(g)));
-    List<LayerPattern> exclude = new ArrayList<>();
-    config.exclude.forEach(g -> exclude.add(LayerPattern.of(g)));
-    Map<LayerPattern, Double> freeze = new java.util.LinkedHashMap<>();
-    config.freeze.forEach((g, v) -> freeze.put(LayerPattern.of(g), v));
-    List<List<LayerPattern>> groups = new ArrayList<>();
-    for (List<String> g : config.groups) {
-      List<LayerPattern> ps = new ArrayList<>();
-      g.forEach(s -> ps.add(LayerPattern.of(s)));
-      groups.add(ps);
-    }
-    return new SearchSpace.Options(config.methodOf(stage), config.parametrization, include, exclude,
-        freeze, groups, fixed, config.maxPruneFraction, config.budgetOf(stage).metric(),
-        config.minSaving).withQuantization(config.bits, config.quantGroup);
-  }
-
-  /**
-   * Throws when the budget is out of reach. Analytic costs: exact, the strongest compression of
-   * the space. Latency: an estimate, the fastest of {@link #LATENCY_PROBES} uniform plans measured
-   * (the strongest plan is not the fastest: rank-1 Tucker chains triple the layer count, and on
-   * the default model at batch 8 ran slower than the original).
-   */
-  private void checkReachable(SearchSpace space, Stage stage, Budget budget, double fraction,
-      CompressibleModel base) {
-    double r;
-    if (budget.metric().analytic()) {
-      r = PlanCost.analytic(space.resolve(space.strongest())).fraction(budget.metric(),
-          originalCost);
-    } else {
-      LatencySource meter = latencySource(space.factors().model().opset());
-      double fastest = Double.POSITIVE_INFINITY;
-      boolean up = space.parametrization().higherCompresses();
-      double[] u = new double[space.dimension()];
-      for (double level : LATENCY_PROBES) {
-        java.util.Arrays.fill(u, up ? 1 - level : level);
-        var g = space.plan(space.fromUnit(u)).apply(space.factors().model().graph(),
-            space.factors(), ApplyOptions.defaults()).graph();
-        fastest = Math.min(fastest, meter.measure(g));
-      }
-      r = fastest / originalCost.latencyMs();
-    }
-    if (r > fraction) {
-      double reach = budget.metric().analytic() ? r : r * originalCost.latencyMs();
-      String how = budget.metric().analytic()
-          ? "every searched layer at its strongest setting"
-          : "the fastest of " + LATENCY_PROBES.length + " uniform plans measured, every searched"
-              + " layer at 0, 10, 25 or 50% of its range from the strongest setting";
-      throw new InfeasibleBudgetException(String.format(java.util.Locale.ROOT,
-          "%s is below what compression reaches%s: the smallest reachable value is %.6g"
-              + " (%s); raise the budget or search more layers", budget.describe(),
-          config.stages.size() > 1 ? " in stage '" + stage.name() + "'" : "", reach, how), reach);
-    }
-  }
-
-  /** Positions in each dimension's range (0: strongest) of the plans timed for reachability. */
-  private static final double[] LATENCY_PROBES = {0, 0.1, 0.25, 0.5};
-
-  /**
-   * A layer pattern that matches no compressible layer is a typo that would silently change what
-   * the run searches: --exclude, --freeze, --group and the first stage's layers are checked
-   * against the model (later stages may name layers of a hook's replacement model).
-   */
-  private void checkPatternsMatch(CompressibleModel model, Stage first) {
-    Map<String, String> patterns = new java.util.LinkedHashMap<>();
-    config.exclude.forEach(g -> patterns.put(g, "--exclude"));
-    config.freeze.keySet().forEach(g -> patterns.put(g, "--freeze"));
-    config.groups.forEach(gs -> gs.forEach(g -> patterns.put(g, "--group")));
-    first.layers().forEach(g -> patterns.put(g, "the layers of stage '" + first.name() + "'"));
-    for (Map.Entry<String, String> e : patterns.entrySet()) {
-      LayerPattern p = LayerPattern.of(e.getKey());
-      if (model.layers().stream().noneMatch(l -> p.matches(l.name()))) {
-        throw new TuneConfigException(e.getValue() + ": '" + e.getKey() + "' matches no"
-            + " compressible layer of the model (`bocomp inspect` lists them, e.g. '"
-            + model.layers().get(0).name() + "')");
-      }
-    }
-  }
-
-  private static TrialRecord requireFeasible(TrialRecord best, Stage stage, Budget budget) {
-    if (best == null) {
-      throw new BocompException("no trial of stage '" + stage.name() + "' met " + budget.describe()
-          + "; raise --trials or the budget (the journal and report show the trials)");
-    }
-    return best;
-  }
 
   private Path endStage(int k, Stage stage, CompressionPlan plan, Model base,
       CompressibleModel baseCm, ModelFactors baseFactors, Journal journal, TrialRecord best) {
@@ -606,59 +488,6 @@ public final class Tuner implements AutoCloseable {
       throw new JournalMismatchException(p + " changed since the journal recorded it");
     }
     return p;
-  }
-
-  private ObjectNode header() {
-    ObjectNode h = Journal.JSON.createObjectNode();
-    h.put("type", "header");
-    h.put("format", Journal.FORMAT);
-    h.put("bocomp", version());
-    h.put("created", Instant.now().toString());
-    h.put("command", command);
-    h.put("model", inputs.modelName());
-    h.put("data", inputs.dataName());
-    if (inputs.preprocessing() != null) {
-      h.set("preprocess", inputs.preprocessing().toJson());
-    }
-    h.set("fingerprint", fingerprint);
-    h.set("original", JournalCodec.cost(originalCost));
-    ObjectNode s = h.putObject("samples");
-    s.put("n", samples.size());
-    s.put("seed", config.seed);
-    ArrayNode idx = s.putArray("indices");
-    for (int i : samples.indices()) {
-      idx.add(i);
-    }
-    return h;
-  }
-
-  private ObjectNode stageLine(int k, Stage stage, SearchSpace space, Budget budget,
-      double fraction, CompressibleModel base) {
-    ObjectNode o = Journal.JSON.createObjectNode();
-    o.put("type", "stage");
-    o.put("stage", k);
-    o.put("name", stage.name());
-    o.put("base_model_sha256", base.hash());
-    ObjectNode b = o.putObject("budget");
-    b.put("metric", budget.metric().json());
-    b.put("max", budget.limit());
-    b.put("fraction", fraction);
-    o.put("parameter", space.parametrization().json());
-    o.put("trials", config.trialsOf(stage));
-    ArrayNode dims = o.putArray("dimensions");
-    for (SearchSpace.Knob kn : space.knobs()) {
-      ObjectNode d = dims.addObject();
-      d.put("name", kn.name());
-      d.put("lower", kn.lower());
-      d.put("upper", kn.upper());
-      ArrayNode layers = d.putArray("layers");
-      kn.layers().forEach(layers::add);
-      ArrayNode methods = d.putArray("methods");
-      kn.methods().forEach(m -> methods.add(m.json()));
-    }
-    ArrayNode notes = o.putArray("notes");
-    space.notes().forEach(notes::add);
-    return o;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.bocomp.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bocomp.engine.cpu.CpuDecompositions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

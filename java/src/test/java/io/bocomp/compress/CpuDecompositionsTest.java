@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.bocomp.engine.DecompositionException;
 import io.bocomp.engine.Decompositions.DistanceStats;
 import io.bocomp.engine.Decompositions.SvdFactors;
 import io.bocomp.engine.Decompositions.Tucker2Factors;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Tensor;
 import java.util.List;
 import net.jqwik.api.ForAll;

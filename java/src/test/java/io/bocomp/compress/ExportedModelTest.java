@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bocomp.compress.cost.AnalyticCost;
 import io.bocomp.compress.cost.GraphCost;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;

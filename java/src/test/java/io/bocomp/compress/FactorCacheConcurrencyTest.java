@@ -2,6 +2,7 @@ package io.bocomp.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bocomp.engine.cpu.CpuDecompositions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.bocomp.compress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bocomp.compress.cost.CostReport;
 import io.bocomp.compress.cost.LatencyCost;
 import io.bocomp.engine.cpu.CpuBackend;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Graph;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import io.bocomp.compress.cost.DiskBytesCost;
 import io.bocomp.compress.cost.GraphCost;
 import io.bocomp.compress.cost.MacCost;
 import io.bocomp.compress.cost.ParamCost;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.bocomp.compress.cost.AnalyticCost;
 import io.bocomp.compress.cost.GraphCost;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;

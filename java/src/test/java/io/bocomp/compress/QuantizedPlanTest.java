@@ -8,6 +8,7 @@ import io.bocomp.compress.cost.AnalyticCost;
 import io.bocomp.compress.cost.GraphCost;
 import io.bocomp.engine.Executable;
 import io.bocomp.engine.cpu.CpuBackend;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Node;

@@ -3,7 +3,7 @@ package io.bocomp.cuda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.engine.Decompositions.SvdFactors;
 import io.bocomp.model.Tensor;
 import java.util.ArrayList;

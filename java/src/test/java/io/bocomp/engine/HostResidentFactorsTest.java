@@ -3,7 +3,7 @@ package io.bocomp.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.engine.Decompositions.DeviceResidentFactors;
 import io.bocomp.engine.Decompositions.LowRankFactors;
 import io.bocomp.engine.Decompositions.SvdFactors;

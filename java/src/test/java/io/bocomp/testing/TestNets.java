@@ -48,7 +48,7 @@ public final class TestNets {
 
   /**
    * ResNet-18 with stage widths {@code w, 2w, 4w, 8w}; {@code w = 64} is torchvision's. Built by
-   * {@link ResNet18#build} (main scope, so the benchmarks use the same network).
+   * {@link ResNet18#build} (test sources; the benchmarks get the same network through the test-jar).
    */
   public static Model resnet18(int imageSize, int baseWidth, int classes, long seed) {
     return ResNet18.build(imageSize, baseWidth, classes, seed);

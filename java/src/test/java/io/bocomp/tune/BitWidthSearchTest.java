@@ -7,7 +7,7 @@ import io.bocomp.ModelLoader;
 import io.bocomp.bo.BayesOpt;
 import io.bocomp.bo.Evaluation;
 import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;

@@ -28,6 +28,11 @@ final class CountingBackend implements Backend {
   }
 
   @Override
+  public io.bocomp.engine.Decompositions decompositions() {
+    return inner.decompositions();
+  }
+
+  @Override
   public java.util.Set<String> supportedOps() {
     return inner.supportedOps();
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bocomp.ModelLoader;
 import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;

@@ -272,22 +272,22 @@ final class BlockedConvKernel implements Kernel {
       float[] t) {
     switch (p * 8 + ob) {
       case 6 * 8 + 4:
-        BlockedMicroKernels.k6x4(x, xbs, off, k0, k1, w, 0, t);
+        BlockedMicroKernels512Wide.k6x4(x, xbs, off, k0, k1, w, 0, t);
         break;
       case 8 * 8 + 3:
-        BlockedMicroKernels.k8x3(x, xbs, off, k0, k1, w, 0, t);
+        BlockedMicroKernels512Wide.k8x3(x, xbs, off, k0, k1, w, 0, t);
         break;
       case 12 * 8 + 2:
-        BlockedMicroKernels.k12x2(x, xbs, off, k0, k1, w, 0, t);
+        BlockedMicroKernels512Tall.k12x2(x, xbs, off, k0, k1, w, 0, t);
         break;
       case 24 * 8 + 1:
-        BlockedMicroKernels.k24x1(x, xbs, off, k0, k1, w, 0, t);
+        BlockedMicroKernels512Tall.k24x1(x, xbs, off, k0, k1, w, 0, t);
         break;
       case 6 * 8 + 2:
-        BlockedMicroKernels.k6x2(x, xbs, off, k0, k1, w, 0, t);
+        BlockedMicroKernels256.k6x2(x, xbs, off, k0, k1, w, 0, t);
         break;
       case 12 * 8 + 1:
-        BlockedMicroKernels.k12x1(x, xbs, off, k0, k1, w, 0, t);
+        BlockedMicroKernels256.k12x1(x, xbs, off, k0, k1, w, 0, t);
         break;
       default:
         throw new AssertionError(p + "x" + ob);

@@ -1,6 +1,7 @@
 package io.bocomp.engine.cpu;
 
 import io.bocomp.engine.Backend;
+import io.bocomp.engine.Decompositions;
 import io.bocomp.engine.Executable;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
@@ -15,9 +16,14 @@ import java.util.Set;
  * <p>One backend owns one pool; its executables may be used from different threads, but their
  * parallel loops take turns on the pool. While any CPU backend is open, OpenBLAS runs
  * single-threaded process-wide (see {@link Blas}); closing the last one restores its thread count.
+ *
+ * <p>Its {@link #decompositions()} are one {@link CpuDecompositions} (LAPACK, batches over all
+ * available processors whatever this backend's thread count, on daemon threads of their own), which
+ * keep working after {@link #close()}.
  */
 public final class CpuBackend implements Backend {
   private final WorkerPool pool;
+  private final CpuDecompositions decompositions = new CpuDecompositions();
   private boolean closed;
 
   /** A backend using every available core. */
@@ -65,6 +71,11 @@ public final class CpuBackend implements Backend {
   public Executable compile(Graph graph, long opset) {
     return new CpuExecutable(OpsetForms.canonical(graph, opset), OpsetForms.canonicalOpset(opset),
         pool);
+  }
+
+  @Override
+  public Decompositions decompositions() {
+    return decompositions;
   }
 
   @Override

@@ -64,11 +64,6 @@ public final class OpTable {
     return DEFAULT_DOMAINS.contains(domain == null ? "" : domain);
   }
 
-  /** True if a node of this domain and op type is known. */
-  public static boolean isKnown(String domain, String opType) {
-    return isDefaultDomain(domain) && SCHEMAS.containsKey(opType);
-  }
-
   /**
    * The schema of a node's op.
    *

@@ -8,7 +8,7 @@ import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleLayer;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.CpuDecompositions;
+import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.LayerChoice;
 import io.bocomp.compress.ModelFactors;

@@ -1,11 +1,6 @@
-package io.bocomp.compress;
+package io.bocomp.engine.cpu;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
-import static org.bytedeco.openblas.global.openblas.CblasUpper;
-import static org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR;
-
+import io.bocomp.engine.DecompositionException;
 import io.bocomp.engine.Decompositions;
 import io.bocomp.engine.OpenBlasThreads;
 import io.bocomp.model.Tensor;
@@ -60,9 +55,6 @@ import org.bytedeco.openblas.global.openblas;
  * one.
  */
 public final class CpuDecompositions implements Decompositions {
-  private static final byte JOB_S = (byte) 'S';
-  private static final byte JOB_V = (byte) 'V';
-  private static final byte LOWER = (byte) 'L';
 
   static {
     Loader.load(openblas.class);
@@ -134,26 +126,22 @@ public final class CpuDecompositions implements Decompositions {
     FloatBuffer zt = Tensor.allocate(Math.multiplyExact(l, n));
     FloatBuffer tau = Tensor.allocate(l);
     // Y^T = Omega^T A^T, then Q = qr(Y).
-    openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, m, n, 1f, omegaT, n, a, n,
-        0f, qt, m);
+    Blas.sgemm(false, true, l, m, n, 1f, omegaT, 0, n, a, 0, n, 0f, qt, 0, m);
     orthonormalize(qt, m, l, tau);
     for (int it = 0; it < powerIterations; it++) {
       // Z^T = Q^T A (l x n), Z = qr(Z); Y^T = Z^T A^T, Q = qr(Y).
-      openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, n, m, 1f, qt, m, a, n,
-          0f, zt, n);
+      Blas.sgemm(false, false, l, n, m, 1f, qt, 0, m, a, 0, n, 0f, zt, 0, n);
       orthonormalize(zt, n, l, tau);
-      openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, l, m, n, 1f, zt, n, a, n,
-          0f, qt, m);
+      Blas.sgemm(false, true, l, m, n, 1f, zt, 0, n, a, 0, n, 0f, qt, 0, m);
       orthonormalize(qt, m, l, tau);
     }
     // B = Q^T A (l x n), small SVD of B, U = Q U_B.
     FloatBuffer b = zt;
-    openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, l, n, m, 1f, qt, m, a, n,
-        0f, b, n);
+    Blas.sgemm(false, false, l, n, m, 1f, qt, 0, m, a, 0, n, 0f, b, 0, n);
     SvdFactors small = thinSvdInPlace(b, l, n); // U_B: l x l, Vt_B: l x n
     Tensor u = Tensor.zeros(m, rank);
-    openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, rank, l, 1f, qt, m,
-        small.u().data(), l, 0f, u.data(), rank);
+    Blas.sgemm(true, false, m, rank, l, 1f, qt, 0, m, small.u().data(), 0, l, 0f, u.data(), 0,
+        rank);
     Tensor s = Tensor.zeros(rank);
     s.data().put(small.s().data().limit(rank));
     Tensor vt = Tensor.zeros(rank, n);
@@ -243,14 +231,12 @@ public final class CpuDecompositions implements Decompositions {
     FloatBuffer[] w1 = new FloatBuffer[1];
     both(helper, () -> {
       FloatBuffer gram0 = Tensor.allocate(cout * cout);
-      openblas.cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, cout, cin * k2, 1f, w0,
-          cin * k2, 0f, gram0, cout);
+      Blas.ssyrkUpper(cout, cin * k2, 1f, w0, 0, cin * k2, 0f, gram0, 0, cout);
       u[0] = symmetricEigenDescending(gram0, cout, eigOut);
     }, () -> {
       w1[0] = permute01(w0, cout, cin, k2); // mode-1 unfolding: Cin x (Cout k2)
       FloatBuffer gram1 = Tensor.allocate(cin * cin);
-      openblas.cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, cin, cout * k2, 1f, w1[0],
-          cout * k2, 0f, gram1, cin);
+      Blas.ssyrkUpper(cin, cout * k2, 1f, w1[0], 0, cout * k2, 0f, gram1, 0, cin);
       u[1] = symmetricEigenDescending(gram1, cin, eigIn);
     });
     Tensor uOut = u[0];
@@ -270,12 +256,12 @@ public final class CpuDecompositions implements Decompositions {
   private static void productTransA(Executor helper, FloatBuffer uMat, int n, FloatBuffer b,
       int cols, FloatBuffer c) {
     int half = helper == null ? cols : cols / 2;
-    both(helper, () -> openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, half, n,
-        1f, uMat, n, b, cols, 0f, c, cols),
+    both(helper, () -> Blas.sgemm(true, false, n, half, n, 1f, uMat, 0, n, b, 0, cols, 0f, c, 0,
+        cols),
         () -> {
           if (half < cols) {
-            openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, cols - half, n, 1f,
-                uMat, n, at(b, half), cols, 0f, at(c, half), cols);
+            Blas.sgemm(true, false, n, cols - half, n, 1f, uMat, 0, n, b, half, cols, 0f, c, half,
+                cols);
           }
         });
   }
@@ -302,14 +288,6 @@ public final class CpuDecompositions implements Decompositions {
     }
   }
 
-  /** A view of {@code buf} whose position (which JavaCPP adds to the address) is {@code off}. */
-  private static FloatBuffer at(FloatBuffer buf, int off) {
-    FloatBuffer v = buf.duplicate();
-    v.clear();
-    v.position(off);
-    return v;
-  }
-
 
   @Override
   public DistanceStats distance(Tensor outputs, Tensor reference) {
@@ -332,8 +310,7 @@ public final class CpuDecompositions implements Decompositions {
     Tensor vt = Tensor.zeros(k, n);
     // Column-major view: A^T is n x m (lda n). LAPACK's U' (n x k, ldu n) is our Vt (k x n
     // row-major); LAPACK's V'^T (k x m, ldvt k) is our U (m x k row-major).
-    int info = openblas.LAPACKE_sgesdd(LAPACK_COL_MAJOR, JOB_S, n, m, a, n, s.data(), vt.data(),
-        n, u.data(), k);
+    int info = Blas.sgesdd(n, m, a, n, s.data(), vt.data(), n, u.data(), k);
     if (info != 0) {
       throw new DecompositionException("sgesdd failed on a " + m + "x" + n + " matrix (info "
           + info + (info > 0 ? ": did not converge" : ": bad argument") + ")");
@@ -343,9 +320,9 @@ public final class CpuDecompositions implements Decompositions {
 
   /** Replaces the column-major rows x cols matrix in {@code a} by an orthonormal basis of its span. */
   private static void orthonormalize(FloatBuffer a, int rows, int cols, FloatBuffer tau) {
-    int info = openblas.LAPACKE_sgeqrf(LAPACK_COL_MAJOR, rows, cols, a, rows, tau);
+    int info = Blas.sgeqrf(rows, cols, a, rows, tau);
     if (info == 0) {
-      info = openblas.LAPACKE_sorgqr(LAPACK_COL_MAJOR, rows, cols, cols, a, rows, tau);
+      info = Blas.sorgqr(rows, cols, cols, a, rows, tau);
     }
     if (info != 0) {
       throw new DecompositionException("QR of a " + rows + "x" + cols + " matrix failed (info "
@@ -357,12 +334,15 @@ public final class CpuDecompositions implements Decompositions {
    * Eigen-decomposition of the symmetric n x n matrix whose upper triangle (row-major) is in
    * {@code gram}; returns the eigenvectors as the columns of a row-major n x n tensor, ordered by
    * descending eigenvalue, and writes the eigenvalues (clamped at 0: a Gram matrix is PSD, tiny
-   * negative values are rounding) into {@code eig}.
+   * negative values are rounding) into {@code eig}. Public for the HOOI refinement of Tucker-2
+   * factors ({@code io.bocomp.compress.TuckerRefinement}).
+   *
+   * @throws DecompositionException when LAPACK fails
    */
-  static Tensor symmetricEigenDescending(FloatBuffer gram, int n, Tensor eig) {
+  public static Tensor symmetricEigenDescending(FloatBuffer gram, int n, Tensor eig) {
     FloatBuffer w = Tensor.allocate(n);
     // Row-major upper == column-major lower.
-    int info = openblas.LAPACKE_ssyevd(LAPACK_COL_MAJOR, JOB_V, LOWER, n, gram, n, w);
+    int info = Blas.ssyevdLower(n, gram, n, w);
     if (info != 0) {
       throw new DecompositionException("ssyevd failed on a " + n + "x" + n + " Gram matrix (info "
           + info + ")");
@@ -381,8 +361,11 @@ public final class CpuDecompositions implements Decompositions {
     return out;
   }
 
-  /** Copies a (d0 x d1 x k) row-major block to a new (d1 x d0 x k) buffer. */
-  static FloatBuffer permute01(FloatBuffer src, int d0, int d1, int k) {
+  /**
+   * Copies a (d0 x d1 x k) row-major block to a new (d1 x d0 x k) buffer: the mode-1 unfolding of a
+   * kernel from its mode-0 one (public for {@code io.bocomp.compress.TuckerRefinement}).
+   */
+  public static FloatBuffer permute01(FloatBuffer src, int d0, int d1, int k) {
     return permute01(src, d0, d1, k, Tensor.allocate(d0 * d1 * k));
   }
 

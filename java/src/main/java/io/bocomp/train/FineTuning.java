@@ -1,15 +1,19 @@
-package io.bocomp.cli;
+package io.bocomp.train;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.AtomicFiles;
 import io.bocomp.BocompException;
 import io.bocomp.ModelLoader;
+import io.bocomp.data.BatchStream;
 import io.bocomp.data.Dataset;
+import io.bocomp.data.InputSource;
+import io.bocomp.engine.BatchRunner;
+import io.bocomp.engine.Executable;
+import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Model;
 import io.bocomp.model.onnx.OnnxExporter;
-import io.bocomp.train.Distillation;
-import io.bocomp.train.FineTuner;
 import io.bocomp.tune.Tuner;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,18 +22,31 @@ import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code tune --finetune-epochs}: distills a compressed model from the run toward the original
- * (between stages of a staged run, as a built-in hook, and on the final {@code compressed.onnx}),
- * writing the fine-tuned model and, for the final one, {@code finetune.json} next to it.
+ * The tuner's fine-tuning ({@code tune --finetune-epochs}): distills a compressed model from the
+ * run toward the original with {@link Distillation} (between stages of a staged run, as a built-in
+ * {@link Tuner.BetweenStages} hook, and on the final {@code compressed.onnx}), writing the
+ * fine-tuned model and, for the final one, {@code finetune.json} next to it: settings, per-epoch
+ * loss and speed, status, and top-1 before and after when the data has labels. Limits: runs on the
+ * CPU; the whole fine-tuning set is held in memory ({@link Dataset}).
  */
-final class FineTuning implements Tuner.BetweenStages {
+public final class FineTuning implements Tuner.BetweenStages {
+  /** Images per forward pass of {@link #top1}. */
+  private static final int TOP1_BATCH = 250;
+
   private final Model original;
   private final Dataset data;
   private final String dataName;
   private final Distillation.Settings settings;
   private final PrintStream log;
 
-  FineTuning(Model original, Dataset data, String dataName, Distillation.Settings settings,
+  /**
+   * @param original the teacher
+   * @param data the images (and labels, if any) to fine-tune on
+   * @param dataName how to name them in logs and finetune.json
+   * @param settings validated settings
+   * @param log where progress lines go, or null for none
+   */
+  public FineTuning(Model original, Dataset data, String dataName, Distillation.Settings settings,
       PrintStream log) {
     this.original = original;
     this.data = data;
@@ -59,7 +76,7 @@ final class FineTuning implements Tuner.BetweenStages {
    * and returns its contents; a stop request ends it early (status "stopped", the weights so far
    * written).
    */
-  ObjectNode run(Path model, Path output, BooleanSupplier stop) {
+  public ObjectNode run(Path model, Path output, BooleanSupplier stop) {
     ObjectNode s = train(model, output, stop);
     if (s.path("status").asText().equals("diverged")) {
       throw new BocompException(s.path("message").asText() + "; wrote them to " + output);
@@ -75,21 +92,21 @@ final class FineTuning implements Tuner.BetweenStages {
     }
     Model student = ModelLoader.load(model);
     long t0 = System.nanoTime();
-    ObjectNode s = JsonOutput.object();
+    ObjectNode s = JsonNodeFactory.instance.objectNode();
     s.put("model", model.getFileName().toString());
     s.put("output", output.getFileName().toString());
     s.put("images", dataName);
     s.put("n", data.size());
     s.put("settings", settings.describe());
     if (data.hasLabels()) {
-      s.put("top1_before", FinetuneCommand.top1(student, data));
+      s.put("top1_before", top1(student, data));
     }
     ArrayNode epochs = s.putArray("epochs");
     Distillation.Outcome o = Distillation.run(student, model.toString(), original, "the original",
         data, settings, new FineTuner.Listener() {
           @Override
           public void epochFinished(FineTuner.Epoch e) {
-            FinetuneCommand.epochRow(epochs, e);
+            epochRow(epochs, e);
             if (log != null) {
               log.printf(Locale.ROOT, "bocomp: fine-tune epoch %d/%d: loss %.5f, %.1f s, %.1f"
                   + " images/s%n", e.epoch(), settings.epochs(), e.meanLoss(), e.seconds(),
@@ -103,8 +120,37 @@ final class FineTuning implements Tuner.BetweenStages {
     s.put("steps", o.result().steps());
     s.put("seconds", (System.nanoTime() - t0) / 1e9);
     if (data.hasLabels()) {
-      s.put("top1_after", FinetuneCommand.top1(o.model(), data));
+      s.put("top1_after", top1(o.model(), data));
     }
     return s;
+  }
+
+  /** Appends epoch {@code e} (number, mean loss, seconds, images/s) to {@code rows}. */
+  public static ObjectNode epochRow(ArrayNode rows, FineTuner.Epoch e) {
+    ObjectNode row = rows.addObject();
+    row.put("epoch", e.epoch());
+    row.put("loss", e.meanLoss());
+    row.put("seconds", e.seconds());
+    row.put("images_per_second", e.imagesPerSecond());
+    return row;
+  }
+
+  /**
+   * Top-1 of {@code m} on labeled inputs (agreement of the arg-max with the labels), streamed
+   * through the CPU engine in batches of 250.
+   */
+  public static double top1(Model m, InputSource d) {
+    try (CpuBackend b = new CpuBackend(); Executable e = b.compile(m)) {
+      BatchRunner runner = new BatchRunner(e, TOP1_BATCH);
+      runner.checkFits(d.shape(d.size()), "the images");
+      int[] pred = new int[d.size()];
+      try (BatchStream s = d.batches(TOP1_BATCH)) {
+        for (BatchStream.Batch x = s.next(); x != null; x = s.next()) {
+          System.arraycopy(BatchRunner.argmax(runner.run(x.images())), 0, pred, x.from(),
+              x.size());
+        }
+      }
+      return BatchRunner.agreement(pred, d.labels());
+    }
   }
 }

@@ -1,10 +1,10 @@
-package io.bocomp.compress;
+package io.bocomp.engine;
 
 import io.bocomp.BocompException;
 
 /**
  * A factorization failed: LAPACK reported non-convergence or the weights hold NaN/Inf. The message
- * names the layer when the caller knows it (see {@link FactorCache}).
+ * names the layer when the caller knows it (see {@code io.bocomp.compress.FactorCache}).
  */
 public class DecompositionException extends BocompException {
   private static final long serialVersionUID = 1L;
