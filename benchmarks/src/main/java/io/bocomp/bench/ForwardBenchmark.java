@@ -154,7 +154,7 @@ public class ForwardBenchmark {
     Model m = ModelLoader.loadDefault();
     io.bocomp.compress.CompressibleModel cm = io.bocomp.compress.CompressibleModel.of(m);
     io.bocomp.compress.ModelFactors f = new io.bocomp.compress.FactorCache(
-        new io.bocomp.compress.CpuDecompositions(),
+        new io.bocomp.engine.cpu.CpuDecompositions(),
         io.bocomp.compress.FactorCache.Settings.defaults(), null).compute(cm);
     List<io.bocomp.compress.PlanEntry> entries = new java.util.ArrayList<>();
     for (io.bocomp.compress.CompressibleLayer l : cm.layers()) {

@@ -174,7 +174,12 @@ final class BlockedConvKernel implements Kernel {
       return f[blocks];
     }
     if (L >= 16) {
-      return blocks == 4 ? 6 : blocks == 3 ? 8 : blocks == 2 ? 12 : 24;
+      // one block: 12 pixels, not 24. The 24x1 tile (24 accumulators) is too large for C1 ("out
+      // of virtual registers in linear scan"), so it ran in the interpreter, where the Vector API
+      // takes its allocating fallback path, until C2 compiled it, and in a long tune process we
+      // saw C2 never do so (a 43-minute compare stuck in FloatVector's fallback for 16-channel
+      // convolutions). 12x1 compiles at every tier.
+      return blocks == 4 ? 6 : blocks == 3 ? 8 : 12;
     }
     return blocks == 2 ? 6 : 12;
   }
