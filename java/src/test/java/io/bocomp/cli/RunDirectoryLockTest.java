@@ -8,8 +8,8 @@ import io.bocomp.tune.RunLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +21,7 @@ class RunDirectoryLockTest {
   @TempDir Path dir;
 
   @Test
+  @Timeout(300) // a child that never starts its run fails the test instead of hanging it
   void aSecondProcessIsRefusedWhileTheRunLivesAndResumesAfterAKill9() throws Exception {
     Path run = dir.resolve("run");
     Path log = dir.resolve("child.log");
@@ -35,10 +36,8 @@ class RunDirectoryLockTest {
     try {
       Path lock = run.resolve(RunLock.FILE);
       Path journal = run.resolve(Journal.FILE);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (!(Files.isRegularFile(journal) && Files.size(lock) > 0)) {
         assertThat(child.isAlive()).as("the child ended early: %s", read(log)).isTrue();
-        assertThat(System.nanoTime()).as("no run started in 120 s").isLessThan(deadline);
         Thread.sleep(50);
       }
       assertThat(lock).content().contains("pid=" + child.pid());

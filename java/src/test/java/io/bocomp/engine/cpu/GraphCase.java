@@ -1,16 +1,23 @@
 package io.bocomp.engine.cpu;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.bocomp.engine.Executable;
 import io.bocomp.engine.Parity;
 import io.bocomp.model.Attribute;
 import io.bocomp.model.ElemType;
 import io.bocomp.model.Graph;
+import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Node;
+import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
+import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
 import io.bocomp.testing.OrtReference;
 import java.nio.ByteBuffer;
@@ -208,5 +215,65 @@ final class GraphCase {
       mag = (1f + mant / 1024f) * (float) Math.pow(2, exp - 15);
     }
     return sign == 1 ? -mag : mag;
+  }
+
+  /**
+   * Runs the case twice on {@code backend} and checks every output against ONNX Runtime's: integer
+   * and bool outputs exactly (as int64 with their element type), {@link #exact} float outputs bit
+   * for bit, other float outputs within {@code 1e-4 * max|ORT output|}.
+   */
+  void assertMatchesOnnxRuntime(CpuBackend backend) {
+    Map<String, Tensor> expected = ort();
+    try (Executable e = backend.compile(graph(), opset)) {
+      for (int run = 0; run < 2; run++) {
+        Map<String, Tensor> actual = e.run(feeds, outputs);
+        for (String o : outputs) {
+          String what = this + " output " + o + (run > 0 ? " (second run)" : "");
+          compare(what, types.get(o), exact, expected.get(o), actual.get(o));
+        }
+      }
+    }
+  }
+
+  private static void compare(String what, int type, boolean exact, Tensor expected,
+      Tensor actual) {
+    assertThat(actual.shape()).as(what + ": shape").containsExactly(expected.shape());
+    if (ElemType.isInteger(type)) {
+      assertThat(actual.isFloat()).as(what + ": integer output comes back as int64").isFalse();
+      assertThat(actual.elemType()).as(what + ": element type").isEqualTo(type);
+      assertThat(actual.toLongArray()).as(what).containsExactly(expected.toLongArray());
+    } else if (exact) {
+      float[] a = actual.toFloatArray();
+      float[] x = expected.toFloatArray();
+      for (int i = 0; i < x.length; i++) {
+        assertThat(Float.floatToIntBits(a[i])).as(what + " element " + i + ": " + a[i]
+            + " vs ONNX Runtime " + x[i]).isEqualTo(Float.floatToIntBits(x[i]));
+      }
+    } else {
+      Parity.assertClose(what, expected, actual);
+    }
+  }
+
+  /** The last node is refused as unsupported, naming it, at import and on {@code backend}. */
+  void assertUnsupported(CpuBackend backend, String message) {
+    assertRefused(backend, UnsupportedOperatorException.class, message);
+  }
+
+  /** The last node is refused as malformed, naming it, at import and on {@code backend}. */
+  void assertMalformed(CpuBackend backend, String message) {
+    assertRefused(backend, ModelFormatException.class, message);
+  }
+
+  private void assertRefused(CpuBackend backend, Class<? extends Exception> type,
+      String message) {
+    Graph gr = output(lastOutput, ElemType.FLOAT).graph();
+    assertThatThrownBy(() -> ShapeInference.infer(gr, 13)).as(label).isInstanceOf(type)
+        .hasMessageContaining("'" + lastNode + "'").hasMessageContaining(message);
+    assertThatThrownBy(() -> {
+      try (Executable e = backend.compile(gr, 13)) {
+        e.run(feeds, List.of(lastOutput));
+      }
+    }).as(label + " on the CPU").isInstanceOf(type)
+        .hasMessageContaining("'" + lastNode + "'");
   }
 }
