@@ -42,8 +42,9 @@ final class StageSearches {
       seeds.add(new InitialDesign.Seed("uniform", uniform));
     }
     if (config.allocatorStart) {
-      seeds.addAll(InitialDesign.allocatorSeeds(space, budget.metric().analytic()
-          ? budget.metric() : CostMetric.MACS, fraction));
+      CostMetric seedMetric = budget.metric().analytic() ? budget.metric() : CostMetric.MACS;
+      seeds.addAll(InitialDesign.allocatorSeeds(space, seedMetric, fraction));
+      seeds.addAll(InitialDesign.singleDimensionSeeds(space, seedMetric, fraction));
     }
     InitialDesign design = new InitialDesign(space, designSize - (uniformSeed ? 1 : 0), trials,
         BoProposer.trialSeed(config.seed, k, -1), seeds, feasible);
