@@ -12,14 +12,14 @@ import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.testing.ClassCpuBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,24 +32,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * within {@code 1e-4 * max|ORT output|}.
  */
 class LogicOpConformanceTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(4);
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"casts", "comparisons", "logic", "wheres", "generators", "matMuls", "einsums",
       "graphs", "mods", "sizes"})
   void matchesOnnxRuntime(GraphCase c) {
     Map<String, Tensor> expected = c.ort();
-    try (Executable e = backend.compile(c.graph(), c.opset)) {
+    try (Executable e = cpu.get().compile(c.graph(), c.opset)) {
       for (int run = 0; run < 2; run++) {
         Map<String, Tensor> actual = e.run(c.feeds, c.outputs);
         for (String o : c.outputs) {
@@ -468,7 +458,7 @@ class LogicOpConformanceTest {
         .init("minus1", longs(new int[0], -1))
         .node("Equal", "s,n", "e").node("Where", "e,minus1,s", "w")
         .node("Reshape", "x,w", "xr").node("Add", "xr,f", "y").output("y", ElemType.FLOAT);
-    try (CpuExecutable e = (CpuExecutable) backend.compile(c.graph(), 13)) {
+    try (CpuExecutable e = (CpuExecutable) cpu.get().compile(c.graph(), 13)) {
       // Shape, Gather, Range, Cast, Equal and Where are evaluated when the plan is built;
       // only the Reshape view and the Add remain
       assertThat(e.stepCount(c.feeds, c.outputs)).isEqualTo(2);
@@ -516,7 +506,7 @@ class LogicOpConformanceTest {
   void aBatchedMatMulStillFusesItsActivation() {
     GraphCase c = GraphCase.of("fused", 13).input("a", 2, 3, 5, 6).input("b", 3, 6, 4)
         .node("MatMul", "a,b", "p").node("Relu", "p", "y").output("y", ElemType.FLOAT);
-    try (CpuExecutable e = (CpuExecutable) backend.compile(c.graph(), 13)) {
+    try (CpuExecutable e = (CpuExecutable) cpu.get().compile(c.graph(), 13)) {
       assertThat(e.stepCount(c.feeds, c.outputs)).isEqualTo(1);
     }
   }
@@ -573,7 +563,7 @@ class LogicOpConformanceTest {
           .isInstanceOf(UnsupportedOperatorException.class).hasMessageContaining("node_y")
           .hasMessageContaining("is not supported");
       assertThatThrownBy(() -> {
-        try (Executable e = backend.compile(g, 19)) {
+        try (Executable e = cpu.get().compile(g, 19)) {
           e.run(Map.of("x", Parity.random(1, 2)), List.of("y"));
         }
       }).isInstanceOf(UnsupportedOperatorException.class).hasMessageContaining("node_y");
@@ -632,7 +622,7 @@ class LogicOpConformanceTest {
     assertThatThrownBy(() -> ShapeInference.infer(g, 13)).as(c.label).isInstanceOf(type)
         .hasMessageContaining("'" + c.lastNode + "'").hasMessageContaining(message);
     assertThatThrownBy(() -> {
-      try (Executable e = backend.compile(g, 13)) {
+      try (Executable e = cpu.get().compile(g, 13)) {
         e.run(c.feeds, List.of(c.lastOutput));
       }
     }).as(c.label + " on the CPU").isInstanceOf(type)
