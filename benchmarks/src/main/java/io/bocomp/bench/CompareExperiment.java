@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 
@@ -228,59 +229,63 @@ public final class CompareExperiment {
    */
   private static double blankDistance(CpuBackend b, Graph g, long opset, InputSource data,
       int[] rows) {
-    double sum = 0;
+    double[] sum = {0};
+    forEachBatch(b, g, opset, data, rows, (part, y) -> {
+      int c = y.dim(2);
+      for (int i = 0; i < y.size(); i++) {
+        double v = y.get(i);
+        double d = i % c == 0 ? 1 - v : v;
+        sum[0] += d * d;
+      }
+    });
+    return sum[0] / rows.length;
+  }
+
+  /**
+   * Runs the graph on the given rows in batches of 16 and hands each batch (its rows, then the
+   * graph's first output on them) to {@code use}, in order.
+   */
+  private static void forEachBatch(CpuBackend b, Graph g, long opset, InputSource data,
+      int[] rows, BiConsumer<int[], Tensor> use) {
     try (Executable e = b.compile(g, opset)) {
       String in = g.inputs().get(0).name();
       String o = g.outputs().get(0).name();
       for (int start = 0; start < rows.length; start += 16) {
         int[] part = java.util.Arrays.copyOfRange(rows, start, Math.min(rows.length, start + 16));
-        Tensor y = e.run(Map.of(in, data.rows(part)), List.of(o)).get(o);
-        int c = y.dim(2);
-        for (int i = 0; i < y.size(); i++) {
-          double v = y.get(i);
-          double d = i % c == 0 ? 1 - v : v;
-          sum += d * d;
-        }
+        use.accept(part, e.run(Map.of(in, data.rows(part)), List.of(o)).get(o));
       }
     }
-    return sum / rows.length;
   }
 
   /** Greedy CTC decoding of the given rows. */
   static List<String> decode(CpuBackend b, Graph g, long opset, InputSource data,
       int[] rows, List<String> keys) {
     List<String> out = new ArrayList<>();
-    try (Executable e = b.compile(g, opset)) {
-      String in = g.inputs().get(0).name();
-      String o = g.outputs().get(0).name();
-      for (int start = 0; start < rows.length; start += 16) {
-        int[] part = java.util.Arrays.copyOfRange(rows, start, Math.min(rows.length, start + 16));
-        Tensor y = e.run(Map.of(in, data.rows(part)), List.of(o)).get(o);
-        int t = y.dim(1);
-        int c = y.dim(2);
-        for (int n = 0; n < part.length; n++) {
-          StringBuilder s = new StringBuilder();
-          int prev = -1;
-          for (int k = 0; k < t; k++) {
-            int best = 0;
-            float bv = Float.NEGATIVE_INFINITY;
-            int base = (n * t + k) * c;
-            for (int j = 0; j < c; j++) {
-              float v = y.get(base + j);
-              if (v > bv) {
-                bv = v;
-                best = j;
-              }
+    forEachBatch(b, g, opset, data, rows, (part, y) -> {
+      int t = y.dim(1);
+      int c = y.dim(2);
+      for (int n = 0; n < part.length; n++) {
+        StringBuilder s = new StringBuilder();
+        int prev = -1;
+        for (int k = 0; k < t; k++) {
+          int best = 0;
+          float bv = Float.NEGATIVE_INFINITY;
+          int base = (n * t + k) * c;
+          for (int j = 0; j < c; j++) {
+            float v = y.get(base + j);
+            if (v > bv) {
+              bv = v;
+              best = j;
             }
-            if (best != 0 && best != prev) {
-              s.append(best - 1 < keys.size() ? keys.get(best - 1) : " ");
-            }
-            prev = best;
           }
-          out.add(s.toString());
+          if (best != 0 && best != prev) {
+            s.append(best - 1 < keys.size() ? keys.get(best - 1) : " ");
+          }
+          prev = best;
         }
+        out.add(s.toString());
       }
-    }
+    });
     return out;
   }
 

@@ -50,27 +50,9 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Mixin PreprocessOptions preprocess;
 
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Budgets budget;
-
   /** The one budget option (analytic metrics only). */
-  static final class Budgets {
-    @Option(names = "--max-params", paramLabel = "F",
-        description = "Parameters at most F x the original (default 0.25).")
-    Double params;
-
-    @Option(names = "--max-macs", paramLabel = "F", description = "MACs at most F x the original.")
-    Double macs;
-
-    @Option(names = "--max-bytes", paramLabel = "F",
-        description = "Weight bytes at most F x the original.")
-    Double bytes;
-
-    Budget toBudget() {
-      return params != null ? new Budget(CostMetric.PARAMS, params)
-          : macs != null ? new Budget(CostMetric.MACS, macs) : new Budget(CostMetric.BYTES, bytes);
-    }
-  }
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  BudgetOptions budget;
 
   @Option(names = "--trials", paramLabel = "N", defaultValue = "100",
       description = "The tuner's trials per seed (default: ${DEFAULT-VALUE}).")
@@ -89,10 +71,7 @@ public final class CompareCommand implements Callable<Integer> {
           + " uses (default 0: all of them).")
   int holdout;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
-          + " ~/.cache/bocomp).")
-  Path cacheDir;
+  @Mixin CacheDirOption cacheDir;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Output directory (default runs/compare-<timestamp>).")
@@ -117,7 +96,7 @@ public final class CompareCommand implements Callable<Integer> {
     InputSource data = loaded.data();
     Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
         images == null ? "embedded sample (" + data.size() + " images)" : images.toString(),
-        loaded.preprocessing(), cacheDir);
+        loaded.preprocessing(), cacheDir.dir);
     Budget b = budget == null ? new Budget(CostMetric.PARAMS, 0.25) : budget.toBudget();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Comparison c = Comparison.prepare(in, new Comparison.Settings(b, trials, seeds, samples,

@@ -93,10 +93,7 @@ public final class CompressCommand implements Callable<Integer> {
       description = "Where to run the --images forward passes (default: ${DEFAULT-VALUE}).")
   String backend;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
-          + " ~/.cache/bocomp); nothing is ever written beside the model.")
-  Path cacheDir;
+  @Mixin CacheDirOption cacheDir;
 
   @Mixin JsonOption json;
 
@@ -122,7 +119,7 @@ public final class CompressCommand implements Callable<Integer> {
     CompressibleModel cm = CompressibleModel.of(m);
     p.validate(cm);
     try (Backend b = Backends.create(backend)) {
-      ModelFactors factors = FactorCache.at(b.decompositions(), cacheDir).load(cm, model);
+      ModelFactors factors = FactorCache.at(b.decompositions(), cacheDir.dir).load(cm, model);
       CompressionResult r = p.apply(m.graph(), factors,
           new ApplyOptions(rankMultiple, !allowLarger, hooi));
       Model compressed = m.withGraph(r.graph());

@@ -66,10 +66,7 @@ public final class InspectCommand implements Callable<Integer> {
       description = "Skip the per-layer quantization errors at 8/6/5/4/3/2 bits.")
   boolean noQuantErrors;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
-          + " ~/.cache/bocomp); nothing is ever written beside the model.")
-  Path cacheDir;
+  @Mixin CacheDirOption cacheDir;
 
   @Option(names = "--input-shape", paramLabel = "CxHxW",
       description = "Fix the model input's symbolic dimensions after the batch (e.g. 3x48x320 for"
@@ -101,7 +98,7 @@ public final class InspectCommand implements Callable<Integer> {
   /** The layers' factors from the cache, decomposed by the CPU backend on a miss. */
   private ModelFactors factors(CompressibleModel cm) {
     try (Backend b = Backends.create("cpu")) {
-      return FactorCache.at(b.decompositions(), cacheDir).load(cm, model);
+      return FactorCache.at(b.decompositions(), cacheDir.dir).load(cm, model);
     }
   }
 

@@ -89,28 +89,15 @@ public final class TuneCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   BudgetOption budget;
 
-  /** The one budget option. */
-  static final class BudgetOption {
-    @Option(names = "--max-params", paramLabel = "F",
-        description = "Parameters at most F x the original (default 0.25).")
-    Double params;
-
-    @Option(names = "--max-macs", paramLabel = "F", description = "MACs at most F x the original.")
-    Double macs;
-
-    @Option(names = "--max-bytes", paramLabel = "F",
-        description = "Weight bytes at most F x the original.")
-    Double bytes;
-
+  /** The one budget option: an analytic one, or a measured latency. */
+  static final class BudgetOption extends BudgetOptions {
     @Option(names = "--max-latency-ms", paramLabel = "X",
         description = "Measured latency at most X milliseconds (batch of 1 by default).")
     Double latency;
 
+    @Override
     Budget toBudget() {
-      return params != null ? new Budget(CostMetric.PARAMS, params)
-          : macs != null ? new Budget(CostMetric.MACS, macs)
-          : bytes != null ? new Budget(CostMetric.BYTES, bytes)
-          : new Budget(CostMetric.LATENCY_MS, latency);
+      return latency != null ? new Budget(CostMetric.LATENCY_MS, latency) : super.toBudget();
     }
   }
 
@@ -175,10 +162,7 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Mixin BackendOption backend;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "Factor cache directory (default: $XDG_CACHE_HOME/bocomp, else"
-          + " ~/.cache/bocomp); nothing is ever written beside the model.")
-  Path cacheDir;
+  @Mixin CacheDirOption cacheDir;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default runs/<timestamp>).")
   Path out;
@@ -250,7 +234,7 @@ public final class TuneCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
         images == null ? "embedded sample (" + data.size() + " images)" : images.toString(),
-        loaded.preprocessing(), cacheDir);
+        loaded.preprocessing(), cacheDir.dir);
     PrintStream err = System.err;
     // checked before the run directory is created, so bad fine-tuning input writes nothing
     FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m, cfg.preprocess) : null;

@@ -2,7 +2,6 @@ package io.bocomp.tune;
 
 import io.bocomp.bo.Certificate;
 import io.bocomp.bo.constraint.KnownConstraint;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -18,17 +17,12 @@ import java.util.function.ToDoubleFunction;
  * black-box constraint with its own GP, entering the acquisition through the probability of
  * feasibility.
  */
-final class ConstrainedSearch implements Search {
+final class ConstrainedSearch extends DesignThenBoSearch {
   private static final String LATENCY = "latency";
 
-  private final int stage;
-  private final InitialDesign design;
-  private final BoProposer proposer;
-  private final double budget;
   private final int trials;
   private final CoolingSchedule cooling;
   private final ToDoubleFunction<double[]> analyticR;
-  private final double[] fallback;
 
   /**
    * @param budget B as a fraction of the original cost
@@ -39,23 +33,16 @@ final class ConstrainedSearch implements Search {
   ConstrainedSearch(int stage, InitialDesign design, BoProposer proposer, double budget,
       int trials, CoolingSchedule cooling, ToDoubleFunction<double[]> analyticR,
       double[] fallback) {
-    this.stage = stage;
-    this.design = design;
-    this.proposer = proposer;
-    this.budget = budget;
+    super(stage, design, proposer, budget, fallback);
     this.trials = trials;
     this.cooling = cooling;
     this.analyticR = analyticR;
-    this.fallback = fallback.clone();
   }
 
   @Override
-  public Proposal propose(int t, List<TrialRecord> history) {
-    if (t < design.size()) {
-      return Proposal.design(design.point(t), design.phase(t));
-    }
+  Proposal proposeBo(int t, List<TrialRecord> history) {
     double kappa = kappaAt(t);
-    if (proposer.explores(t - design.size())) {
+    if (explores(t)) {
       return proposer.explore(stage, t, Double.NaN, kappa);
     }
     return proposer.propose(stage, t, history.subList(0, t), TrialRecord::loss, known(kappa),
@@ -63,29 +50,11 @@ final class ConstrainedSearch implements Search {
   }
 
   @Override
-  public int designSize() {
-    return design.size();
-  }
-
-  @Override
-  public List<Proposal> proposeBatch(int start, int size, List<TrialRecord> history,
+  List<Proposal> proposeBoBatch(int start, int size, List<TrialRecord> history,
       Predicate<double[]> measured) {
-    if (size == 1) {
-      return List.of(propose(start, history));
-    }
-    if (start < design.size()) {
-      if (start + size > design.size()) {
-        throw new IllegalArgumentException("a batch mixes design and BO trials");
-      }
-      List<Proposal> out = new ArrayList<>();
-      for (int t = start; t < start + size; t++) {
-        out.add(propose(t, history));
-      }
-      return out;
-    }
     // the tightest bound of the batch: every point meets the bound of every trial in it
     double kappa = kappaAt(start + size - 1);
-    return proposer.proposeBatch(stage, start, size, t -> proposer.explores(t - design.size()),
+    return proposer.proposeBatch(stage, start, size, this::explores,
         history.subList(0, start), TrialRecord::loss, known(kappa), measured(kappa), fallback,
         Double.NaN, kappa, measured);
   }

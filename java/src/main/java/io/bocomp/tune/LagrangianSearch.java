@@ -1,7 +1,6 @@
 package io.bocomp.tune;
 
 import io.bocomp.bo.Certificate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,19 +24,14 @@ import java.util.function.Predicate;
  * <p>The result is chosen by the tuner: the feasible trial of least L over all trials, whatever
  * lambda proposed it.
  */
-final class LagrangianSearch implements Search {
+final class LagrangianSearch extends DesignThenBoSearch {
   private static final double GROWTH = 4;
   private static final int MAX_BRACKET_STEPS = 60;
   /** Shrinking stops at scale / 4^10 (about 1e-6 scale): the budget is then not binding. */
   private static final int MAX_SHRINK_STEPS = 10;
   private static final int BISECTIONS = 60;
 
-  private final int stage;
-  private final InitialDesign design;
-  private final BoProposer proposer;
-  private final double budget;
   private final int stepLength;
-  private final double[] fallback;
   private final Map<Integer, Double> lambdaOfStep = new HashMap<>();
 
   /**
@@ -47,21 +41,14 @@ final class LagrangianSearch implements Search {
    */
   LagrangianSearch(int stage, InitialDesign design, BoProposer proposer, double budget,
       int stepLength, double[] fallback) {
-    this.stage = stage;
-    this.design = design;
-    this.proposer = proposer;
-    this.budget = budget;
+    super(stage, design, proposer, budget, fallback);
     this.stepLength = Math.max(1, stepLength);
-    this.fallback = fallback.clone();
   }
 
   @Override
-  public Proposal propose(int t, List<TrialRecord> history) {
-    if (t < design.size()) {
-      return Proposal.design(design.point(t), design.phase(t));
-    }
+  Proposal proposeBo(int t, List<TrialRecord> history) {
     double lambda = lambdaAt(t, history);
-    if (proposer.explores(t - design.size())) {
+    if (explores(t)) {
       return proposer.explore(stage, t, lambda, Double.NaN);
     }
     return proposer.propose(stage, t, history.subList(0, t), r -> r.loss() + lambda * r.r(), null,
@@ -69,28 +56,10 @@ final class LagrangianSearch implements Search {
   }
 
   @Override
-  public int designSize() {
-    return design.size();
-  }
-
-  @Override
-  public List<Proposal> proposeBatch(int start, int size, List<TrialRecord> history,
+  List<Proposal> proposeBoBatch(int start, int size, List<TrialRecord> history,
       Predicate<double[]> measured) {
-    if (size == 1) {
-      return List.of(propose(start, history));
-    }
-    if (start < design.size()) {
-      if (start + size > design.size()) {
-        throw new IllegalArgumentException("a batch mixes design and BO trials");
-      }
-      List<Proposal> out = new ArrayList<>();
-      for (int t = start; t < start + size; t++) {
-        out.add(propose(t, history));
-      }
-      return out;
-    }
     double lambda = lambdaAt(start, history);
-    return proposer.proposeBatch(stage, start, size, t -> proposer.explores(t - design.size()),
+    return proposer.proposeBatch(stage, start, size, this::explores,
         history.subList(0, start), r -> r.loss() + lambda * r.r(), null, null, fallback, lambda,
         Double.NaN, measured);
   }

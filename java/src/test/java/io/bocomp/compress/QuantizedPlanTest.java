@@ -7,7 +7,6 @@ import io.bocomp.ModelLoader;
 import io.bocomp.compress.cost.AnalyticCost;
 import io.bocomp.compress.cost.GraphCost;
 import io.bocomp.engine.Executable;
-import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
@@ -17,14 +16,14 @@ import io.bocomp.model.QuantizedWeights;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.Onnx;
 import io.bocomp.model.onnx.OnnxExporter;
+import io.bocomp.testing.ClassCpuBackend;
 import io.bocomp.testing.OrtReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,17 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QuantizedPlanTest {
   @TempDir Path dir;
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
 
   private static final ModelFactors FACTORS = new FactorCache(new CpuDecompositions(),
       FactorCache.Settings.defaults(), null).compute(CompressibleModel.of(Nets.plain(1), 17));
@@ -143,7 +132,7 @@ class QuantizedPlanTest {
 
     Tensor x = Reference.gaussian(34, inputShape);
     Tensor inMemory;
-    try (Executable e = backend.compile(r.graph(), 17)) {
+    try (Executable e = cpu.get().compile(r.graph(), 17)) {
       inMemory = e.run(Map.of("x", x), List.of(g.outputs().get(0).name()))
           .get(g.outputs().get(0).name());
     }
@@ -165,7 +154,7 @@ class QuantizedPlanTest {
       assertThat(back.graph().initializer(name).contentEquals(folded.initializer(name)))
           .as("weight '%s' folded at load equals the one evaluated", name).isTrue();
     }
-    try (Executable e = backend.compile(back)) {
+    try (Executable e = cpu.get().compile(back)) {
       Tensor reloaded = e.run(Map.of("x", x), List.of(g.outputs().get(0).name()))
           .get(g.outputs().get(0).name());
       // equal up to the float rounding of the BatchNorm folding the loader does

@@ -3,10 +3,10 @@ package io.bocomp.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bocomp.ModelLoader;
-import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.testing.ClassCpuBackend;
 import io.bocomp.testing.OrtReference;
 import io.bocomp.testing.TextImages;
 import java.io.IOException;
@@ -16,8 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,17 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * direction classifier v2). Every output within 1e-4 of ONNX Runtime's largest magnitude.
  */
 class RealExportParityTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
 
   static Stream<Arguments> models() {
     List<Arguments> a = new ArrayList<>();
@@ -83,7 +72,7 @@ class RealExportParityTest {
       expected = ort.run(Map.of(input, x), outputs);
     }
     Map<String, Tensor> actual;
-    try (Executable e = backend.compile(m)) {
+    try (Executable e = cpu.get().compile(m)) {
       actual = new LinkedHashMap<>(e.run(Map.of(input, x), outputs));
     }
     for (String o : outputs) {

@@ -2,14 +2,13 @@ package io.bocomp.tune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.bocomp.testing.DefaultModelFactors.CONV3;
+import static io.bocomp.testing.DefaultModelFactors.FC2;
 
-import io.bocomp.ModelLoader;
-import io.bocomp.compress.CompressibleModel;
-import io.bocomp.engine.cpu.CpuDecompositions;
-import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.Method;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.compress.PlanEntry;
+import io.bocomp.testing.DefaultModelFactors;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,15 +16,12 @@ import org.junit.jupiter.api.Test;
 
 /** theta to plan on the default model: dimensions, bounds, exclusions, groups, frozen layers. */
 class SearchSpaceTest {
-  private static final String CONV3 = "/features/features.3/Conv";
   private static final String CONV7 = "/features/features.7/Conv";
-  private static final String FC2 = "/classifier/classifier.2/Gemm";
   private static ModelFactors factors;
 
   @BeforeAll
   static void load() {
-    factors = FactorCache.withDefaults(new CpuDecompositions())
-        .load(CompressibleModel.of(ModelLoader.loadDefault()), null);
+    factors = DefaultModelFactors.load();
   }
 
   private static SearchSpace.Options options(List<String> exclude, Map<String, Double> freeze,

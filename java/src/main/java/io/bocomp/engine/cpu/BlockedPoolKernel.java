@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bands are cut only when images and blocks alone give fewer than 4 tasks per thread. The task of
  * a block's first band zeros the output border.
  */
-final class BlockedPoolKernel implements Kernel {
+final class BlockedPoolKernel extends PoolWindow implements Kernel {
   private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
   private static final int L = BlockedMicroKernels.LANES;
 
@@ -23,37 +23,18 @@ final class BlockedPoolKernel implements Kernel {
   private final boolean max;
   private final boolean global;
   private final boolean includePad;
-  private final int kh;
-  private final int kw;
-  private final int sh;
-  private final int sw;
-  private final int dh;
-  private final int dw;
-  private final int ph;
-  private final int pw;
-  private final int phEnd;
-  private final int pwEnd;
   private final int bands;
   private final int rowsPerBand;
 
   BlockedPoolKernel(KernelSpec spec, BlockedGeometry gx, BlockedGeometry gy, int threads) {
+    super(spec.node.opType().startsWith("Global") ? null
+        : ConvGeometry.of(spec.node, new int[] {gx.h, gx.w}, null), gx.h, gx.w);
     this.gx = gx;
     this.gy = gy;
     String op = spec.node.opType();
     this.max = op.endsWith("MaxPool");
     this.global = op.startsWith("Global");
     this.includePad = spec.node.intAttr("count_include_pad", 0) != 0;
-    ConvGeometry g = global ? null : ConvGeometry.of(spec.node, new int[] {gx.h, gx.w}, null);
-    this.kh = global ? gx.h : g.kernel(0);
-    this.kw = global ? gx.w : g.kernel(1);
-    this.sh = global ? 1 : g.stride(0);
-    this.sw = global ? 1 : g.stride(1);
-    this.dh = global ? 1 : g.dilation(0);
-    this.dw = global ? 1 : g.dilation(1);
-    this.ph = global ? 0 : g.padBegin(0);
-    this.pw = global ? 0 : g.padBegin(1);
-    this.phEnd = global ? 0 : g.padEnd(0);
-    this.pwEnd = global ? 0 : g.padEnd(1);
     int planes = gy.n * gy.blocks;
     int b = 1;
     if (planes < 4 * threads && !global) {
@@ -102,15 +83,14 @@ final class BlockedPoolKernel implements Kernel {
     int xRow = gx.wp * L;
     for (int r = r0; r < r1; r++) {
       int hs = r * sh - ph;
-      int i0 = PoolKernel.firstValid(hs, dh);
-      int i1 = PoolKernel.endValid(hs, dh, kh, gx.h);
-      int rowsPadded = PoolKernel.endValid(hs, dh, kh, gx.h + phEnd)
-          - PoolKernel.firstValid(hs + ph, dh);
+      int i0 = firstValid(hs, dh);
+      int i1 = endValid(hs, dh, kh, gx.h);
+      int rowsPadded = endValid(hs, dh, kh, gx.h + phEnd) - firstValid(hs + ph, dh);
       int yi = yOff + gy.offset(img, cb, r, 0);
       for (int c = 0; c < gy.w; c++, yi += L) {
         int ws = c * sw - pw;
-        int j0 = PoolKernel.firstValid(ws, dw);
-        int j1 = PoolKernel.endValid(ws, dw, kw, gx.w);
+        int j0 = firstValid(ws, dw);
+        int j1 = endValid(ws, dw, kw, gx.w);
         FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
         for (int i = i0; i < i1; i++) {
           int at = xPlane + (hs + i * dh) * xRow + (ws + j0 * dw) * L;
@@ -120,14 +100,7 @@ final class BlockedPoolKernel implements Kernel {
           }
         }
         if (!max) {
-          int count;
-          if (includePad) {
-            int colsPadded = PoolKernel.endValid(ws, dw, kw, gx.w + pwEnd)
-                - PoolKernel.firstValid(ws + pw, dw);
-            count = rowsPadded * colsPadded;
-          } else {
-            count = Math.max(0, i1 - i0) * Math.max(0, j1 - j0);
-          }
+          int count = divisor(includePad, rowsPadded, i1 - i0, ws, gx.w);
           acc = count > 0 ? acc.div((float) count) : FloatVector.zero(S);
         }
         acc.intoArray(y, yi);

@@ -201,6 +201,12 @@ final class Planner {
     }
   }
 
+  /**
+   * What a fused chain adds to its host: the residual Add's other input and the activation, each
+   * null when the chain has none.
+   */
+  private record Fusion(String residual, Activation act) {}
+
   /** Turns the run-time nodes into fused steps over value ids, then lays out storage. */
   private final class StepBuilder {
     private final List<Node> runtime;
@@ -395,16 +401,8 @@ final class Planner {
     private void blockedStep(Node[] chain) {
       Node host = chain[0];
       Node last = chain[chain.length - 1];
-      String residual = null;
-      Activation act = null;
-      for (int i = 1; i < chain.length; i++) {
-        if (chain[i].opType().equals("Add")) {
-          String prev = chain[i - 1].output(0);
-          residual = chain[i].input(0).equals(prev) ? chain[i].input(1) : chain[i].input(0);
-        } else {
-          act = activationOf(chain[i]);
-        }
-      }
+      Fusion fusion = fusionOf(chain);
+      String residual = fusion.residual();
       int n = host.inputs().size();
       int data = BlockedPlan.dataInputs(host);
       int[] in = new int[residual == null ? n : n + 1];
@@ -421,7 +419,7 @@ final class Planner {
       String outName = last.output(0);
       BlockedGeometry og = blocked.geometry(outName);
       int out = newBlocked(outName, og);
-      KernelSpec spec = spec(host, in.length, residual, act);
+      KernelSpec spec = spec(host, in.length, residual, fusion.act());
       Kernel k = BlockedKernels.create(spec, geoms, og, pool.threads());
       pool.reserve(k);
       steps.add(new ExecutionPlan.Step(k, in, new int[] {out}, chain));
@@ -469,6 +467,21 @@ final class Planner {
           || blocked.isMember(n) != blocked.isMember(host) ? null : n;
     }
 
+    /** The residual and the activation a chain (host, then [Add], then [activation]) fuses. */
+    private Fusion fusionOf(Node[] chain) {
+      String residual = null;
+      Activation act = null;
+      for (int i = 1; i < chain.length; i++) {
+        if (chain[i].opType().equals("Add")) {
+          String prev = chain[i - 1].output(0);
+          residual = chain[i].input(0).equals(prev) ? chain[i].input(1) : chain[i].input(0);
+        } else {
+          act = activationOf(chain[i]);
+        }
+      }
+      return new Fusion(residual, act);
+    }
+
     private Activation activationOf(Node node) {
       try {
         return Activation.of(node, inputsOf(node, known));
@@ -504,16 +517,8 @@ final class Planner {
     private ExecutionPlan.Step fusedStep(Node[] chain) {
       Node host = chain[0];
       Node last = chain[chain.length - 1];
-      String residual = null;
-      Activation act = null;
-      for (int i = 1; i < chain.length; i++) {
-        if (chain[i].opType().equals("Add")) {
-          String prev = chain[i - 1].output(0);
-          residual = chain[i].input(0).equals(prev) ? chain[i].input(1) : chain[i].input(0);
-        } else {
-          act = activationOf(chain[i]);
-        }
-      }
+      Fusion fusion = fusionOf(chain);
+      String residual = fusion.residual();
       int n = host.inputs().size();
       int[] in = new int[residual == null ? n : n + 1];
       for (int i = 0; i < n; i++) {
@@ -522,7 +527,7 @@ final class Planner {
       if (residual != null) {
         in[n] = id(residual);
       }
-      KernelSpec spec = spec(host, in.length, residual, act);
+      KernelSpec spec = spec(host, in.length, residual, fusion.act());
       return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(last.output(0))}, chain);
     }
 

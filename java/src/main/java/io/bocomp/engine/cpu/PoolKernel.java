@@ -9,12 +9,10 @@ import java.util.Arrays;
  * count_include_pad) and GlobalAveragePool/GlobalMaxPool (any rank).
  *
  * <p>Each task stages whole input planes in a heap array and writes whole output planes. Windows
- * are clipped to the input; for AveragePool the divisor is the number of window positions inside
- * the input ({@code count_include_pad=0}) or inside the padded input ({@code count_include_pad=1};
- * positions that ceil_mode adds past the end padding never count). MaxPool's optional Indices
- * output is not supported.
+ * are clipped to the input, with AveragePool's divisors as {@link PoolWindow} defines them.
+ * MaxPool's optional Indices output is not supported.
  */
-final class PoolKernel implements Kernel {
+final class PoolKernel extends PoolWindow implements Kernel {
   private final boolean max;
   private final boolean global;
   private final boolean includePad;
@@ -23,19 +21,10 @@ final class PoolKernel implements Kernel {
   private final int iw;
   private final int oh;
   private final int ow;
-  private final int kh;
-  private final int kw;
-  private final int sh;
-  private final int sw;
-  private final int dh;
-  private final int dw;
-  private final int ph;
-  private final int pw;
-  private final int phEnd;
-  private final int pwEnd;
 
   private PoolKernel(boolean max, boolean global, boolean includePad, int planes, int[] in,
       int[] out, ConvGeometry g) {
+    super(g, 1, 1);
     this.max = max;
     this.global = global;
     this.includePad = includePad;
@@ -44,16 +33,6 @@ final class PoolKernel implements Kernel {
     this.iw = in[1];
     this.oh = out[0];
     this.ow = out[1];
-    this.kh = g == null ? 1 : g.kernel(0);
-    this.kw = g == null ? 1 : g.kernel(1);
-    this.sh = g == null ? 1 : g.stride(0);
-    this.sw = g == null ? 1 : g.stride(1);
-    this.dh = g == null ? 1 : g.dilation(0);
-    this.dw = g == null ? 1 : g.dilation(1);
-    this.ph = g == null ? 0 : g.padBegin(0);
-    this.pw = g == null ? 0 : g.padBegin(1);
-    this.phEnd = g == null ? 0 : g.padEnd(0);
-    this.pwEnd = g == null ? 0 : g.padEnd(1);
   }
 
   static Kernel create(KernelSpec spec) {
@@ -141,19 +120,6 @@ final class PoolKernel implements Kernel {
     return s;
   }
 
-  /** First window index (inclusive) whose position {@code start + i * d} is {@code >= 0}. */
-  static int firstValid(int start, int d) {
-    return start >= 0 ? 0 : (-start + d - 1) / d;
-  }
-
-  /** Number of window indices {@code i < k} with {@code start + i * d < limit}. */
-  static int endValid(int start, int d, int k, int limit) {
-    if (start >= limit) {
-      return 0;
-    }
-    return Math.min(k, (limit - start + d - 1) / d);
-  }
-
   /** Branch-free maximum (a compare-and-branch mispredicts half the time on activations). */
   private static float max(float a, float b) {
     return Math.max(a, b);
@@ -232,13 +198,7 @@ final class PoolKernel implements Kernel {
             sum += src[row + j * dw];
           }
         }
-        int count;
-        if (includePad) {
-          int colsPadded = endValid(ws, dw, kw, iw + pwEnd) - firstValid(ws + pw, dw);
-          count = rowsPadded * colsPadded;
-        } else {
-          count = Math.max(0, i1 - i0) * Math.max(0, j1 - j0);
-        }
+        int count = divisor(includePad, rowsPadded, i1 - i0, ws, iw);
         dst[r * ow + c] = count > 0 ? sum / count : 0f;
       }
     }

@@ -25,38 +25,32 @@ final class QuantizeKernels {
   private QuantizeKernels() {}
 
   static Kernel dequantize(KernelSpec spec) {
-    QuantLayout layout = QuantLayout.of(spec.node, spec.in(0), spec.in(1));
-    boolean zp = spec.has(2);
-    int n = (int) (layout.outer() * layout.dim() * layout.inner());
-    return new Kernel() {
-      @Override
-      public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
-        FloatBuffer x = in[0];
-        FloatBuffer s = in[1];
-        FloatBuffer z = zp ? in[2] : null;
-        FloatBuffer y = out[0];
-        Strips.forRange(pool, n, Strips.GRAIN, (from, to, w) -> {
-          for (int i = from; i < to; i++) {
-            int k = layout.scaleIndex(i);
-            float q = z == null ? x.get(i) : x.get(i) - z.get(k);
-            y.put(i, q * s.get(k));
-          }
-        });
-      }
-
-      @Override
-      public int inPlaceInput() {
-        return 0;
-      }
-    };
+    return perElement(spec, (x, scale, zero) -> (x - zero) * scale);
   }
 
   static Kernel quantize(KernelSpec spec) {
-    QuantLayout layout = QuantLayout.of(spec.node, spec.in(0), spec.in(1));
-    boolean zp = spec.has(2);
     int type = spec.outTypes[0];
     float lo = ElemType.min(type);
     float hi = ElemType.max(type);
+    return perElement(spec, (x, scale, zero) -> {
+      float v = x / scale;
+      float q = Float.isNaN(v) ? zero : (float) Math.rint(v) + zero;
+      return Math.max(lo, Math.min(hi, q));
+    });
+  }
+
+  /** One element's result from its value, its block's scale and zero point (0 when absent). */
+  private interface ElementRule {
+    float apply(float x, float scale, float zero);
+  }
+
+  /**
+   * The kernel applying {@code rule} to every element of input 0 with the scale (input 1) and zero
+   * point (input 2, optional) of its block; it may write over its input.
+   */
+  private static Kernel perElement(KernelSpec spec, ElementRule rule) {
+    QuantLayout layout = QuantLayout.of(spec.node, spec.in(0), spec.in(1));
+    boolean zp = spec.has(2);
     int n = (int) (layout.outer() * layout.dim() * layout.inner());
     return new Kernel() {
       @Override
@@ -68,10 +62,7 @@ final class QuantizeKernels {
         Strips.forRange(pool, n, Strips.GRAIN, (from, to, w) -> {
           for (int i = from; i < to; i++) {
             int k = layout.scaleIndex(i);
-            float zero = z == null ? 0f : z.get(k);
-            float v = x.get(i) / s.get(k);
-            float q = Float.isNaN(v) ? zero : (float) Math.rint(v) + zero;
-            y.put(i, Math.max(lo, Math.min(hi, q)));
+            y.put(i, rule.apply(x.get(i), s.get(k), z == null ? 0f : z.get(k)));
           }
         });
       }

@@ -1,6 +1,5 @@
 package io.bocomp.tune.alloc;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ import java.util.List;
  * the whole unfolding only, not of each block; with k fixed at 1 the alternation has one choice and
  * ends after its first step, so it is not run.
  */
-public final class AldsAllocator implements Allocator {
+public final class AldsAllocator extends ThresholdAllocator {
   public static final String NAME = "alds";
 
   @Override
@@ -35,25 +34,26 @@ public final class AldsAllocator implements Allocator {
   }
 
   @Override
-  public Allocation allocate(AllocationProblem p) {
-    long t0 = System.nanoTime();
-    List<double[]> at = new ArrayList<>();
-    List<int[]> opts = new ArrayList<>();
-    for (Ladder l : p.ladders()) {
-      double[] a = new double[l.size()];
-      for (int i = 1; i < a.length; i++) {
-        // s = -epsilon; option i is needed once epsilon falls below option i-1's error
-        a[i] = Math.nextUp(-l.relError[i - 1]);
-      }
-      at.add(ThresholdFamily.monotone(a));
-      opts.add(ThresholdFamily.identity(l.size()));
+  Row row(Ladder l, AllocationProblem p, List<String> notes) {
+    double[] a = new double[l.size()];
+    for (int i = 1; i < a.length; i++) {
+      // s = -epsilon; option i is needed once epsilon falls below option i-1's error
+      a[i] = Math.nextUp(-l.relError[i - 1]);
     }
-    ThresholdFamily.Result r = new ThresholdFamily(at, opts).largestFeasible(p, NAME);
+    return Row.everyOption(a);
+  }
+
+  @Override
+  String parameterName() {
+    return "epsilon";
+  }
+
+  @Override
+  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
     double eps = 0;
     for (int k = 0; k < r.options().length; k++) {
-      eps = Math.max(eps, p.ladders().get(k).relError[r.options()[k]]);
+      eps = Math.max(eps, ladders.get(k).relError[r.options()[k]]);
     }
-    return p.allocation(NAME, p.theta(r.options()), r.nextFraction(), "epsilon", eps, 0,
-        List.of()).withSeconds((System.nanoTime() - t0) / 1e9);
+    return eps;
   }
 }

@@ -35,10 +35,4 @@ public record Allocation(String allocator, double[] theta, CompressionPlan plan,
   public double[] theta() {
     return theta.clone();
   }
-
-  /** This allocation with its wall time set. */
-  Allocation withSeconds(double s) {
-    return new Allocation(allocator, theta, plan, cost, fraction, nextFraction, parameterName,
-        parameter, evaluations, s, notes);
-  }
 }

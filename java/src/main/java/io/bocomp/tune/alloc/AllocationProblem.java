@@ -137,12 +137,14 @@ public final class AllocationProblem {
   }
 
   /**
-   * The allocation of a theta, its cost checked by the full resolve.
+   * The allocation of a theta, its cost checked by the full resolve, and its seconds the time
+   * from {@code startNanos} (the rule's {@link System#nanoTime()} at its start) to the end of
+   * that check.
    *
    * @throws IllegalStateException when the plan misses the budget (a bug in a rule)
    */
-  Allocation allocation(String name, double[] theta, double nextFraction, String parameterName,
-      double parameter, int evaluations, List<String> notes) {
+  Allocation allocation(String name, long startNanos, double[] theta, double nextFraction,
+      String parameterName, double parameter, int evaluations, List<String> notes) {
     ResolvedPlan p = space.resolve(theta);
     PlanCost cost = PlanCost.analytic(p);
     double f = cost.fraction(metric, original);
@@ -151,6 +153,6 @@ public final class AllocationProblem {
           + metric.json() + ", above the budget " + budget);
     }
     return new Allocation(name, theta, space.plan(theta), cost, f, nextFraction, parameterName,
-        parameter, evaluations, 0, notes);
+        parameter, evaluations, (System.nanoTime() - startNanos) / 1e9, notes);
   }
 }

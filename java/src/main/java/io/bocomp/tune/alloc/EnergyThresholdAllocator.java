@@ -1,6 +1,5 @@
 package io.bocomp.tune.alloc;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,7 +13,7 @@ import java.util.List;
  * <p>Limits: energy is a property of each weight alone; it ignores how much a layer matters to the
  * output and how much a rank of it costs, which is what the tuner measures.
  */
-public final class EnergyThresholdAllocator implements Allocator {
+public final class EnergyThresholdAllocator extends ThresholdAllocator {
   public static final String NAME = "energy";
 
   @Override
@@ -23,24 +22,25 @@ public final class EnergyThresholdAllocator implements Allocator {
   }
 
   @Override
-  public Allocation allocate(AllocationProblem p) {
-    long t0 = System.nanoTime();
-    List<double[]> at = new ArrayList<>();
-    List<int[]> opts = new ArrayList<>();
-    for (Ladder l : p.ladders()) {
-      double[] a = new double[l.size()];
-      for (int i = 1; i < a.length; i++) {
-        a[i] = Math.nextUp(l.energy[i - 1]); // option i is needed once e exceeds option i-1's
-      }
-      at.add(ThresholdFamily.monotone(a));
-      opts.add(ThresholdFamily.identity(l.size()));
+  Row row(Ladder l, AllocationProblem p, List<String> notes) {
+    double[] a = new double[l.size()];
+    for (int i = 1; i < a.length; i++) {
+      a[i] = Math.nextUp(l.energy[i - 1]); // option i is needed once e exceeds option i-1's
     }
-    ThresholdFamily.Result r = new ThresholdFamily(at, opts).largestFeasible(p, NAME);
+    return Row.everyOption(a);
+  }
+
+  @Override
+  String parameterName() {
+    return "energy";
+  }
+
+  @Override
+  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
     double kept = 1;
     for (int k = 0; k < r.options().length; k++) {
-      kept = Math.min(kept, p.ladders().get(k).energy[r.options()[k]]);
+      kept = Math.min(kept, ladders.get(k).energy[r.options()[k]]);
     }
-    return p.allocation(NAME, p.theta(r.options()), r.nextFraction(), "energy", kept, 0,
-        List.of()).withSeconds((System.nanoTime() - t0) / 1e9);
+    return kept;
   }
 }

@@ -1,6 +1,5 @@
 package io.bocomp.tune.alloc;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +15,7 @@ import java.util.Locale;
  * them: under rank fractions a Tucker-2 layer's two ranks move together, so the larger of its two
  * scaled EVBMF ranks (relative to its channels) decides.
  */
-public final class EvbmfAllocator implements Allocator {
+public final class EvbmfAllocator extends ThresholdAllocator {
   public static final String NAME = "evbmf";
 
   @Override
@@ -25,36 +24,35 @@ public final class EvbmfAllocator implements Allocator {
   }
 
   @Override
-  public Allocation allocate(AllocationProblem p) {
-    long t0 = System.nanoTime();
-    List<double[]> at = new ArrayList<>();
-    List<int[]> opts = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
-    for (Ladder l : p.ladders()) {
-      int[] target = new int[l.slots.size()];
-      for (int j = 0; j < target.length; j++) {
-        Ladder.Slot s = l.slots.get(j);
-        target[j] = Evbmf.of(s.rows(), s.cols(), s.sigma(), s.total()).rank();
-        notes.add(String.format(Locale.ROOT, "%s: EVBMF rank %d of %d", s.name(), target[j],
-            s.full()));
-      }
-      double[] a = new double[l.size()];
-      for (int i = 1; i < a.length; i++) {
-        // option i is needed once m r* exceeds option i-1's rank in some slot
-        double need = Double.POSITIVE_INFINITY;
-        for (int j = 0; j < target.length; j++) {
-          if (target[j] > 0) {
-            need = Math.min(need, (double) l.ranks[i - 1][j] / target[j]);
-          }
-        }
-        a[i] = Double.isFinite(need) ? Math.nextUp(need) : Double.POSITIVE_INFINITY;
-      }
-      at.add(ThresholdFamily.monotone(a));
-      opts.add(ThresholdFamily.identity(l.size()));
+  Row row(Ladder l, AllocationProblem p, List<String> notes) {
+    int[] target = new int[l.slots.size()];
+    for (int j = 0; j < target.length; j++) {
+      Ladder.Slot s = l.slots.get(j);
+      target[j] = Evbmf.of(s.rows(), s.cols(), s.sigma(), s.total()).rank();
+      notes.add(String.format(Locale.ROOT, "%s: EVBMF rank %d of %d", s.name(), target[j],
+          s.full()));
     }
-    ThresholdFamily.Result r = new ThresholdFamily(at, opts).largestFeasible(p, NAME);
-    double m = Double.isFinite(r.s()) ? r.s() : 0;
-    return p.allocation(NAME, p.theta(r.options()), r.nextFraction(), "multiplier", m, 0, notes)
-        .withSeconds((System.nanoTime() - t0) / 1e9);
+    double[] a = new double[l.size()];
+    for (int i = 1; i < a.length; i++) {
+      // option i is needed once m r* exceeds option i-1's rank in some slot
+      double need = Double.POSITIVE_INFINITY;
+      for (int j = 0; j < target.length; j++) {
+        if (target[j] > 0) {
+          need = Math.min(need, (double) l.ranks[i - 1][j] / target[j]);
+        }
+      }
+      a[i] = Double.isFinite(need) ? Math.nextUp(need) : Double.POSITIVE_INFINITY;
+    }
+    return Row.everyOption(a);
+  }
+
+  @Override
+  String parameterName() {
+    return "multiplier";
+  }
+
+  @Override
+  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
+    return Double.isFinite(r.s()) ? r.s() : 0;
   }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * the ladder's (cost, err2) points; lambda's breakpoints are the slopes between them. Ties go to
  * the larger plan.
  */
-public final class LcThresholdAllocator implements Allocator {
+public final class LcThresholdAllocator extends ThresholdAllocator {
   public static final String NAME = "lc";
 
   @Override
@@ -30,30 +30,30 @@ public final class LcThresholdAllocator implements Allocator {
   }
 
   @Override
-  public Allocation allocate(AllocationProblem p) {
-    long t0 = System.nanoTime();
-    List<double[]> at = new ArrayList<>();
-    List<int[]> opts = new ArrayList<>();
-    for (Ladder l : p.ladders()) {
-      List<Integer> hull = hull(l, p.metric());
-      double[] a = new double[hull.size()];
-      int[] o = new int[hull.size()];
-      a[0] = Double.NEGATIVE_INFINITY;
-      o[0] = hull.get(0);
-      for (int j = 1; j < hull.size(); j++) {
-        int u = hull.get(j - 1);
-        int v = hull.get(j);
-        double lambda = (l.err2[u] - l.err2[v]) / (l.cost(v, p.metric()) - l.cost(u, p.metric()));
-        a[j] = -lambda; // s = -lambda: v beats u once lambda <= this slope
-        o[j] = v;
-      }
-      at.add(ThresholdFamily.monotone(a));
-      opts.add(o);
+  Row row(Ladder l, AllocationProblem p, List<String> notes) {
+    List<Integer> hull = hull(l, p.metric());
+    double[] a = new double[hull.size()];
+    int[] o = new int[hull.size()];
+    a[0] = Double.NEGATIVE_INFINITY;
+    o[0] = hull.get(0);
+    for (int j = 1; j < hull.size(); j++) {
+      int u = hull.get(j - 1);
+      int v = hull.get(j);
+      double lambda = (l.err2[u] - l.err2[v]) / (l.cost(v, p.metric()) - l.cost(u, p.metric()));
+      a[j] = -lambda; // s = -lambda: v beats u once lambda <= this slope
+      o[j] = v;
     }
-    ThresholdFamily.Result r = new ThresholdFamily(at, opts).largestFeasible(p, NAME);
-    double lambda = Double.isFinite(r.s()) ? -r.s() : Double.NaN;
-    return p.allocation(NAME, p.theta(r.options()), r.nextFraction(), "lambda", lambda, 0,
-        List.of()).withSeconds((System.nanoTime() - t0) / 1e9);
+    return new Row(ThresholdFamily.monotone(a), o);
+  }
+
+  @Override
+  String parameterName() {
+    return "lambda";
+  }
+
+  @Override
+  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
+    return Double.isFinite(r.s()) ? -r.s() : Double.NaN;
   }
 
   /**

@@ -59,8 +59,8 @@ public final class RandomFeasibleAllocator implements Allocator {
         bestL = l;
       }
     }
-    return p.allocation(NAME, best, Double.NaN, "best of", evaluations, evaluations, List.of())
-        .withSeconds((System.nanoTime() - t0) / 1e9);
+    return p.allocation(NAME, t0, best, Double.NaN, "best of", evaluations, evaluations,
+        List.of());
   }
 
   /**

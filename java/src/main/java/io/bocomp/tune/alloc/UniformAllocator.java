@@ -42,8 +42,8 @@ public final class UniformAllocator implements Allocator {
     if (bigger != null) {
       next = p.fraction(bigger);
     }
-    return p.allocation(NAME, theta, next, space.parametrization().json() + " fraction", v, 0,
-        List.of()).withSeconds((System.nanoTime() - t0) / 1e9);
+    return p.allocation(NAME, t0, theta, next, space.parametrization().json() + " fraction", v, 0,
+        List.of());
   }
 
   /**

@@ -7,13 +7,13 @@ import io.bocomp.engine.Parity;
 import io.bocomp.model.Graph;
 import io.bocomp.model.GraphBuilder;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.ClassCpuBackend;
 import io.bocomp.testing.OrtReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Graphs that run on the blocked channel layout ({@link BlockedPlan}) against ONNX Runtime: the
@@ -24,18 +24,8 @@ import org.junit.jupiter.api.Test;
  * reorders); without it the same graphs check the NCHW kernels.
  */
 class BlockedLayoutTest {
-  private static CpuBackend backend;
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
   private static int seed = 100;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
 
   private static Tensor w(int... shape) {
     float scale = (float) Math.sqrt(3.0 / (shape[1] * shape[2] * shape[3]));
@@ -49,7 +39,7 @@ class BlockedLayoutTest {
   /** Compares every wanted value with ONNX Runtime at the given batches. */
   private static void check(String what, Graph g, int[] inShape, List<String> wanted,
       int... batches) {
-    try (CpuExecutable e = (CpuExecutable) backend.compile(g, 17)) {
+    try (CpuExecutable e = (CpuExecutable) cpu.get().compile(g, 17)) {
       for (int n : batches) {
         int[] shape = inShape.clone();
         shape[0] = n;
@@ -185,7 +175,7 @@ class BlockedLayoutTest {
     Graph g = gb.build();
     Map<String, Tensor> feeds = Map.of("x", Parity.random(3, 2, 8, 6, 6));
     VectorSupport.forced = false;
-    try (CpuExecutable e = (CpuExecutable) backend.compile(g, 17)) {
+    try (CpuExecutable e = (CpuExecutable) cpu.get().compile(g, 17)) {
       assertThat(e.reorderCount(feeds, List.of(y))).isZero();
       Parity.assertClose("off", OrtReference.run(g, 17, feeds, List.of(y)).get(y),
           e.run(feeds, List.of(y)).get(y));

@@ -4,11 +4,11 @@ import io.bocomp.engine.Executable;
 import io.bocomp.engine.Parity;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.ClassCpuBackend;
 import io.bocomp.testing.OrtReference;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the engine's conformance tests share: one 2-thread CPU backend per test class, and the
@@ -17,24 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
  * writes over its inputs, fails).
  */
 abstract class CpuConformance {
-  static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
 
   /** Runs {@code c} in ONNX Runtime and twice on the CPU backend; every output must match. */
   static void assertMatchesOnnxRuntime(OpCase c) {
     Graph g = c.graph();
     List<String> outs = c.outputNames();
     Map<String, Tensor> expected = OrtReference.run(g, c.opset, c.feeds, outs);
-    try (Executable e = backend.compile(g, c.opset)) {
+    try (Executable e = cpu.get().compile(g, c.opset)) {
       for (int pass = 0; pass < 2; pass++) {
         Map<String, Tensor> actual = e.run(c.feeds, outs);
         for (String o : outs) {

@@ -10,34 +10,24 @@ import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.model.ValueInfo;
+import io.bocomp.testing.ClassCpuBackend;
 import io.bocomp.testing.MnistNets;
 import io.bocomp.testing.TestNets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Run semantics of the CPU executable: pruning, partial runs, plan caching, buffer reuse, errors. */
 class CpuExecutableTest {
-  private static CpuBackend backend;
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
   /** conv, relu, pool, conv, relu, pool, flatten, gemm, relu, gemm, identity. */
   private static final Graph NET = MnistNets.smallCnn(11, false, false);
 
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
-
   private static CpuExecutable compile(Graph g) {
-    return (CpuExecutable) backend.compile(g, 14);
+    return (CpuExecutable) cpu.get().compile(g, 14);
   }
 
   private static String out(int nodeIndex) {
@@ -151,7 +141,7 @@ class CpuExecutableTest {
     g.initializers().forEach((k, v) -> before.put(k, v.copy()));
     Tensor x = Parity.random(7, 2, 3, 32, 32);
     Tensor xCopy = x.copy();
-    try (var e = backend.compile(g, 14)) {
+    try (var e = cpu.get().compile(g, 14)) {
       e.run(x);
       e.run(x);
     }
@@ -243,7 +233,7 @@ class CpuExecutableTest {
     Graph g = Graph.builder().input(ValueInfo.floatTensor("x", 1, 4))
         .addNode(Node.builder("StringNormalizer").name("mystery").inputs("x").outputs("y").build())
         .output(ValueInfo.floatTensor("y", 1, 4)).build();
-    assertThatThrownBy(() -> backend.compile(g))
+    assertThatThrownBy(() -> cpu.get().compile(g))
         .isInstanceOf(UnsupportedOperatorException.class)
         .hasMessageContaining("node 'mystery'").hasMessageContaining("StringNormalizer")
         .hasMessageContaining("supported ops: ").hasMessageContaining("Conv");

@@ -4,32 +4,22 @@ import io.bocomp.engine.Executable;
 import io.bocomp.engine.Parity;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.ClassCpuBackend;
 import io.bocomp.testing.MnistNets;
 import io.bocomp.testing.OrtReference;
 import io.bocomp.testing.TestNets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whole networks against ONNX Runtime, each compiled once and run at several batch sizes (the
  * same executable; plans are per input shape).
  */
 class CpuNetworkTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
 
   private static void check(String what, Graph g, int[] inShape, int... batches) {
-    try (Executable e = backend.compile(g, 14)) {
+    try (Executable e = cpu.get().compile(g, 14)) {
       for (int b : batches) {
         int[] shape = inShape.clone();
         shape[0] = b;

@@ -268,7 +268,7 @@ class LayoutOpConformanceTest extends CpuConformance {
     OpCase c = OpCase.of("pad wrap wider", 19, "Pad")
         .input("x", Tensor.of(new int[] {2, 3}, new float[] {0, 1, 2, 10, 11, 12}))
         .longs("p", 0, 5, 0, 4).string("mode", "wrap");
-    try (Executable e = backend.compile(c.graph(), 19)) {
+    try (Executable e = cpu.get().compile(c.graph(), 19)) {
       assertThat(e.run(c.feeds, List.of("y")).get("y").toFloatArray()).containsExactly(
           1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0,
           11, 12, 10, 11, 12, 10, 11, 12, 10, 11, 12, 10);
@@ -281,7 +281,7 @@ class LayoutOpConformanceTest extends CpuConformance {
         .longs("split", 1, 2, 3).outputs("y0", "y1", "y2");
     Graph g = c.graph();
     Tensor expected = OrtReference.run(g, 13, c.feeds, List.of("y1")).get("y1");
-    try (Executable e = backend.compile(g, 13)) {
+    try (Executable e = cpu.get().compile(g, 13)) {
       Parity.assertClose("y1 alone", expected, e.run(c.feeds, List.of("y1")).get("y1"));
     }
   }
@@ -300,7 +300,7 @@ class LayoutOpConformanceTest extends CpuConformance {
     Map<String, Tensor> feeds = Map.of("x", Parity.random(1, 2, 3, 4, 5),
         "u", Parity.random(2, 20));
     Tensor expected = OrtReference.run(g, 13, feeds, List.of("y")).get("y");
-    try (Executable e = backend.compile(g, 13)) {
+    try (Executable e = cpu.get().compile(g, 13)) {
       Tensor y = e.run(feeds, List.of("y")).get("y");
       assertThat(y.shape()).containsExactly(4, 5);
       Parity.assertClose("reshape by a sliced shape", expected, y);
@@ -327,7 +327,7 @@ class LayoutOpConformanceTest extends CpuConformance {
         .output(new ValueInfo("target", ValueInfo.ELEM_INT64, null, null)).build();
     Map<String, Tensor> feeds = Map.of("x", Parity.random(3, 2, 3, 4, 5));
     Map<String, Tensor> expected = OrtReference.run(g, 13, feeds, List.of("z", "target"));
-    try (Executable e = backend.compile(g, 13)) {
+    try (Executable e = cpu.get().compile(g, 13)) {
       Map<String, Tensor> got = e.run(feeds, List.of("z", "target"));
       assertThat(got.get("target").toLongArray()).containsExactly(2, 3, 5, 4);
       Parity.assertClose("target", expected.get("target"), got.get("target"));
@@ -344,7 +344,7 @@ class LayoutOpConformanceTest extends CpuConformance {
     Graph g = runtimeGather(new int[] {2, 3}, new long[] {-4, -5, -9, -1, -8, -6});
     Map<String, Tensor> feeds = Map.of("x", Tensor.scalar(4f), "d", Parity.random(5, 2, 5, 3));
     Tensor expected = OrtReference.run(g, 13, feeds, List.of("y")).get("y");
-    try (Executable e = backend.compile(g, 13)) {
+    try (Executable e = cpu.get().compile(g, 13)) {
       Tensor y = e.run(feeds, List.of("y")).get("y");
       assertThat(y.shape()).containsExactly(2, 2, 3, 3);
       Parity.assertClose("run-time indices", expected, y);
@@ -359,7 +359,7 @@ class LayoutOpConformanceTest extends CpuConformance {
   @Test
   void aRunTimeIndexOutOfRangeFailsNamingTheNode() {
     Graph g = runtimeGather(new int[] {1}, new long[] {0});
-    try (Executable e = backend.compile(g, 13)) {
+    try (Executable e = cpu.get().compile(g, 13)) {
       Map<String, Tensor> feeds = Map.of("x", Tensor.scalar(9f), "d", Parity.random(5, 2, 5, 3));
       assertThatThrownBy(() -> e.run(feeds, List.of("y"))).isInstanceOf(FeedException.class)
           .hasMessageContaining("Gather node 'gather'").hasMessageContaining("index 9");
@@ -382,7 +382,7 @@ class LayoutOpConformanceTest extends CpuConformance {
   void aMalformedNodeFailsNamingIt(OpCase c, String message) {
     Graph g = c.graph();
     assertThatThrownBy(() -> {
-      try (Executable e = backend.compile(g, c.opset)) {
+      try (Executable e = cpu.get().compile(g, c.opset)) {
         e.run(c.feeds, c.outputNames());
       }
     }).isInstanceOf(ModelFormatException.class).hasMessageContaining("node 'node'")

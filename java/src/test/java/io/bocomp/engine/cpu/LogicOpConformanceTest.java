@@ -12,14 +12,14 @@ import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.testing.ClassCpuBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,22 +32,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * within {@code 1e-4 * max|ORT output|}.
  */
 class LogicOpConformanceTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(4);
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"casts", "comparisons", "logic", "wheres", "generators", "mods", "sizes"})
   void matchesOnnxRuntime(GraphCase c) {
-    c.assertMatchesOnnxRuntime(backend);
+    c.assertMatchesOnnxRuntime(cpu.get());
   }
 
   /** Size is a function of its input's shape: evaluated at plan time, so it can shape. */
@@ -324,7 +314,7 @@ class LogicOpConformanceTest {
         .init("minus1", longs(new int[0], -1))
         .node("Equal", "s,n", "e").node("Where", "e,minus1,s", "w")
         .node("Reshape", "x,w", "xr").node("Add", "xr,f", "y").output("y", ElemType.FLOAT);
-    try (CpuExecutable e = (CpuExecutable) backend.compile(c.graph(), 13)) {
+    try (CpuExecutable e = (CpuExecutable) cpu.get().compile(c.graph(), 13)) {
       // Shape, Gather, Range, Cast, Equal and Where are evaluated when the plan is built;
       // only the Reshape view and the Add remain
       assertThat(e.stepCount(c.feeds, c.outputs)).isEqualTo(2);
@@ -388,7 +378,7 @@ class LogicOpConformanceTest {
           .isInstanceOf(UnsupportedOperatorException.class).hasMessageContaining("node_y")
           .hasMessageContaining("is not supported");
       assertThatThrownBy(() -> {
-        try (Executable e = backend.compile(g, 19)) {
+        try (Executable e = cpu.get().compile(g, 19)) {
           e.run(Map.of("x", Parity.random(1, 2)), List.of("y"));
         }
       }).isInstanceOf(UnsupportedOperatorException.class).hasMessageContaining("node_y");
@@ -404,24 +394,24 @@ class LogicOpConformanceTest {
   void malformedLogicAndGeneratorNodesAreRefusedNamingTheNode() {
     GraphCase.of("where shapes", 13).input("c", 2, 3).input("x", 4, 3)
         .input("y", 3).node("Where", "c,x,y", "out")
-        .assertMalformed(backend, "cannot be broadcast");
+        .assertMalformed(cpu.get(), "cannot be broadcast");
     GraphCase.of("equal arity", 13).input("a", 2, 3).node("Equal", "a", "y")
-        .assertMalformed(backend, "needs 2 inputs");
+        .assertMalformed(cpu.get(), "needs 2 inputs");
     GraphCase.of("range delta 0", 13).init("a", scalar(0f)).init("d", scalar(0f))
         .input("x", 1).node("Range", "a,a,d", "y")
-        .assertMalformed(backend, "delta is 0");
+        .assertMalformed(cpu.get(), "delta is 0");
     GraphCase.of("range vector start", 13).init("a", vals(0f, 1f))
         .init("d", scalar(1f)).input("x", 1).node("Range", "a,d,d", "y")
-        .assertMalformed(backend, "scalar");
+        .assertMalformed(cpu.get(), "scalar");
     GraphCase.of("fill of two values", 13).init("s", longs(new int[] {1}, 3))
         .input("x", 1).node("ConstantOfShape", "s", "y", "value", vals(1f, 2f))
-        .assertMalformed(backend, "one element");
+        .assertMalformed(cpu.get(), "one element");
     GraphCase.of("negative dimension", 13).init("s", longs(new int[] {2}, 3, -2))
         .input("x", 1).node("ConstantOfShape", "s", "y")
-        .assertMalformed(backend, "invalid dimension");
+        .assertMalformed(cpu.get(), "invalid dimension");
     GraphCase.of("eye of a 3-D input", 13).input("x", 2, 2, 2)
         .node("EyeLike", "x", "y")
-        .assertMalformed(backend, "2-D");
+        .assertMalformed(cpu.get(), "2-D");
   }
 
   // ------------------------------------------------------------------------------ helpers

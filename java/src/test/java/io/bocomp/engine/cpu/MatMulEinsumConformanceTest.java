@@ -6,11 +6,11 @@ import io.bocomp.model.ElemType;
 import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.ClassCpuBackend;
 import java.util.Arrays;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,22 +21,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Einsum forms run without copies; the forms refused, naming the node.
  */
 class MatMulEinsumConformanceTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(4);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(4);
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"matMuls", "einsums", "graphs"})
   void matchesOnnxRuntime(GraphCase c) {
-    c.assertMatchesOnnxRuntime(backend);
+    c.assertMatchesOnnxRuntime(cpu.get());
   }
 
   // ------------------------------------------------------------------------------ MatMul
@@ -190,7 +180,7 @@ class MatMulEinsumConformanceTest {
   void aBatchedMatMulStillFusesItsActivation() {
     GraphCase c = GraphCase.of("fused", 13).input("a", 2, 3, 5, 6).input("b", 3, 6, 4)
         .node("MatMul", "a,b", "p").node("Relu", "p", "y").output("y", ElemType.FLOAT);
-    try (CpuExecutable e = (CpuExecutable) backend.compile(c.graph(), 13)) {
+    try (CpuExecutable e = (CpuExecutable) cpu.get().compile(c.graph(), 13)) {
       assertThat(e.stepCount(c.feeds, c.outputs)).isEqualTo(1);
     }
   }
@@ -199,22 +189,22 @@ class MatMulEinsumConformanceTest {
   void einsumFormsOutsideItsLimitsAreRefusedNamingTheNode() {
     GraphCase.of("three", 13).input("a", 2, 3).input("b", 3, 4).input("c", 4, 5)
         .node("Einsum", "a,b,c", "y", "equation", "ij,jk,kl->il")
-        .assertUnsupported(backend, "3 operands");
+        .assertUnsupported(cpu.get(), "3 operands");
     GraphCase.of("diagonal", 13).input("a", 3, 3)
         .node("Einsum", "a", "y", "equation", "ii->i")
-        .assertUnsupported(backend, "diagonal");
+        .assertUnsupported(cpu.get(), "diagonal");
     GraphCase.of("unknown output index", 13).input("a", 2, 3).input("b", 3, 4)
         .node("Einsum", "a,b", "y", "equation", "ij,jk->iz")
-        .assertMalformed(backend, "in no operand");
+        .assertMalformed(cpu.get(), "in no operand");
     GraphCase.of("rank mismatch", 13).input("a", 2, 3).input("b", 3, 4)
         .node("Einsum", "a,b", "y", "equation", "ijk,jk->ik")
-        .assertMalformed(backend, "rank 2");
+        .assertMalformed(cpu.get(), "rank 2");
     GraphCase.of("size mismatch", 13).input("a", 2, 3).input("b", 4, 4)
         .node("Einsum", "a,b", "y", "equation", "ij,jk->ik")
-        .assertMalformed(backend, "size");
+        .assertMalformed(cpu.get(), "size");
     GraphCase.of("operand count", 13).input("a", 2, 3)
         .node("Einsum", "a", "y", "equation", "ij,jk->ik")
-        .assertMalformed(backend, "2 operand(s)");
+        .assertMalformed(cpu.get(), "2 operand(s)");
   }
 
   private static Tensor scalar(float v) {

@@ -190,7 +190,7 @@ class MathOpConformanceTest extends CpuConformance {
     Graph g = b.addNode(hostNode.build()).addNode(a.build())
         .output(new ValueInfo("y", ValueInfo.ELEM_FLOAT, null, null)).build();
     Tensor expected = OrtReference.run(g, opset, feeds, List.of("y")).get("y");
-    try (CpuExecutable e = (CpuExecutable) backend.compile(g, opset)) {
+    try (CpuExecutable e = (CpuExecutable) cpu.get().compile(g, opset)) {
       assertThat(e.stepCount(feeds, List.of("y"))).as("%s fused into %s", act, host)
           .isEqualTo(1);
       Parity.assertClose(host + " + " + act, expected, e.run(feeds, List.of("y")).get("y"));
@@ -220,7 +220,7 @@ class MathOpConformanceTest extends CpuConformance {
           .output(new ValueInfo("y", ValueInfo.ELEM_FLOAT, null, null)).build();
       Map<String, Tensor> feeds = Map.of("x", r(70, -1f, 1f, 3, 5), "z", r(71, -1f, 1f, 3, 5));
       Tensor expected = OrtReference.run(g, 13, feeds, List.of("y")).get("y");
-      try (Executable e = backend.compile(g, 13)) {
+      try (Executable e = cpu.get().compile(g, 13)) {
         Parity.assertClose(op + " with a repeated input", expected,
             e.run(feeds, List.of("y")).get("y"));
       }
@@ -294,7 +294,7 @@ class MathOpConformanceTest extends CpuConformance {
       x[i] = (float) ERF_TABLE[i][0];
     }
     OpCase c = OpCase.of("erf table", 13, "Erf").input("x", Tensor.of(new int[] {x.length}, x));
-    try (Executable e = backend.compile(c.graph(), 13)) {
+    try (Executable e = cpu.get().compile(c.graph(), 13)) {
       float[] y = e.run(c.feeds, List.of("y")).get("y").toFloatArray();
       for (int i = 0; i < x.length; i++) {
         float ref = (float) ERF_TABLE[i][1];
@@ -342,7 +342,7 @@ class MathOpConformanceTest extends CpuConformance {
 
   /** Compiles and runs a case on the CPU backend only. */
   private static Tensor run(OpCase c) {
-    try (Executable e = backend.compile(c.graph(), c.opset)) {
+    try (Executable e = cpu.get().compile(c.graph(), c.opset)) {
       return e.run(c.feeds, List.of("y")).get("y");
     }
   }

@@ -9,12 +9,12 @@ import io.bocomp.model.ElemType;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
+import io.bocomp.testing.ClassCpuBackend;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,23 +28,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and unsupported types fail naming the node.
  */
 class QuantizeOpConformanceTest {
-  private static CpuBackend backend;
-
-  @BeforeAll
-  static void start() {
-    backend = new CpuBackend(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    backend.close();
-  }
+  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
 
   @ParameterizedTest(name = "{0}")
   @MethodSource({"dequantize", "quantize", "patterns"})
   void matchesOnnxRuntime(GraphCase c) {
     Map<String, Tensor> expected = c.ort();
-    try (Executable e = backend.compile(c.graph(), c.opset)) {
+    try (Executable e = cpu.get().compile(c.graph(), c.opset)) {
       for (int run = 0; run < 2; run++) {
         Map<String, Tensor> actual = e.run(c.feeds, c.outputs);
         for (String o : c.outputs) {
@@ -192,14 +182,14 @@ class QuantizeOpConformanceTest {
     GraphCase wrongAxis = GraphCase.of("scale of the wrong length", 13)
         .init("q", ints(50, ElemType.INT8, 4, 6)).init("s", scales(51, 4))
         .node("DequantizeLinear", "q,s", "y", "axis", 1L).output("y", ElemType.FLOAT);
-    assertThatThrownBy(() -> backend.compile(wrongAxis.graph(), 13).close())
+    assertThatThrownBy(() -> cpu.get().compile(wrongAxis.graph(), 13).close())
         .isInstanceOf(ModelFormatException.class).hasMessageContaining("node_y")
         .hasMessageContaining("must have shape [6]");
     GraphCase wrongBlocks = GraphCase.of("blocked scale of the wrong shape", 21)
         .init("q", ints(52, ElemType.INT8, 70, 5)).init("s", scales(53, 2, 5))
         .node("DequantizeLinear", "q,s", "y", "axis", 0L, "block_size", 32L)
         .output("y", ElemType.FLOAT);
-    assertThatThrownBy(() -> backend.compile(wrongBlocks.graph(), 21).close())
+    assertThatThrownBy(() -> cpu.get().compile(wrongBlocks.graph(), 21).close())
         .isInstanceOf(ModelFormatException.class).hasMessageContaining("node_y")
         .hasMessageContaining("[3, 5]");
     GraphCase float8 = GraphCase.of("to float8", 21).input("x", 2, 3)
@@ -218,7 +208,7 @@ class QuantizeOpConformanceTest {
 
   /** Compiles and runs a case (errors of run-time nodes surface when the call is planned). */
   private static void run(GraphCase c, long opset) {
-    try (Executable e = backend.compile(c.graph(), opset)) {
+    try (Executable e = cpu.get().compile(c.graph(), opset)) {
       e.run(c.feeds, c.outputs);
     }
   }

@@ -322,7 +322,7 @@ class ReduceNormOpConformanceTest extends CpuConformance {
         .output(new ValueInfo("inv", ValueInfo.ELEM_FLOAT, null, null)).build();
     List<String> outs = List.of("y", "mean", "inv");
     Map<String, Tensor> expected = OrtReference.run(g, 17, Map.of("x", x), outs);
-    try (Executable e = backend.compile(g, 17)) {
+    try (Executable e = cpu.get().compile(g, 17)) {
       Map<String, Tensor> actual = e.run(Map.of("x", x), outs);
       for (String o : outs) {
         Parity.assertClose("LayerNormalization output " + o, expected.get(o), actual.get(o));
@@ -400,7 +400,7 @@ class ReduceNormOpConformanceTest extends CpuConformance {
 
   private static void assertMalformed(Graph g, long opset, String... fragments) {
     assertThatThrownBy(() -> {
-      try (Executable e = backend.compile(g, opset)) {
+      try (Executable e = cpu.get().compile(g, opset)) {
         e.run(Map.of("x", Parity.random(1, g.inputs().get(0).shape())), List.of("y"));
       }
     }).isInstanceOf(ModelFormatException.class).hasMessageContaining("'bad_node'")
@@ -440,7 +440,7 @@ class ReduceNormOpConformanceTest extends CpuConformance {
     // a scale that broadcasts to the normalized shape but is not as large is refused, not wrong
     Graph broadcast = oneNode(ln, new int[] {2, 3, 4}, Map.of("s", Parity.random(1, 4)));
     assertThatThrownBy(() -> {
-      try (Executable e = backend.compile(broadcast, 17)) {
+      try (Executable e = cpu.get().compile(broadcast, 17)) {
         e.run(Map.of("x", Parity.random(1, 2, 3, 4)), List.of("y"));
       }
     }).isInstanceOf(UnsupportedOperatorException.class).hasMessageContaining("'bad_node'")

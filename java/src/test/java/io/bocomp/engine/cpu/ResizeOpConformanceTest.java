@@ -74,7 +74,7 @@ class ResizeOpConformanceTest extends CpuConformance {
 
   private static Tensor assertMatchesOrt(Case c) {
     Tensor expected = OrtReference.run(c.graph, c.opset, c.feeds, List.of("y")).get("y");
-    try (Executable e = backend.compile(c.graph, c.opset)) {
+    try (Executable e = cpu.get().compile(c.graph, c.opset)) {
       Tensor actual = e.run(c.feeds, List.of("y")).get("y");
       Parity.assertClose(c.toString(), expected, actual);
       Tensor again = e.run(c.feeds, List.of("y")).get("y");
@@ -386,7 +386,7 @@ class ResizeOpConformanceTest extends CpuConformance {
             .attr("mode", "linear").attr("coordinate_transformation_mode", "half_pixel").build())
         .addNode(Node.builder("Add").name("merge").inputs("up_x", "ref").outputs("y").build())
         .output(new ValueInfo("y", ValueInfo.ELEM_FLOAT, null, null)).build();
-    try (Executable e = backend.compile(g, opset)) {
+    try (Executable e = cpu.get().compile(g, opset)) {
       int[][][] shapes = {{{1, 4, 5, 6}, {1, 4, 11, 13}}, {{2, 4, 8, 8}, {2, 4, 3, 5}}};
       for (int[][] s : shapes) {
         Map<String, Tensor> feeds = new LinkedHashMap<>();
@@ -462,7 +462,7 @@ class ResizeOpConformanceTest extends CpuConformance {
   }
 
   private static void compileAndRun(Graph g, long opset, int... x) {
-    try (Executable e = backend.compile(g, opset)) {
+    try (Executable e = cpu.get().compile(g, opset)) {
       e.run(Map.of("x", Parity.random(3, x)), List.of("y"));
     }
   }
@@ -528,7 +528,7 @@ class ResizeOpConformanceTest extends CpuConformance {
         .input(new ValueInfo("s", ValueInfo.ELEM_FLOAT, new int[] {4}, null))
         .addNode(Node.builder("Resize").name("rs").inputs("x", "s").outputs("y").build())
         .output(new ValueInfo("y", ValueInfo.ELEM_FLOAT, null, null)).build();
-    assertThatThrownBy(() -> backend.compile(runtimeScales, 10).close())
+    assertThatThrownBy(() -> cpu.get().compile(runtimeScales, 10).close())
         .isInstanceOf(UnsupportedOperatorException.class).hasMessageContaining("'rs'")
         .hasMessageContaining("constant scales");
   }

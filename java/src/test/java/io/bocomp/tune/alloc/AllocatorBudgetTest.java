@@ -2,12 +2,12 @@ package io.bocomp.tune.alloc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bocomp.ModelLoader;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.compress.FactorCache;
 import io.bocomp.compress.ModelFactors;
 import io.bocomp.testing.MnistNets;
+import io.bocomp.testing.DefaultModelFactors;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.MethodChoice;
 import io.bocomp.tune.PlanCost;
@@ -32,8 +32,7 @@ class AllocatorBudgetTest {
 
   @BeforeAll
   static void load() {
-    ModelFactors d = FactorCache.withDefaults(new CpuDecompositions())
-        .load(CompressibleModel.of(ModelLoader.loadDefault()), null);
+    ModelFactors d = DefaultModelFactors.load();
     defaultSpace = SearchSpace.build(d, SearchSpace.Options.of(MethodChoice.AUTO));
     ModelFactors c = new FactorCache(new CpuDecompositions(), FactorCache.Settings.defaults(), null)
         .compute(CompressibleModel.of(MnistNets.smallCnn(3, false, false), 17));
