@@ -94,4 +94,44 @@ class QuantizedModelCommandsTest {
     assertThat(dir.resolve("a")).doesNotExist();
     assertThat(dir.resolve("b")).doesNotExist();
   }
+
+  @Test
+  void badPlanWidthsGroupsAndJointBudgetsAreOneLineErrorsWithNothingWritten() throws Exception {
+    Path plan = dir.resolve("seven.json");
+    Files.writeString(plan, "{\"layers\": [{\"name\": \"/features/features.3/Conv\", "
+        + "\"method\": \"quantize\", \"bits\": 7}]}");
+    Path out = dir.resolve("q.onnx");
+    CliRunner seven = CliRunner.run("compress", model.toString(), "--plan", plan.toString(),
+        "--out", out.toString(), "--cache-dir", dir.resolve("cache").toString());
+    assertThat(seven.exitCode).as(seven.toString()).isEqualTo(2);
+    assertThat(errorLine(seven)).startsWith("bocomp: error: " + plan)
+        .contains("'/features/features.3/Conv'").contains("unsupported bit width 7");
+    assertThat(out).doesNotExist();
+
+    CliRunner group = CliRunner.run("tune", model.toString(), "--bits", "4", "--quant-group",
+        "48", "--max-bytes", "0.2", "--out", dir.resolve("g").toString());
+    assertThat(group.exitCode).as(group.toString()).isEqualTo(2);
+    assertThat(errorLine(group))
+        .contains("--quant-group must be 32, 64 or 128").contains("got 48");
+    assertThat(dir.resolve("g")).doesNotExist();
+
+    // ranks and bits together: the floor is every searched layer at its lowest rank and 2 bits
+    CliRunner low = CliRunner.run("tune", model.toString(), "--bits", "2,4", "--max-bytes",
+        "0.001", "--out", dir.resolve("j").toString(), "--cache-dir",
+        dir.resolve("cache").toString());
+    assertThat(low.exitCode).as(low.toString()).isEqualTo(2);
+    assertThat(errorLine(low))
+        .contains("--max-bytes 0.001 is below what compression reaches");
+    assertThat(dir.resolve("j")).doesNotExist();
+  }
+
+  /** The one error line on stderr (INFO lines, e.g. the first decomposition, may precede it). */
+  private static String errorLine(CliRunner r) {
+    java.util.List<String> errors = r.err.lines().filter(l -> l.startsWith("bocomp: error:"))
+        .toList();
+    assertThat(errors).as(r.toString()).hasSize(1);
+    assertThat(r.err.lines().filter(l -> !l.startsWith("bocomp: INFO:")).count())
+        .as(r.toString()).isEqualTo(1);
+    return errors.get(0);
+  }
 }
