@@ -125,6 +125,43 @@ class QuantizedModelCommandsTest {
     assertThat(dir.resolve("j")).doesNotExist();
   }
 
+  @Test
+  void compressWithInt8ActivationsWritesAQdqModelOnnxRuntimeRuns() throws Exception {
+    Path plan = dir.resolve("plan.json");
+    Files.writeString(plan, PLAN);
+    Path images = dir.resolve("x.npy");
+    io.bocomp.data.Dataset sample = ModelLoader.defaultSample().head(60);
+    io.bocomp.data.Npy.write(sample.images(), images);
+    Path out = dir.resolve("qdq.onnx");
+    CliRunner r = CliRunner.run("compress", model.toString(), "--plan", plan.toString(), "--out",
+        out.toString(), "--images", images.toString(), "--activations", "int8", "--calibrate",
+        "50", "--cache-dir", dir.resolve("cache").toString(), "--json");
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out);
+    // fc1 (2-bit codes) stays a float kernel; the other seven layers get 8-bit inputs and weights
+    assertThat(j.path("activations").path("integer_layers").asInt()).isEqualTo(7);
+    assertThat(j.path("activations").path("notes").toString()).contains(FC1);
+    assertThat(j.path("distance").path("mean").asDouble()).isPositive();
+    long quantizeNodes = Onnx.ModelProto.parseFrom(Files.readAllBytes(out)).getGraph()
+        .getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count();
+    assertThat(quantizeNodes).isEqualTo(j.path("activations").path("quantized_tensors").asLong());
+    try (io.bocomp.testing.OrtReference ort = new io.bocomp.testing.OrtReference(
+        Files.readAllBytes(out))) {
+      assertThat(ort.runFirst(sample.head(4).images()).shape()).containsExactly(4, 10);
+    }
+
+    CliRunner noImages = CliRunner.run("compress", model.toString(), "--plan", plan.toString(),
+        "--out", dir.resolve("n.onnx").toString(), "--activations", "int8");
+    assertThat(noImages.exitCode).isEqualTo(2);
+    assertThat(errorLine(noImages)).contains("--activations int8 needs --images");
+    CliRunner bad = CliRunner.run("compress", model.toString(), "--plan", plan.toString(),
+        "--out", dir.resolve("n.onnx").toString(), "--images", images.toString(),
+        "--activations", "int16");
+    assertThat(bad.exitCode).isEqualTo(2);
+    assertThat(errorLine(bad)).contains("--activations must be float or int8, got 'int16'");
+    assertThat(dir.resolve("n.onnx")).doesNotExist();
+  }
+
   /** The one error line on stderr (INFO lines, e.g. the first decomposition, may precede it). */
   private static String errorLine(CliRunner r) {
     java.util.List<String> errors = r.err.lines().filter(l -> l.startsWith("bocomp: error:"))
