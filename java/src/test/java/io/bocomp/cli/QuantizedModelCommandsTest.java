@@ -138,9 +138,11 @@ class QuantizedModelCommandsTest {
         "50", "--cache-dir", dir.resolve("cache").toString(), "--json");
     assertThat(r.exitCode).as(r.toString()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out);
-    // fc1 (2-bit codes) stays a float kernel; the other seven layers get 8-bit inputs and weights
-    assertThat(j.path("activations").path("integer_layers").asInt()).isEqualTo(7);
-    assertThat(j.path("activations").path("notes").toString()).contains(FC1);
+    // conv2 (4-bit codes) and fc1's two SVD factors (2-bit) stay float kernels; the four other
+    // convs, fc2 (8-bit codes) and the float classifier get 8-bit inputs and weights
+    assertThat(j.path("activations").path("integer_layers").asInt()).isEqualTo(6);
+    assertThat(j.path("activations").path("notes").toString()).contains(FC1)
+        .contains("/features/features.3/Conv");
     assertThat(j.path("distance").path("mean").asDouble()).isPositive();
     long quantizeNodes = Onnx.ModelProto.parseFrom(Files.readAllBytes(out)).getGraph()
         .getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count();
