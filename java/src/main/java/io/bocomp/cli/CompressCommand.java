@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.BocompException;
 import io.bocomp.ModelLoader;
+import io.bocomp.compress.ActivationQuantizer;
 import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
 import io.bocomp.compress.CompressionPlan;
@@ -46,6 +47,12 @@ import picocli.CommandLine.Spec;
  * {@code --json}, stdout holds one JSON object: {@code params}, {@code macs} and {@code bytes}
  * (each {@code {original, compressed}}), {@code distance} ({@code {mean, stderr, n}}, with
  * --images) and {@code notes} (what resolving the plan changed, e.g. layers kept dense).
+ *
+ * <p>{@code --activations int8} (needs {@code --images}) then adds static activation
+ * quantization ({@link ActivationQuantizer}: QDQ pairs calibrated on the first {@code
+ * --calibrate} images, float weights stored int8) before the distance is measured and the file is
+ * written; JSON gains {@code activations}. {@code bytes} stays the plan's weight bytes: the
+ * int8 copies of float weights and the int32 biases are not in it.
  */
 @Command(name = "compress", mixinStandardHelpOptions = true,
     description = {"Apply a compression plan to an ONNX model and write the compressed model.",
@@ -97,12 +104,39 @@ public final class CompressCommand implements Callable<Integer> {
 
   @Mixin JsonOption json;
 
+  @Option(names = "--activations", paramLabel = "float|int8", defaultValue = "float",
+      description = "int8: static activation quantization (QuantizeLinear/DequantizeLinear pairs,"
+          + " uint8 per tensor, calibrated on the first --calibrate --images) around Conv/Gemm/"
+          + "MatMul, float weights stored int8, so ONNX Runtime runs integer kernels; needs"
+          + " --images (default: ${DEFAULT-VALUE}).")
+  String activations;
+
+  @Option(names = "--calibration", paramLabel = "minmax|percentile", defaultValue = "minmax",
+      description = "Activation range for --activations int8: min/max, or the 0.01%/99.99%"
+          + " quantiles (default: ${DEFAULT-VALUE}).")
+  String calibration;
+
+  @Option(names = "--calibrate", paramLabel = "N", defaultValue = "200",
+      description = "Images calibrating --activations int8 (default: ${DEFAULT-VALUE}).")
+  int calibrate;
+
   @Override
   public Integer call() {
     limit.check();
     batch.check();
     if (rankMultiple < 1 || hooi < 0) {
       throw new BocompException("--rank-multiple must be >= 1 and --hooi >= 0");
+    }
+    if (!activations.equals("float") && !activations.equals("int8")) {
+      throw new BocompException("--activations must be float or int8, got '" + activations + "'");
+    }
+    if (!calibration.equals("minmax") && !calibration.equals("percentile")) {
+      throw new BocompException("--calibration must be minmax or percentile, got '"
+          + calibration + "'");
+    }
+    if (activations.equals("int8") && (images == null || calibrate < 1)) {
+      throw new BocompException("--activations int8 needs --images to calibrate on (and"
+          + " --calibrate >= 1)");
     }
     CompressionPlan p = CompressionPlan.read(plan);
     Model m = ModelSource.loadFloat(model, "compress");
@@ -123,9 +157,16 @@ public final class CompressCommand implements Callable<Integer> {
       CompressionResult r = p.apply(m.graph(), factors,
           new ApplyOptions(rankMultiple, !allowLarger, hooi));
       Model compressed = m.withGraph(r.graph());
+      ActivationQuantizer.Result aq = null;
+      if (activations.equals("int8")) {
+        aq = ActivationQuantizer.quantize(compressed, b, x, calibrate,
+            calibration.equals("minmax") ? ActivationQuantizer.Calibration.MINMAX
+                : ActivationQuantizer.Calibration.PERCENTILE, 0.9999);
+        compressed = compressed.withGraph(aq.graph());
+      }
       DistanceStats d = x == null ? null : distance(b, m, compressed, x);
       OnnxExporter.write(compressed, out);
-      report(cm, r, d);
+      report(cm, r, d, aq);
     }
     return 0;
   }
@@ -137,7 +178,8 @@ public final class CompressCommand implements Callable<Integer> {
     }
   }
 
-  private void report(CompressibleModel cm, CompressionResult r, DistanceStats d) {
+  private void report(CompressibleModel cm, CompressionResult r, DistanceStats d,
+      ActivationQuantizer.Result aq) {
     long params = AnalyticCost.totalParams(r.plan());
     long macs = AnalyticCost.totalMacs(r.plan());
     long bytes = AnalyticCost.totalBytes(r.plan());
@@ -153,6 +195,15 @@ public final class CompressCommand implements Callable<Integer> {
         dn.put("stderr", JsonOutput.finite(d.stderr()));
         dn.put("n", d.n());
       }
+      if (aq != null) {
+        ObjectNode an = root.putObject("activations");
+        an.put("type", "int8");
+        an.put("calibration", calibration);
+        an.put("quantized_tensors", aq.activations());
+        an.put("integer_layers", aq.integerLayers());
+        ArrayNode aNotes = an.putArray("notes");
+        aq.notes().forEach(aNotes::add);
+      }
       ArrayNode notes = root.putArray("notes");
       r.plan().notes().forEach(notes::add);
       JsonOutput.print(o, root);
@@ -164,6 +215,11 @@ public final class CompressCommand implements Callable<Integer> {
     if (d != null) {
       o.printf(Locale.ROOT, "distance  %.6g +- %.3g (mean +- stderr of ||compressed - original||^2"
           + " over %d images)%n", d.mean(), d.stderr(), d.n());
+    }
+    if (aq != null) {
+      o.printf(Locale.ROOT, "activations int8 (%s): %d tensors quantized, %d layers with 8-bit"
+          + " inputs and weights%n", calibration, aq.activations(), aq.integerLayers());
+      aq.notes().forEach(n -> o.println("note      " + n));
     }
     for (String note : r.plan().notes()) {
       o.println("note      " + note);
