@@ -138,39 +138,12 @@ public class ForwardBenchmark {
       case "resnet18":
         return ModelLoader.prepare(ResNet18.build(RESNET_IMAGE, RESNET_WIDTH, 10, 1));
       case "tucker2":
-        return tucker2Default();
+        return io.bocomp.model.zoo.Tucker2Default.build();
       case "mobilenet":
         return ModelLoader.load(java.nio.file.Path.of("models/zoo/mobilenet.onnx"));
       default:
         throw new IllegalArgumentException("unknown model " + name);
     }
-  }
-
-  /**
-   * The default model compressed as the tuner's plans compress it: every convolution at half its
-   * Tucker-2 ranks (chains of 1x1, kxk, 1x1), the FC layers at a quarter of their SVD rank.
-   */
-  static Model tucker2Default() {
-    Model m = ModelLoader.loadDefault();
-    io.bocomp.compress.CompressibleModel cm = io.bocomp.compress.CompressibleModel.of(m);
-    io.bocomp.compress.ModelFactors f = new io.bocomp.compress.FactorCache(
-        new io.bocomp.engine.cpu.CpuDecompositions(),
-        io.bocomp.compress.FactorCache.Settings.defaults(), null).compute(cm);
-    List<io.bocomp.compress.PlanEntry> entries = new java.util.ArrayList<>();
-    for (io.bocomp.compress.CompressibleLayer l : cm.layers()) {
-      if (l.methods().contains(io.bocomp.compress.Method.TUCKER2)) {
-        entries.add(io.bocomp.compress.PlanEntry.tucker2(l.name(), Math.max(1, l.inputs() / 2),
-            Math.max(1, l.outputs() / 2)));
-      } else {
-        int max = f.of(l.name()).orElseThrow().maxRank();
-        int r = Math.min(l.inputs(), l.outputs()) / 4;
-        entries.add(io.bocomp.compress.PlanEntry.svdRank(l.name(),
-            Math.max(1, Math.min(max, r))));
-      }
-    }
-    Graph g = io.bocomp.compress.CompressionPlan.of(entries)
-        .apply(m.graph(), f, io.bocomp.compress.ApplyOptions.defaults()).graph();
-    return ModelLoader.prepare(m.withGraph(g));
   }
 
   /** Seeded N(0, 1) input of the network's input shape with batch {@code batch}. */

@@ -4,19 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.bocomp.ModelLoader;
-import io.bocomp.compress.ApplyOptions;
-import io.bocomp.compress.CompressibleLayer;
-import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.CompressionPlan;
-import io.bocomp.engine.cpu.CpuDecompositions;
-import io.bocomp.compress.FactorCache;
-import io.bocomp.compress.Method;
-import io.bocomp.compress.ModelFactors;
-import io.bocomp.compress.PlanEntry;
 import io.bocomp.engine.Parity;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
-import io.bocomp.model.Node;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.onnx.OnnxExporter;
 import io.bocomp.model.zoo.MobileNetV2;
@@ -57,31 +47,10 @@ public final class EngineThroughputHarness {
       case "mobilenetv2":
         return ModelLoader.prepare(MobileNetV2.build(64, 1.0, 10, 1));
       case "tucker2":
-        return tucker2Default();
+        return io.bocomp.model.zoo.Tucker2Default.build();
       default:
         throw new IllegalArgumentException("unknown net " + name);
     }
-  }
-
-  /** The default model with every conv at half its Tucker-2 ranks, the FC layers at 1/4 SVD. */
-  static Model tucker2Default() {
-    Model m = ModelLoader.loadDefault();
-    CompressibleModel cm = CompressibleModel.of(m);
-    ModelFactors f = new FactorCache(new CpuDecompositions(), FactorCache.Settings.defaults(),
-        null).compute(cm);
-    List<PlanEntry> entries = new ArrayList<>();
-    for (CompressibleLayer l : cm.layers()) {
-      if (l.methods().contains(Method.TUCKER2)) {
-        entries.add(PlanEntry.tucker2(l.name(), Math.max(1, l.inputs() / 2),
-            Math.max(1, l.outputs() / 2)));
-      } else {
-        int max = f.of(l.name()).orElseThrow().maxRank();
-        int r = Math.min(l.inputs(), l.outputs()) / 4;
-        entries.add(PlanEntry.svdRank(l.name(), Math.max(1, Math.min(max, r))));
-      }
-    }
-    Graph g = CompressionPlan.of(entries).apply(m.graph(), f, ApplyOptions.defaults()).graph();
-    return ModelLoader.prepare(m.withGraph(g));
   }
 
   public static void main(String[] args) throws Exception {
