@@ -263,16 +263,16 @@ public final class ActivationQuantizer {
   /** QuantizeLinear then DequantizeLinear of {@code value}; later readers read the latter. */
   private static void pair(Graph.Builder b, Map<String, Tensor> inits, Set<String> names,
       Map<String, String> renamed, String value, float[] r) {
-    String s = fresh(names, value + "_act_scale");
-    String z = fresh(names, value + "_act_zero_point");
-    String q = fresh(names, value + "_act_quantized");
-    String dq = fresh(names, value + "_act_dequantized");
+    String s = Graph.freshName(names, value + "_act_scale");
+    String z = Graph.freshName(names, value + "_act_zero_point");
+    String q = Graph.freshName(names, value + "_act_quantized");
+    String dq = Graph.freshName(names, value + "_act_dequantized");
     inits.put(s, Tensor.scalar(r[2]));
     inits.put(z, Tensor.ofLongs(new int[0], new long[] {(long) r[3]})
         .withElemType(ElemType.UINT8));
-    b.addNode(Node.builder("QuantizeLinear").name(fresh(names, value + "/QuantizeLinear"))
+    b.addNode(Node.builder("QuantizeLinear").name(Graph.freshName(names, value + "/QuantizeLinear"))
         .inputs(value, s, z).outputs(q).build());
-    b.addNode(Node.builder("DequantizeLinear").name(fresh(names, value + "/DequantizeLinear"))
+    b.addNode(Node.builder("DequantizeLinear").name(Graph.freshName(names, value + "/DequantizeLinear"))
         .inputs(q, s, z).outputs(dq).build());
     renamed.put(value, dq);
   }
@@ -299,7 +299,7 @@ public final class ActivationQuantizer {
       }
       codes[c] = (long) q;
     }
-    String out = fresh(names, bias + "_int32_dequantized");
+    String out = Graph.freshName(names, bias + "_int32_dequantized");
     QuantizedTensor qt = new QuantizedTensor(
         Tensor.ofLongs(new int[] {bv.length}, codes).withElemType(ElemType.INT32),
         Tensor.of(new int[] {bv.length}, scale), null, 0, 0, 32);
@@ -316,14 +316,5 @@ public final class ActivationQuantizer {
       k += r.containsKey(n.input(0)) ? 1 : 0;
     }
     return k;
-  }
-
-  private static String fresh(Set<String> names, String base) {
-    String n = base;
-    for (int i = 2; names.contains(n); i++) {
-      n = base + "_" + i;
-    }
-    names.add(n);
-    return n;
   }
 }

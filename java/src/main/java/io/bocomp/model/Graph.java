@@ -38,6 +38,19 @@ public final class Graph {
   public static Builder builder() {
     return new Builder();
   }
+  /**
+   * {@code base}, or {@code base_2}, {@code base_3}, ... : the first that {@code taken} does not
+   * hold, which is then added to it (unique value and node names for inserted nodes).
+   */
+  public static String freshName(java.util.Set<String> taken, String base) {
+    String n = base;
+    for (int i = 2; taken.contains(n); i++) {
+      n = base + "_" + i;
+    }
+    taken.add(n);
+    return n;
+  }
+
 
   public Builder toBuilder() {
     Builder b = new Builder().name(name);

@@ -127,17 +127,17 @@ public final class QuantizedWeights {
    */
   public static Node node(Map<String, Tensor> initializers, Set<String> names, String out,
       QuantizedTensor q) {
-    String codes = fresh(names, out + "_quantized");
-    String scale = fresh(names, out + "_scale");
+    String codes = Graph.freshName(names, out + "_quantized");
+    String scale = Graph.freshName(names, out + "_scale");
     initializers.put(codes, q.codes());
     initializers.put(scale, q.scales());
     List<String> in = new ArrayList<>(List.of(codes, scale));
     if (q.zeroPoints() != null) {
-      String zp = fresh(names, out + "_zero_point");
+      String zp = Graph.freshName(names, out + "_zero_point");
       initializers.put(zp, q.zeroPoints());
       in.add(zp);
     }
-    Node.Builder n = Node.builder("DequantizeLinear").name(fresh(names, out + "/DequantizeLinear"))
+    Node.Builder n = Node.builder("DequantizeLinear").name(Graph.freshName(names, out + "/DequantizeLinear"))
         .inputs(in).outputs(out);
     if (q.scales().rank() > 0 && q.scales().size() > 1 || q.blockSize() > 0) {
       n.attr("axis", (long) q.axis());
@@ -171,14 +171,5 @@ public final class QuantizedWeights {
     } catch (IllegalArgumentException e) {
       throw new ModelFormatException(n.label() + ": " + e.getMessage());
     }
-  }
-
-  private static String fresh(Set<String> names, String base) {
-    String n = base;
-    for (int i = 2; names.contains(n); i++) {
-      n = base + "_" + i;
-    }
-    names.add(n);
-    return n;
   }
 }
