@@ -263,63 +263,9 @@ final class BlockedConvKernel implements Kernel {
         int count = Math.min(p, q1 - q);
         bases(q, count, p, xbs, ybs, rbs, xOff, yBlock, rOff + fb * (gr == null ? 0
             : gr.blockStride));
-        tile(runs, p, ob, x, xbs, k0, k1, w, tileBuf);
+        BlockedTiles.tile(runs, p, ob, x, xbs, off, k0, k1, w, 0, tileBuf);
         store(y, ybs, tileBuf, p, res, rbs, count, fb, ob, addY, last);
       }
-    }
-  }
-
-  /**
-   * One p x ob tile of taps {@code k0..k1-1} into {@code t}: the generated micro-kernel of that
-   * shape, from the 512-bit or 256-bit class when {@code runs} (the input's lane count is a
-   * multiple of 4), else from the NCHW class.
-   */
-  private void tile(boolean runs, int p, int ob, float[] x, int[] xbs, int k0, int k1, float[] w,
-      float[] t) {
-    switch (p * 8 + ob) {
-      case 6 * 8 + 4 -> {
-        if (runs) {
-          BlockedMicroKernels512Wide.k6x4(x, xbs, off, k0, k1, w, 0, t);
-        } else {
-          BlockedMicroKernelsNchw.k6x4(x, xbs, off, k0, k1, w, 0, t);
-        }
-      }
-      case 8 * 8 + 3 -> {
-        if (runs) {
-          BlockedMicroKernels512Wide.k8x3(x, xbs, off, k0, k1, w, 0, t);
-        } else {
-          BlockedMicroKernelsNchw.k8x3(x, xbs, off, k0, k1, w, 0, t);
-        }
-      }
-      case 12 * 8 + 2 -> {
-        if (runs) {
-          BlockedMicroKernels512Tall.k12x2(x, xbs, off, k0, k1, w, 0, t);
-        } else {
-          BlockedMicroKernelsNchw.k12x2(x, xbs, off, k0, k1, w, 0, t);
-        }
-      }
-      case 24 * 8 + 1 -> {
-        if (runs) {
-          BlockedMicroKernels512Tall.k24x1(x, xbs, off, k0, k1, w, 0, t);
-        } else {
-          BlockedMicroKernelsNchw.k24x1(x, xbs, off, k0, k1, w, 0, t);
-        }
-      }
-      case 6 * 8 + 2 -> {
-        if (runs) {
-          BlockedMicroKernels256.k6x2(x, xbs, off, k0, k1, w, 0, t);
-        } else {
-          BlockedMicroKernelsNchw.k6x2(x, xbs, off, k0, k1, w, 0, t);
-        }
-      }
-      case 12 * 8 + 1 -> {
-        if (runs) {
-          BlockedMicroKernels256.k12x1(x, xbs, off, k0, k1, w, 0, t);
-        } else {
-          BlockedMicroKernelsNchw.k12x1(x, xbs, off, k0, k1, w, 0, t);
-        }
-      }
-      default -> throw new AssertionError(p + "x" + ob);
     }
   }
 
