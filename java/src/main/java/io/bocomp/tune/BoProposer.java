@@ -2,7 +2,6 @@ package io.bocomp.tune;
 
 import io.bocomp.bo.BayesOpt;
 import io.bocomp.bo.BayesOptState;
-import io.bocomp.bo.Certificate;
 import io.bocomp.bo.Evaluation;
 import io.bocomp.bo.NoFeasiblePointException;
 import io.bocomp.bo.Observation;
@@ -157,16 +156,6 @@ final class BoProposer {
   private String networkKey(double[] theta) {
     try {
       return EvaluationCache.key(space.resolve(theta));
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** The optimizer's certificate for the incumbent of the same objective. */
-  Certificate certificate(int stage, int trial, List<TrialRecord> history,
-      ToDoubleFunction<TrialRecord> y, KnownConstraint known, Measured measured) {
-    try {
-      return build(stage, trial, history, y, known, measured).result().certificate();
     } catch (RuntimeException e) {
       return null;
     }
