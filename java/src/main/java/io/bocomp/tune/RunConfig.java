@@ -20,9 +20,9 @@ import java.util.Map;
  *
  * <pre>
  * {"budget": {"metric": "params" | "macs" | "bytes" | "latency_ms", "max": 0.25},
- *  "method": "auto" | "svd" | "tucker" | "prune" | "quantize", "parameter": "rank" | "energy",
+ *  "method": "auto" | "svd" | "tucker" | "prune" | "quantize", "parameter": "rank" | "logrank" | "energy",
  *  "bits": [2, 3, 4, 5, 6, 8], "quant_group": 0,
- *  "mode": "lagrangian" | "constrained", "cooling": "exp" | "linear" | "none",
+ *  "mode": "lagrangian" | "constrained", "cooling": "exp" | "linear" | "none", "cooling_eta": 0.5,
  *  "trials": 100, "samples": 50, "seed": 0,
  *  "distance": "squared" | "kl", "temperature": 4.0,
  *  "exclude": ["GLOB", ...], "freeze": {"GLOB": 0.5, ...}, "groups": [["GLOB", ...], ...],
@@ -51,12 +51,19 @@ public final class RunConfig {
 
   /** The largest q (one BO batch of 256 Kriging-believer points is already far past useful). */
   public static final int MAX_PARALLEL = 256;
+  /** The default {@link #coolingEta} (kept out of {@link #toJson} at this value). */
+  public static final double DEFAULT_COOLING_ETA = ExponentialCooling.PAPER_ETA;
 
   public final Budget budget;
   public final MethodChoice method;
   public final Parametrization parametrization;
   public final Mode mode;
   public final String cooling;
+  /**
+   * The rate of exponential cooling: positive for a fixed eta, 0 for eta scaled to the stage's BO
+   * trials ({@link ExponentialCooling}).
+   */
+  public final double coolingEta;
   public final int trials;
   public final int samples;
   public final long seed;
@@ -100,6 +107,7 @@ public final class RunConfig {
     this.parametrization = b.parametrization;
     this.mode = b.mode;
     this.cooling = b.cooling;
+    this.coolingEta = b.coolingEta;
     this.trials = b.trials;
     this.samples = b.samples;
     this.seed = b.seed;
@@ -188,6 +196,7 @@ public final class RunConfig {
     private Parametrization parametrization = Parametrization.RANK;
     private Mode mode = Mode.LAGRANGIAN;
     private String cooling = "exp";
+    private double coolingEta = DEFAULT_COOLING_ETA;
     private int trials = 100;
     private int samples = 50;
     private long seed;
@@ -247,6 +256,12 @@ public final class RunConfig {
 
     public Builder cooling(String c) {
       this.cooling = RunConfig.cooling(c, "--cooling");
+      return this;
+    }
+
+    /** The rate of "exp" cooling: positive for a fixed eta, 0 for eta scaled to the run length. */
+    public Builder coolingEta(double eta) {
+      this.coolingEta = eta;
       return this;
     }
 
@@ -378,6 +393,10 @@ public final class RunConfig {
       if (initialDesign < 0 || trialsPerLambda < 0 || exploreEvery < 0) {
         throw new TuneConfigException(
             "initial_design, trials_per_lambda and explore_every must be >= 0");
+      }
+      if (!(coolingEta >= 0) || Double.isInfinite(coolingEta)) {
+        throw new TuneConfigException("cooling_eta must be 0 (scaled to the trials) or a positive"
+            + " rate, got " + coolingEta);
       }
       if (!(minSaving >= 0 && minSaving < 1)) {
         throw new TuneConfigException("min_saving must lie in [0, 1), got " + minSaving);

@@ -52,7 +52,7 @@ final class StageSearches {
         config.exploreEvery > 0 ? feasible : null, config.exploreEvery, evaluator::measured);
     if (config.mode == RunConfig.Mode.CONSTRAINED) {
       return new ConstrainedSearch(k, design, proposer, fraction, trials,
-          CoolingSchedule.named(config.cooling), analytic, fallback);
+          CoolingSchedule.named(config.cooling, config.coolingEta), analytic, fallback);
     }
     int step = config.trialsPerLambda > 0 ? config.trialsPerLambda : Math.max(3, (d + 1) / 2);
     return new LagrangianSearch(k, design, proposer, fraction, step, fallback);
