@@ -58,8 +58,8 @@ class ReturnedPlanCertificateTest {
   @Test
   void resultJsonCertifiesTheReturnedTrialInBothModes() {
     for (RunConfig.Mode mode : RunConfig.Mode.values()) {
-      RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(14)
-          .samples(16).seed(1).mode(mode).build();
+      RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(10)
+          .samples(8).seed(1).mode(mode).build();
       TuneResult r;
       try (Tuner t = Tuner.prepare(new Tuner.Inputs(ModelLoader.loadDefault(), "default", null,
           ModelLoader.defaultSample(), "sample"), c, "cpu", dir.resolve(mode.name()), false, "t")) {
