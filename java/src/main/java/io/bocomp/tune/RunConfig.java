@@ -23,7 +23,7 @@ import java.util.Map;
  *  "method": "auto" | "svd" | "tucker" | "prune" | "quantize", "parameter": "rank" | "logrank" | "energy",
  *  "bits": [2, 3, 4, 5, 6, 8], "quant_group": 0,
  *  "mode": "lagrangian" | "constrained", "cooling": "exp" | "linear" | "none", "cooling_eta": 0.5,
- *  "trials": 100, "samples": 50, "seed": 0,
+ *  "trials": 100, "samples": 50, "seed": 0, "noise": "stderr" | "fixed",
  *  "distance": "squared" | "kl", "temperature": 4.0,
  *  "exclude": ["GLOB", ...], "freeze": {"GLOB": 0.5, ...}, "groups": [["GLOB", ...], ...],
  *  "initial_design": 0, "trials_per_lambda": 0, "explore_every": 4, "min_saving": 0.01,
@@ -53,6 +53,8 @@ public final class RunConfig {
   public static final int MAX_PARALLEL = 256;
   /** The default {@link #coolingEta} (kept out of {@link #toJson} at this value). */
   public static final double DEFAULT_COOLING_ETA = ExponentialCooling.PAPER_ETA;
+  /** The default {@link #noise} (kept out of {@link #toJson} at this value). */
+  public static final ObjectiveNoise DEFAULT_NOISE = ObjectiveNoise.STDERR;
 
   public final Budget budget;
   public final MethodChoice method;
@@ -64,6 +66,8 @@ public final class RunConfig {
    * trials ({@link ExponentialCooling}).
    */
   public final double coolingEta;
+  /** What the GP is told about the noise of L ({@link ObjectiveNoise}). */
+  public final ObjectiveNoise noise;
   public final int trials;
   public final int samples;
   public final long seed;
@@ -108,6 +112,7 @@ public final class RunConfig {
     this.mode = b.mode;
     this.cooling = b.cooling;
     this.coolingEta = b.coolingEta;
+    this.noise = b.noise;
     this.trials = b.trials;
     this.samples = b.samples;
     this.seed = b.seed;
@@ -197,6 +202,7 @@ public final class RunConfig {
     private Mode mode = Mode.LAGRANGIAN;
     private String cooling = "exp";
     private double coolingEta = DEFAULT_COOLING_ETA;
+    private ObjectiveNoise noise = DEFAULT_NOISE;
     private int trials = 100;
     private int samples = 50;
     private long seed;
@@ -262,6 +268,12 @@ public final class RunConfig {
     /** The rate of "exp" cooling: positive for a fixed eta, 0 for eta scaled to the run length. */
     public Builder coolingEta(double eta) {
       this.coolingEta = eta;
+      return this;
+    }
+
+    /** What the GP is told about the noise of L (default {@link #DEFAULT_NOISE}). */
+    public Builder noise(ObjectiveNoise n) {
+      this.noise = java.util.Objects.requireNonNull(n, "noise");
       return this;
     }
 

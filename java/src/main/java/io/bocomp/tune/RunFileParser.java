@@ -30,7 +30,7 @@ final class RunFileParser {
       "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start",
       "allocator_start", "max_prune_fraction",
       "latency", "stages", "preprocess", "bits", "quant_group", "parallel",
-      "cooling_eta");
+      "cooling_eta", "noise");
 
   private RunFileParser() {}
 
@@ -84,6 +84,13 @@ final class RunFileParser {
       }
       if (root.has("cooling")) {
         b.cooling(RunConfig.cooling(text(root, "cooling"), src + ": \"cooling\""));
+      }
+      if (root.has("noise")) {
+        ObjectiveNoise n = ObjectiveNoise.fromJson(text(root, "noise"));
+        if (n == null) {
+          throw err("noise", "must be \"stderr\" or \"fixed\"");
+        }
+        b.noise(n);
       }
       if (root.has("cooling_eta")) {
         b.coolingEta(number(root, "cooling_eta"));
