@@ -37,7 +37,8 @@ import java.util.Set;
  * {@code layers} (per layer the resolved shape), {@code distance} {mean, stderr, n, objective,
  * verified}, {@code params}, {@code macs}, {@code bytes} (and {@code latency_ms}) {original,
  * compressed, fraction}, {@code top1} {original, compressed, n} when labels are given,
- * {@code certificate}, {@code evaluations}, {@code trials}, {@code cache_hits}, {@code seconds},
+ * {@code certificate} {trial, stage, probability, union_bound, epsilon, competitors,
+ * closest_trial, closest_probability: {@link ReturnedPlanCertificate}}, {@code evaluations}, {@code trials}, {@code cache_hits}, {@code seconds},
  * {@code timing}, {@code best}, {@code dimensions}, {@code pareto}, {@code stages},
  * {@code samples}, {@code data} {images, n, labels, preprocess: the resolved preprocessing, which
  * {@code --preprocess-from} reuses, or null for a tensor used as stored}.

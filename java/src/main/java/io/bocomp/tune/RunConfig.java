@@ -36,7 +36,9 @@ import java.util.Map;
  * </pre>
  *
  * ({@code initial_design} and {@code trials_per_lambda} 0 mean automatic; {@code explore_every} 0
- * is pure BO; {@code min_saving} 0 searches every compressible layer; {@code preprocess} is
+ * is pure BO; {@code cooling_eta} 0 scales exponential cooling's rate to the stage's trials
+ * ({@link ExponentialCooling}); {@code noise} is what the GP is told about L's error
+ * ({@link ObjectiveNoise}), both left out of {@link #toJson} at their defaults; {@code min_saving} 0 searches every compressible layer; {@code preprocess} is
  * {@link Preprocessing}'s JSON, the settings the command line's --resize, --crop, ... override one
  * by one, and is left out of {@link #toJson} when nothing is set, so journals of runs before it
  * existed still resume; {@code bits} are the weight bit widths searched (empty: float weights;
