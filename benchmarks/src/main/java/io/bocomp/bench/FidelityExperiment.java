@@ -40,7 +40,9 @@ import java.util.function.UnaryOperator;
  * labels. Variants:
  *
  * <ul>
- *   <li>{@code base}: today's defaults (Lagrangian, rank fractions, per-trial SE noise);
+ *   <li>{@code base}: the defaults before this experiment (Lagrangian, linear rank fractions,
+ *       per-trial SE noise, cooling eta 0.5), each set explicitly so that the row stays the same
+ *       when defaults change;
  *   <li>{@code noise-fixed}: the GP told the fixed sample's L is near-exact ({@link ObjectiveNoise#FIXED});
  *   <li>{@code logrank}, {@code energy}: the other parametrizations;
  *   <li>{@code constrained-eta0.5}, {@code constrained-scaled}: constrained mode with exponential
