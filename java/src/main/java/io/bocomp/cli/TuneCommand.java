@@ -117,8 +117,9 @@ public final class TuneCommand implements Callable<Integer> {
           + " 0: one scale per output channel; convolutions always per channel).")
   Integer quantGroup;
 
-  @Option(names = "--parameter", paramLabel = "rank|energy",
-      description = "Search rank fractions (default) or energy fractions for factorized layers.")
+  @Option(names = "--parameter", paramLabel = "logrank|rank|energy",
+      description = "Search log rank fractions (default), rank fractions or energy fractions for"
+          + " factorized layers.")
   String parameter;
 
   @Option(names = "--trials", paramLabel = "N", description = "Trials per stage (default 100; 400, about a minute, on the embedded model).")
@@ -332,7 +333,7 @@ public final class TuneCommand implements Callable<Integer> {
     if (parameter != null) {
       Parametrization p = Parametrization.fromJson(parameter);
       if (p == null || p == Parametrization.PRUNE) {
-        throw new BocompException("--parameter must be rank or energy, got '" + parameter + "'");
+        throw new BocompException("--parameter must be logrank, rank or energy, got '" + parameter + "'");
       }
       b.parametrization(p);
     }

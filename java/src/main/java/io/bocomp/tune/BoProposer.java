@@ -2,7 +2,6 @@ package io.bocomp.tune;
 
 import io.bocomp.bo.BayesOpt;
 import io.bocomp.bo.BayesOptState;
-import io.bocomp.bo.Certificate;
 import io.bocomp.bo.Evaluation;
 import io.bocomp.bo.NoFeasiblePointException;
 import io.bocomp.bo.Observation;
@@ -25,7 +24,8 @@ import java.util.function.ToDoubleFunction;
  * would.
  *
  * <p>The objective is modelled in log scale: y' = log(y + delta) with delta = 1% of the smallest
- * positive y so far, and standard errors by the delta method (se / (y + delta)). Output distances
+ * positive y so far, and standard errors by the delta method (se / (y + delta)), or a near-zero
+ * noise for the fixed sample ({@link ObjectiveNoise}). Output distances
  * span orders of magnitude between gentle and drastic compression; the log keeps the GP's
  * stationary kernel from being dominated by the worst plans, and, being monotone, leaves the
  * minimizer unchanged.
@@ -40,6 +40,7 @@ final class BoProposer {
   private final FeasibleSampler explorer;
   private final int exploreEvery;
   private final Predicate<double[]> alreadyMeasured;
+  private final ObjectiveNoise noise;
 
   /**
    * @param explorer draws the exploration points (and replaces repeated proposals), or null for
@@ -47,9 +48,11 @@ final class BoProposer {
    * @param exploreEvery every this many BO trials, one is a random feasible point instead (0: never)
    * @param measured true for a theta whose network was measured already (its proposal would be a
    *     wasted trial); null to allow repeats
+   * @param noise the noise the GP is told each observation has
    */
   BoProposer(SearchSpace space, long seed, FeasibleSampler explorer, int exploreEvery,
-      Predicate<double[]> measured) {
+      Predicate<double[]> measured, ObjectiveNoise noise) {
+    this.noise = noise;
     this.space = space;
     this.seed = seed;
     this.template = BayesOpt.builder(space.boSpace()).build().state();
@@ -162,16 +165,6 @@ final class BoProposer {
     }
   }
 
-  /** The optimizer's certificate for the incumbent of the same objective. */
-  Certificate certificate(int stage, int trial, List<TrialRecord> history,
-      ToDoubleFunction<TrialRecord> y, KnownConstraint known, Measured measured) {
-    try {
-      return build(stage, trial, history, y, known, measured).result().certificate();
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
   private BayesOpt build(int stage, int trial, List<TrialRecord> history,
       ToDoubleFunction<TrialRecord> y, KnownConstraint known, Measured measured) {
     double delta = offset(history, y);
@@ -183,7 +176,7 @@ final class BoProposer {
         e = Evaluation.failed(r.failure());
       } else {
         double v = y.applyAsDouble(r) + delta;
-        double se = r.distance().stderr() / v;
+        double se = noise.logStderr(r.distance().stderr(), v);
         e = Evaluation.of(Math.log(v), se);
         if (measured != null) {
           e = e.withConstraint(measured.name(), measured.value().applyAsDouble(r));

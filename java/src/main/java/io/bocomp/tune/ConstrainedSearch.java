@@ -1,6 +1,5 @@
 package io.bocomp.tune;
 
-import io.bocomp.bo.Certificate;
 import io.bocomp.bo.constraint.KnownConstraint;
 import java.util.List;
 import java.util.Locale;
@@ -63,15 +62,6 @@ final class ConstrainedSearch extends DesignThenBoSearch {
   double kappaAt(int t) {
     int bo = Math.max(1, trials - design.size());
     return cooling.bound(t - design.size(), bo, 1.0, budget);
-  }
-
-  @Override
-  public Certificate certificate(List<TrialRecord> history) {
-    if (history.size() <= design.size()) {
-      return null;
-    }
-    return proposer.certificate(stage, history.size(), history, TrialRecord::loss, known(budget),
-        measured(budget));
   }
 
   @Override

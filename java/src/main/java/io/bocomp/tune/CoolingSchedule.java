@@ -17,11 +17,21 @@ public interface CoolingSchedule {
   /** The bound at trial {@code t} of {@code total}. */
   double bound(int t, int total, double kappa0, double kappa);
 
-  /** The schedule named "exp", "linear" or "none"; null for other names. */
+  /** The schedule named "exp" (its rate scaled to the run length), "linear" or "none"; null for
+   * other names. */
   static CoolingSchedule named(String name) {
+    return named(name, 0);
+  }
+
+  /**
+   * The schedule named "exp", "linear" or "none"; null for other names. {@code eta} is the rate of
+   * "exp": positive for a fixed rate, 0 for the rate scaled to the run length
+   * ({@link ExponentialCooling#scaled}).
+   */
+  static CoolingSchedule named(String name, double eta) {
     switch (name == null ? "" : name.trim().toLowerCase(Locale.ROOT)) {
       case "exp":
-        return new ExponentialCooling(ExponentialCooling.DEFAULT_ETA);
+        return eta > 0 ? new ExponentialCooling(eta) : ExponentialCooling.scaled();
       case "linear":
         return new LinearCooling();
       case "none":

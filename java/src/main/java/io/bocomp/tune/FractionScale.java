@@ -21,7 +21,9 @@ import java.util.Map;
  * the values where one of its ranks changes), and the ladder of values at which the plan of a
  * dimension's layers changes. A rank fraction {@code f} gives rank {@code ceil(f k)} of {@code k}
  * (with a 1e-9 slack, so that {@code r/k} stays rank {@code r}); an energy fraction keeps the
- * cumulative singular-value (or Tucker-2 eigenvalue) energy LayerFactors has. Limits: bit-width
+ * cumulative singular-value (or Tucker-2 eigenvalue) energy LayerFactors has; a log-rank value
+ * {@code v} is the rank fraction {@code e^v}, its bounds and ladder the logs of the rank
+ * fraction's. Limits: bit-width
  * dimensions are not fractions and are handled by SearchSpace itself; pruning fractions have no
  * ladder (they change the plan continuously).
  */
@@ -43,13 +45,13 @@ final class FractionScale {
     for (String name : knob.layers()) {
       CompressibleLayer l = layers.get(name);
       LayerFactors f = factors.of(name).orElseThrow();
-      if (kind == Parametrization.RANK) {
+      if (kind.isRank()) {
         int[][] dims = f.isSvd()
             ? new int[][] {{Math.min(l.matrixShape()[0], l.matrixShape()[1]), f.maxRank()}}
             : new int[][] {{l.inputs(), l.inputs()}, {l.outputs(), l.outputs()}};
         for (int[] d : dims) {
           for (int r = 1; r <= d[1]; r++) {
-            cuts.add((r + CEIL_SLACK) / d[0]);
+            cuts.add(toValue(kind, (r + CEIL_SLACK) / d[0]));
           }
         }
       } else {
@@ -91,12 +93,15 @@ final class FractionScale {
         lo = 0;
         hi = maxPrune;
       } else {
-        lo = lowest(factors, l, kind);
-        hi = breakEven(factors, l, m, kind, lo);
+        Parametrization scale = kind == Parametrization.LOGRANK ? Parametrization.RANK : kind;
+        lo = lowest(factors, l, scale);
+        hi = breakEven(factors, l, m, scale, lo);
         if (!(hi > lo)) {
           notes.add(l.name() + ": no " + m.json() + " setting is cheaper than the dense layer");
           continue;
         }
+        lo = toValue(kind, lo);
+        hi = toValue(kind, hi);
       }
       names.add(l.name());
       methods.add(m);
@@ -234,12 +239,18 @@ final class FractionScale {
       }
       return PlanEntry.energy(l.name(), m, e);
     }
+    double fr = kind == Parametrization.LOGRANK ? Math.exp(v) : v;
     if (m == Method.SVD) {
       int full = Math.min(l.matrixShape()[0], l.matrixShape()[1]);
-      return PlanEntry.svdRank(l.name(), ceilRank(v, full, f.maxRank()));
+      return PlanEntry.svdRank(l.name(), ceilRank(fr, full, f.maxRank()));
     }
-    return PlanEntry.tucker2(l.name(), ceilRank(v, l.inputs(), l.inputs()),
-        ceilRank(v, l.outputs(), l.outputs()));
+    return PlanEntry.tucker2(l.name(), ceilRank(fr, l.inputs(), l.inputs()),
+        ceilRank(fr, l.outputs(), l.outputs()));
+  }
+
+  /** The value of rank fraction (or energy) {@code f} on the scale of {@code kind}. */
+  static double toValue(Parametrization kind, double f) {
+    return kind == Parametrization.LOGRANK ? Math.log(f) : f;
   }
 
   private static int ceilRank(double f, int full, int max) {

@@ -132,7 +132,9 @@ public final class HtmlReport {
     if (c.has("probability") && !c.get("probability").isNull()) {
       row(h, "certificate", "P = " + fmt(c.get("probability").asDouble()) + " (union bound "
           + fmt(c.path("union_bound").asDouble()) + ", epsilon " + fmt(c.path("epsilon")
-              .asDouble()) + ") that no plan beats the incumbent, under the final GP");
+              .asDouble()) + ") that no other of the " + c.path("competitors").asInt()
+          + " evaluated feasible plans beats trial " + c.path("trial").asInt()
+          + " (the returned plan) by more than epsilon, by the sample's standard errors");
     }
     row(h, "objective of the final optimizer", esc(r.path("objective").asText()));
     row(h, "seconds", fmt(r.path("seconds").asDouble()));

@@ -1,6 +1,5 @@
 package io.bocomp.tune;
 
-import io.bocomp.bo.Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,16 +69,6 @@ final class LagrangianSearch extends DesignThenBoSearch {
     int start = design.size() + step * stepLength;
     return lambdaOfStep.computeIfAbsent(step, s -> dualMultiplier(history.subList(0, start),
         budget));
-  }
-
-  @Override
-  public Certificate certificate(List<TrialRecord> history) {
-    int t = history.size();
-    if (t <= design.size()) {
-      return null;
-    }
-    double lambda = dualMultiplier(history, budget);
-    return proposer.certificate(stage, t, history, r -> r.loss() + lambda * r.r(), null, null);
   }
 
   @Override

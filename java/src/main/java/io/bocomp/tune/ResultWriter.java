@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bocomp.AtomicFiles;
 import io.bocomp.ModelLoader;
-import io.bocomp.bo.Certificate;
 import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressionPlan;
 import io.bocomp.compress.LayerChoice;
@@ -38,7 +37,8 @@ import java.util.Set;
  * {@code layers} (per layer the resolved shape), {@code distance} {mean, stderr, n, objective,
  * verified}, {@code params}, {@code macs}, {@code bytes} (and {@code latency_ms}) {original,
  * compressed, fraction}, {@code top1} {original, compressed, n} when labels are given,
- * {@code certificate}, {@code evaluations}, {@code trials}, {@code cache_hits}, {@code seconds},
+ * {@code certificate} {trial, stage, probability, union_bound, epsilon, competitors,
+ * closest_trial, closest_probability: {@link ReturnedPlanCertificate}}, {@code evaluations}, {@code trials}, {@code cache_hits}, {@code seconds},
  * {@code timing}, {@code best}, {@code dimensions}, {@code pareto}, {@code stages},
  * {@code samples}, {@code data} {images, n, labels, preprocess: the resolved preprocessing, which
  * {@code --preprocess-from} reuses, or null for a tensor used as stored}.
@@ -107,7 +107,7 @@ final class ResultWriter {
     }
     json.set("best", bestJson(best));
     json.set("dimensions", dimensions(last.space(), best.theta()));
-    json.set("certificate", certificate(last));
+    json.set("certificate", certificate(last, best));
     writeJsonAndReport(json);
     return new TuneResult(dir, json, false, plan, best.distance(), best, evaluations(outcomes),
         trials(outcomes));
@@ -294,22 +294,25 @@ final class ResultWriter {
     return a;
   }
 
-  private ObjectNode certificate(Tuner.StageOutcome last) {
-    Certificate c = last.search().certificate(last.history());
+  /** The certificate of the returned trial ({@link ReturnedPlanCertificate}). */
+  private ObjectNode certificate(Tuner.StageOutcome last, TrialRecord best) {
+    ReturnedPlanCertificate.Result c = ReturnedPlanCertificate.of(best, last.history(),
+        config.seed);
     ObjectNode o = Journal.JSON.createObjectNode();
-    if (c == null) {
-      o.putNull("probability");
-      o.put("note", "no model-based trials");
-      return o;
-    }
-    o.put("objective", last.search().objective(last.history()));
+    o.put("trial", c.trial());
+    o.put("stage", c.stage());
     JournalCodec.putNumber(o, "epsilon", c.epsilon());
     JournalCodec.putNumber(o, "probability", c.probability());
     JournalCodec.putNumber(o, "union_bound", c.unionBound());
-    JournalCodec.putNumber(o, "max_candidate_probability", c.maxCandidateProbability());
-    o.put("candidates", c.candidates());
-    o.put("meaning", "P[no theta beats the incumbent by more than epsilon] under the GP of the"
-        + " final optimizer (in its log objective units)");
+    o.put("competitors", c.competitors());
+    if (c.closest() >= 0) {
+      o.put("closest_trial", c.closest());
+      JournalCodec.putNumber(o, "closest_probability", c.closestProbability());
+    }
+    o.put("objective", last.search().objective(last.history()));
+    o.put("meaning", "P[the returned trial's expected L is within epsilon (1% of its L) of the"
+        + " least among the run's evaluated feasible plans], each plan's L normal with its sample"
+        + " standard error, independently (conservative: the plans share their inputs)");
     return o;
   }
 

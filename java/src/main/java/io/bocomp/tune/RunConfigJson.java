@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Writes a {@link RunConfig} as run-file JSON, the form that goes into the journal's fingerprint
  * and {@code result.json}: every field present, except {@code preprocess}, {@code bits},
- * {@code quant_group} and {@code parallel}, which are left out at their defaults so that journals
+ * {@code quant_group}, {@code parallel}, {@code cooling_eta} and {@code noise}, which are left out at their defaults so that journals
  * written before they existed still resume. {@link RunFileParser} reads this form back. Limits:
  * the field order is fixed here and is part of the fingerprint; changing it changes every run's
  * fingerprint.
@@ -63,6 +63,12 @@ final class RunConfigJson {
     }
     if (c.parallel != 1) {
       o.put("parallel", c.parallel);
+    }
+    if (c.noise != RunConfig.DEFAULT_NOISE) {
+      o.put("noise", c.noise.json());
+    }
+    if (c.coolingEta != RunConfig.DEFAULT_COOLING_ETA) {
+      o.put("cooling_eta", c.coolingEta);
     }
     ArrayNode st = o.putArray("stages");
     for (Stage s : c.stages) {

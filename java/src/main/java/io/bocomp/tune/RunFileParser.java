@@ -29,7 +29,8 @@ final class RunFileParser {
       "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
       "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start",
       "allocator_start", "max_prune_fraction",
-      "latency", "stages", "preprocess", "bits", "quant_group", "parallel");
+      "latency", "stages", "preprocess", "bits", "quant_group", "parallel",
+      "cooling_eta", "noise");
 
   private RunFileParser() {}
 
@@ -74,7 +75,7 @@ final class RunFileParser {
       if (root.has("parameter")) {
         Parametrization p = Parametrization.fromJson(text(root, "parameter"));
         if (p == null || p == Parametrization.PRUNE) {
-          throw err("parameter", "must be \"rank\" or \"energy\"");
+          throw err("parameter", "must be \"rank\", \"logrank\" or \"energy\"");
         }
         b.parametrization(p);
       }
@@ -83,6 +84,16 @@ final class RunFileParser {
       }
       if (root.has("cooling")) {
         b.cooling(RunConfig.cooling(text(root, "cooling"), src + ": \"cooling\""));
+      }
+      if (root.has("noise")) {
+        ObjectiveNoise n = ObjectiveNoise.fromJson(text(root, "noise"));
+        if (n == null) {
+          throw err("noise", "must be \"stderr\" or \"fixed\"");
+        }
+        b.noise(n);
+      }
+      if (root.has("cooling_eta")) {
+        b.coolingEta(number(root, "cooling_eta"));
       }
       if (root.has("trials")) {
         b.trials(integer(root, "trials"));

@@ -1,6 +1,5 @@
 package io.bocomp.tune;
 
-import io.bocomp.bo.Certificate;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -29,9 +28,6 @@ interface Search {
    */
   List<Proposal> proposeBatch(int start, int size, List<TrialRecord> history,
       Predicate<double[]> measured);
-
-  /** The optimizer's certificate for the final incumbent (null when there is no model yet). */
-  Certificate certificate(List<TrialRecord> history);
 
   /** What the final optimizer minimized, for result.json ("log(L + lambda R)", ...). */
   String objective(List<TrialRecord> history);

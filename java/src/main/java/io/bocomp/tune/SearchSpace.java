@@ -222,7 +222,8 @@ public final class SearchSpace {
       }
       if (frozen != null) {
         checkFrozen(kind, l.name(), frozen, o.maxPruneFraction());
-        fixed.add(FractionScale.entry(factors, l, m, kind, frozen));
+        fixed.add(FractionScale.entry(factors, l, m, kind,
+            FractionScale.toValue(kind, frozen))); // LOGRANK: frozen at a rank fraction
         notes.add(l.name() + ": frozen at " + kind.json() + " " + frozen);
         continue;
       }

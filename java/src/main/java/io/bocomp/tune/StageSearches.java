@@ -49,10 +49,11 @@ final class StageSearches {
     InitialDesign design = new InitialDesign(space, designSize - (uniformSeed ? 1 : 0), trials,
         BoProposer.trialSeed(config.seed, k, -1), seeds, feasible);
     BoProposer proposer = new BoProposer(space, config.seed,
-        config.exploreEvery > 0 ? feasible : null, config.exploreEvery, evaluator::measured);
+        config.exploreEvery > 0 ? feasible : null, config.exploreEvery, evaluator::measured,
+        config.noise);
     if (config.mode == RunConfig.Mode.CONSTRAINED) {
       return new ConstrainedSearch(k, design, proposer, fraction, trials,
-          CoolingSchedule.named(config.cooling), analytic, fallback);
+          CoolingSchedule.named(config.cooling, config.coolingEta), analytic, fallback);
     }
     int step = config.trialsPerLambda > 0 ? config.trialsPerLambda : Math.max(3, (d + 1) / 2);
     return new LagrangianSearch(k, design, proposer, fraction, step, fallback);

@@ -292,7 +292,7 @@ class TunerTest {
       }
     }
     assertThat(kappas).hasSize(10);
-    CoolingSchedule exp = CoolingSchedule.named("exp");
+    CoolingSchedule exp = CoolingSchedule.named("exp", c.coolingEta);
     for (int i = 0; i < kappas.size(); i++) {
       assertThat(kappas.get(i)).isCloseTo(exp.bound(i, 10, 1.0, 0.5), within(1e-12));
     }
