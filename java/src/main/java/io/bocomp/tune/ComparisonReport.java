@@ -105,6 +105,29 @@ final class ComparisonReport {
     }
     ArrayNode sum = json.putArray("summary");
     byMethod.forEach((method, list) -> sum.add(summary(method, list)));
+    if (inputs.data().hasLabels()) {
+      json.set("spearman", spearman(rows, originalTop1));
+    }
+  }
+
+  /**
+   * Spearman's rank correlation between held-out L and the top-1 drop (original minus the plan's,
+   * on the held-out inputs) over every scored plan (allocators, random search, tuner): how well the
+   * distance the tuner minimizes orders the plans by accuracy at this budget. Null (JSON) below 3
+   * plans or when either column is constant.
+   */
+  static ObjectNode spearman(List<Comparison.Row> rows, double originalTop1) {
+    double[] l = rows.stream().mapToDouble(r -> r.holdout().mean()).toArray();
+    double[] drop = rows.stream().mapToDouble(r -> originalTop1 - r.top1()).toArray();
+    ObjectNode o = Journal.JSON.createObjectNode();
+    o.put("of", "held-out L vs top-1 drop");
+    o.put("plans", l.length);
+    boolean defined = l.length >= 3 && Arrays.stream(l).distinct().count() > 1
+        && Arrays.stream(drop).distinct().count() > 1;
+    JournalCodec.putNumber(o, "rho", defined
+        ? new org.apache.commons.math3.stat.correlation.SpearmansCorrelation()
+            .correlation(l, drop) : Double.NaN);
+    return o;
   }
 
   ObjectNode json() {
@@ -194,6 +217,11 @@ final class ComparisonReport {
           s.path("seconds_mean").asDouble(), s.path("evaluations_mean").asDouble()));
     }
     h.append("</table>");
+    JsonNode rho = r.path("spearman");
+    if (rho.path("rho").isNumber()) {
+      h.append(String.format(Locale.ROOT, "<p>Spearman's &rho;(held-out L, top-1 drop) over the"
+          + " %d scored plans: %.3f.</p>", rho.path("plans").asInt(), rho.path("rho").asDouble()));
+    }
     List<String> methods = new ArrayList<>();
     for (JsonNode s : r.path("summary")) {
       methods.add(s.path("method").asText());

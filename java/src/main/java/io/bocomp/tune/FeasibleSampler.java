@@ -21,7 +21,10 @@ import java.util.function.ToDoubleFunction;
  * <p>Every draw is a pure function of (seed, stage, trial), so resumed runs draw the same points.
  */
 final class FeasibleSampler {
-  /** Rejection draws per point before accepting an infeasible one (a nearly empty region). */
+  /**
+   * Rejection draws per point before the last draw is projected onto the budget instead
+   * ({@link BudgetProjection}: a nearly empty feasible region).
+   */
   static final int MAX_DRAWS = 20_000;
 
   private final SearchSpace space;
@@ -45,29 +48,23 @@ final class FeasibleSampler {
     SplittableRandom rng = new SplittableRandom(BoProposer.trialSeed(seed ^ 0x6A09E667F3BCC909L,
         stage, trial));
     double[] u = new double[space.dimension()];
-    double[] best = null;
-    double bestR = Double.POSITIVE_INFINITY;
+    double[] theta = null;
     for (int i = 0; i < MAX_DRAWS; i++) {
       for (int k = 0; k < u.length; k++) {
         u[k] = rng.nextDouble();
       }
-      double[] theta = space.fromUnit(u);
-      double v = r.applyAsDouble(theta);
-      if (v <= budget) {
+      theta = space.fromUnit(u);
+      if (r.applyAsDouble(theta) <= budget) {
         return theta;
       }
-      if (v < bestR) {
-        bestR = v;
-        best = theta;
-      }
     }
-    return best;
+    return BudgetProjection.onto(space, r, budget, theta);
   }
 
   /**
    * The first {@code n} points of a scrambled Sobol sequence over the box that meet the budget
-   * (keeping the sequence's spread over the feasible set); points past the draw limit are taken
-   * as they come.
+   * (keeping the sequence's spread over the feasible set); past the draw limit, the sequence's
+   * points are projected onto the budget ({@link BudgetProjection}).
    */
   double[][] sobol(int n, long sobolSeed) {
     double[][] out = new double[n][];
@@ -79,7 +76,9 @@ final class FeasibleSampler {
     while (filled < n) {
       sobol.next(u, 0);
       double[] theta = space.fromUnit(u);
-      if (++draws > limit || r.applyAsDouble(theta) <= budget) {
+      if (++draws > limit) {
+        out[filled++] = BudgetProjection.onto(space, r, budget, theta);
+      } else if (r.applyAsDouble(theta) <= budget) {
         out[filled++] = theta;
       }
     }

@@ -71,6 +71,7 @@ class CompareCommandTest {
       assertThat(row.path("latency_ms").asDouble()).isPositive();
     }
     assertThat(j.path("rows")).hasSize(5 + 2 * 2);
+    assertSpearman(j);
 
     // held-out rows: 150 distinct rows, none in either seed's tuning sample
     Set<Integer> held = new HashSet<>();
@@ -128,5 +129,51 @@ class CompareCommandTest {
     assertThat(latency.exitCode).isEqualTo(2);
     assertThat(latency.err.lines().findFirst().orElseThrow()).contains("--max-latency-ms");
     assertThat(out).doesNotExist();
+  }
+
+  /**
+   * compare.json's Spearman rho equals Pearson's correlation of the average ranks of held-out L
+   * and top-1 drop, recomputed here from the rows.
+   */
+  private static void assertSpearman(JsonNode j) {
+    int n = j.path("rows").size();
+    double[] l = new double[n];
+    double[] drop = new double[n];
+    double orig = j.path("original").path("top1").asDouble();
+    for (int i = 0; i < n; i++) {
+      l[i] = j.path("rows").get(i).path("holdout").path("mean").asDouble();
+      drop[i] = orig - j.path("rows").get(i).path("top1").asDouble();
+    }
+    double[] a = ranks(l);
+    double[] b = ranks(drop);
+    double ma = java.util.Arrays.stream(a).average().orElseThrow();
+    double mb = java.util.Arrays.stream(b).average().orElseThrow();
+    double sab = 0;
+    double saa = 0;
+    double sbb = 0;
+    for (int i = 0; i < n; i++) {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    JsonNode s = j.path("spearman");
+    assertThat(s.path("plans").asInt()).isEqualTo(n);
+    assertThat(s.path("rho").asDouble()).isCloseTo(sab / Math.sqrt(saa * sbb),
+        org.assertj.core.api.Assertions.within(1e-12));
+  }
+
+  /** 1-based ranks, ties at their average rank. */
+  private static double[] ranks(double[] v) {
+    double[] r = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      int below = 0;
+      int equal = 0;
+      for (double w : v) {
+        below += w < v[i] ? 1 : 0;
+        equal += w == v[i] ? 1 : 0;
+      }
+      r[i] = below + (equal + 1) / 2.0;
+    }
+    return r;
   }
 }

@@ -1,7 +1,7 @@
 package io.bocomp.tune.alloc;
 
+import io.bocomp.tune.BudgetProjection;
 import io.bocomp.tune.SearchSpace;
-import io.bocomp.tune.TuneConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,14 +10,17 @@ import java.util.function.ToDoubleFunction;
 /**
  * Random search with a given number of evaluations: thetas drawn uniformly from the tuner's box and
  * kept when they meet the budget (the analytic cost makes the rejection free, so every evaluated
- * plan is feasible), each measured by the caller's objective (the tuner's L on its sample), the
+ * plan is feasible; where feasible draws are too rare, projected onto the budget), each measured by the caller's objective (the tuner's L on its sample), the
  * least kept. The baseline that tells what the tuner's model of L adds over its evaluations alone.
  * Not one-shot: it runs the network once per candidate.
  */
 public final class RandomFeasibleAllocator implements Allocator {
   public static final String NAME = "random";
-  /** Draws per accepted random theta before giving up (a budget with a tiny feasible region). */
-  private static final int MAX_DRAWS_PER_POINT = 100_000;
+  /**
+   * Rejection draws per point before the last draw is projected onto the budget instead (a budget
+   * with a tiny feasible region; {@link BudgetProjection}).
+   */
+  private static final int MAX_DRAWS_PER_POINT = 20_000;
 
   private final int evaluations;
   private final long seed;
@@ -64,27 +67,27 @@ public final class RandomFeasibleAllocator implements Allocator {
   }
 
   /**
-   * {@code n} thetas drawn uniformly from the box that meet {@code r(theta) <= budget}.
-   *
-   * @throws TuneConfigException when feasible points are too rare to find
+   * {@code n} thetas drawn uniformly from the box that meet {@code r(theta) <= budget}; where
+   * {@link #MAX_DRAWS_PER_POINT} draws find none, the last draw projected onto the budget
+   * ({@link BudgetProjection}), so the points of a tight budget's search lie on its boundary.
    */
   public static List<double[]> draw(SearchSpace space, ToDoubleFunction<double[]> r,
       double budget, int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<double[]> out = new ArrayList<>();
     double[] u = new double[space.dimension()];
-    long draws = 0;
+    int draws = 0;
     while (out.size() < n) {
-      if (++draws > (long) MAX_DRAWS_PER_POINT * n) {
-        throw new TuneConfigException("random search: fewer than 1 in " + MAX_DRAWS_PER_POINT
-            + " random plans meet the budget " + budget);
-      }
       for (int k = 0; k < u.length; k++) {
         u[k] = rng.nextDouble();
       }
       double[] theta = space.fromUnit(u);
-      if (r.applyAsDouble(theta) <= budget) {
+      if (++draws >= MAX_DRAWS_PER_POINT) {
+        out.add(BudgetProjection.onto(space, r, budget, theta));
+        draws = 0;
+      } else if (r.applyAsDouble(theta) <= budget) {
         out.add(theta);
+        draws = 0;
       }
     }
     return out;
