@@ -212,6 +212,12 @@ final class RunFileParser {
         for (int i = 0; i < st.size(); i++) {
           stages.add(stage(st.get(i), "stages[" + i + "]"));
         }
+        if (stages.get(stages.size() - 1).hook() != null) {
+          // a hook runs between stages; after the last one the result is written instead
+          throw err("stages[" + (stages.size() - 1) + "].hook", "the last stage's hook would never"
+              + " run (a hook feeds the next stage); fine-tune the result with --finetune-epochs"
+              + " or bocomp finetune");
+        }
         b.stages(stages);
       }
     }

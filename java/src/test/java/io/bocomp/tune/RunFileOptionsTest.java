@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The run-file options of issue 16 §4: noise, cooling_eta, parameter logrank. */
-class FidelityOptionsTest {
+/**
+ * Run-file options: noise, cooling_eta and parameter logrank (issue 16 §4), and the check that no
+ * hook sits on the last stage, where it would never run.
+ */
+class RunFileOptionsTest {
   @TempDir Path dir;
 
   private RunConfig read(String json) throws Exception {
@@ -32,6 +35,17 @@ class FidelityOptionsTest {
     RunConfig d = read("{}");
     assertThat(d.noise).isEqualTo(RunConfig.DEFAULT_NOISE);
     assertThat(d.toJson().has("noise")).isFalse();
+  }
+
+  @Test
+  void aHookOnTheLastStageIsRefusedByName() throws Exception {
+    String stages = "{\"stages\": [{\"name\": \"conv\", \"layers\": [\"/features/*\"],"
+        + " \"hook\": \"true\"}, {\"name\": \"fc\", \"layers\": [\"/classifier/*\"]%s}]}";
+    assertThat(read(String.format(stages, "")).stages).extracting(Stage::hook)
+        .containsExactly("true", null);
+    assertThatThrownBy(() -> read(String.format(stages, ", \"hook\": \"true\"")))
+        .isInstanceOf(TuneConfigException.class).hasMessageContaining("stages[1].hook")
+        .hasMessageContaining("--finetune-epochs");
   }
 
   @Test
