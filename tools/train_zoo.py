@@ -138,7 +138,7 @@ class Vit(nn.Module):
 
 
 MODELS = {"resnet": (ResNet, 6, 0.1), "mobilenet": (MobileNet, 6, 0.1),
-          "vgg_wide": (VggWide, 6, 0.05), "vit": (Vit, 10, 1e-3)}
+          "vgg_wide": (VggWide, 6, 0.05), "vit": (Vit, 5, 1e-3)}
 
 
 def load(data_dir):
