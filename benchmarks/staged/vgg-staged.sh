@@ -57,7 +57,8 @@ for s in $(seq 0 $((seeds - 1))); do
   for v in staged twostep single; do
     for m in compressed final; do
       e=$("$B" eval "$out/$v-$s/$m.onnx" --images "$F/t10k-images-idx3-ubyte.gz" \
-          --labels "$F/t10k-labels-idx1-ubyte.gz" --reference "$model" --json)
+          --labels "$F/t10k-labels-idx1-ubyte.gz" --reference "$model" --json \
+          | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)))")
       echo "{\"seed\": $s, \"variant\": \"$v\", \"model\": \"$m\", \"eval\": $e}" >> "$out/scores.jsonl"
     done
   done
