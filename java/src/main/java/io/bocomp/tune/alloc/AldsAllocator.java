@@ -27,33 +27,20 @@ import java.util.List;
  */
 public final class AldsAllocator extends ThresholdAllocator {
   public static final String NAME = "alds";
+  /** s = -epsilon: option i is needed once epsilon falls below option i-1's error. */
+  private static final Score SCORE = (l, i) -> -l.relError[i];
 
-  @Override
-  public String name() {
-    return NAME;
+  public AldsAllocator() {
+    super(NAME, "epsilon");
   }
 
   @Override
   Row row(Ladder l, AllocationProblem p, List<String> notes) {
-    double[] a = new double[l.size()];
-    for (int i = 1; i < a.length; i++) {
-      // s = -epsilon; option i is needed once epsilon falls below option i-1's error
-      a[i] = Math.nextUp(-l.relError[i - 1]);
-    }
-    return Row.everyOption(a);
-  }
-
-  @Override
-  String parameterName() {
-    return "epsilon";
+    return byScore(l, SCORE);
   }
 
   @Override
   double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
-    double eps = 0;
-    for (int k = 0; k < r.options().length; k++) {
-      eps = Math.max(eps, ladders.get(k).relError[r.options()[k]]);
-    }
-    return eps;
+    return Math.max(0, -leastScore(r, ladders, SCORE)); // the largest error kept
   }
 }

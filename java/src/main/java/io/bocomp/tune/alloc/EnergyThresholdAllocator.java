@@ -15,32 +15,20 @@ import java.util.List;
  */
 public final class EnergyThresholdAllocator extends ThresholdAllocator {
   public static final String NAME = "energy";
+  /** Option i is needed once e exceeds option i-1's energy. */
+  private static final Score SCORE = (l, i) -> l.energy[i];
 
-  @Override
-  public String name() {
-    return NAME;
+  public EnergyThresholdAllocator() {
+    super(NAME, "energy");
   }
 
   @Override
   Row row(Ladder l, AllocationProblem p, List<String> notes) {
-    double[] a = new double[l.size()];
-    for (int i = 1; i < a.length; i++) {
-      a[i] = Math.nextUp(l.energy[i - 1]); // option i is needed once e exceeds option i-1's
-    }
-    return Row.everyOption(a);
-  }
-
-  @Override
-  String parameterName() {
-    return "energy";
+    return byScore(l, SCORE);
   }
 
   @Override
   double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
-    double kept = 1;
-    for (int k = 0; k < r.options().length; k++) {
-      kept = Math.min(kept, ladders.get(k).energy[r.options()[k]]);
-    }
-    return kept;
+    return Math.min(1, leastScore(r, ladders, SCORE)); // the least energy kept
   }
 }
