@@ -45,30 +45,22 @@ class ParallelTuningTest {
   static void load() {
     model = ModelLoader.loadDefault();
     // 200 unlabeled images: no top-1 pass over the 2,000 of the embedded sample
-    sample = new Dataset(ModelLoader.defaultSample().head(200).images(), null);
-  }
-
-  private static Tuner.Inputs inputs() {
-    return new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample, "embedded sample");
+    sample = DefaultModelRuns.unlabeledSample(200);
   }
 
   static RunConfig config(int trials, int q) {
-    return RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(trials)
-        .samples(8).seed(3).parallel(q).build();
+    return DefaultModelRuns.quarterOfParams(trials, 8, 3).parallel(q).build();
   }
 
   private static TuneResult run(RunConfig c, Path out, boolean resume, TrialExecutor e,
-      TuneListenerFactory l) {
-    try (Tuner t = Tuner.prepare(inputs(), c, new CpuBackend(1), out, resume, "test")) {
+      DefaultModelRuns.ListenerFactory l) {
+    try (Tuner t = Tuner.prepare(DefaultModelRuns.inputs(model, sample), c, new CpuBackend(1), out,
+        resume, "test")) {
       if (e != null) {
         t.evaluateOn(e);
       }
       return t.run(l.create(t));
     }
-  }
-
-  interface TuneListenerFactory {
-    TuneListener create(Tuner t);
   }
 
   @Test
@@ -96,10 +88,7 @@ class ParallelTuningTest {
     assertThat(one.partial()).isFalse();
 
     // the BO batches hold q distinct networks, and BO proposed them (not all explore fallbacks)
-    int design = 0;
-    while (!a.get(design).path("phase").asText().equals("bo")) {
-      design++;
-    }
+    int design = JournalTrials.firstInPhase(a, "bo");
     for (int s = design; s + 3 <= a.size(); s += 3) {
       Set<String> plans = new HashSet<>();
       for (int i = s; i < s + 3; i++) {
@@ -121,11 +110,7 @@ class ParallelTuningTest {
       whole = run(c, dir.resolve("whole"), false, e, t -> TuneListener.NONE);
     }
     List<JsonNode> all = JournalTrials.of(whole.dir());
-    int design = 0;
-    while (!all.get(design).path("phase").asText().equals("bo")
-        && !all.get(design).path("phase").asText().equals("explore")) {
-      design++;
-    }
+    int design = JournalTrials.firstInPhase(all, "bo", "explore");
     int stopAt = design + 5; // the second trial of the second BO batch
     Path cut = dir.resolve("cut");
     TuneResult partial;

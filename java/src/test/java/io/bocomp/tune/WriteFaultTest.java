@@ -31,16 +31,12 @@ class WriteFaultTest {
   @BeforeAll
   static void load() {
     model = ModelLoader.loadDefault();
-    sample = new Dataset(ModelLoader.defaultSample().head(64).images(), null); // no top-1 pass
+    sample = DefaultModelRuns.unlabeledSample(64);
   }
 
   private static TuneResult run(Path out, boolean resume) {
-    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(6)
-        .samples(16).seed(4).build();
-    try (Tuner t = Tuner.prepare(new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample,
-        "embedded sample"), c, "cpu", out, resume, "test")) {
-      return t.run(TuneListener.NONE);
-    }
+    return DefaultModelRuns.run(DefaultModelRuns.inputs(model, sample),
+        DefaultModelRuns.quarterOfParams(6, 16, 4).build(), out, resume, t -> TuneListener.NONE);
   }
 
   private static List<String> files(Path d) throws Exception {
