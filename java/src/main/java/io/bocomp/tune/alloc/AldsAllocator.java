@@ -1,7 +1,5 @@
 package io.bocomp.tune.alloc;
 
-import java.util.List;
-
 /**
  * ALDS (Liebenwein, Maalouf, Gal, Feldman, Rus, "Compressing Neural Networks: Towards Determining
  * the Optimal Layer-wise Decomposition", NeurIPS 2021), in its plain form k = 1: one global
@@ -25,22 +23,12 @@ import java.util.List;
  * the whole unfolding only, not of each block; with k fixed at 1 the alternation has one choice and
  * ends after its first step, so it is not run.
  */
-public final class AldsAllocator extends ThresholdAllocator {
+public final class AldsAllocator extends ScoreThresholdAllocator {
   public static final String NAME = "alds";
-  /** s = -epsilon: option i is needed once epsilon falls below option i-1's error. */
-  private static final Score SCORE = (l, i) -> -l.relError[i];
 
   public AldsAllocator() {
-    super(NAME, "epsilon");
-  }
-
-  @Override
-  Row row(Ladder l, AllocationProblem p, List<String> notes) {
-    return byScore(l, SCORE);
-  }
-
-  @Override
-  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
-    return Math.max(0, -leastScore(r, ladders, SCORE)); // the largest error kept
+    // s = -epsilon: option i is needed once epsilon falls below option i-1's error; the reported
+    // epsilon is the largest error kept
+    super(NAME, "epsilon", (l, i) -> -l.relError[i], least -> Math.max(0, -least));
   }
 }

@@ -1,7 +1,5 @@
 package io.bocomp.tune.alloc;
 
-import java.util.List;
-
 /**
  * One retained-energy fraction e for every layer: each dimension takes its smallest plan whose
  * layers all keep at least e of their squared singular values (of each channel mode for Tucker-2,
@@ -13,22 +11,11 @@ import java.util.List;
  * <p>Limits: energy is a property of each weight alone; it ignores how much a layer matters to the
  * output and how much a rank of it costs, which is what the tuner measures.
  */
-public final class EnergyThresholdAllocator extends ThresholdAllocator {
+public final class EnergyThresholdAllocator extends ScoreThresholdAllocator {
   public static final String NAME = "energy";
-  /** Option i is needed once e exceeds option i-1's energy. */
-  private static final Score SCORE = (l, i) -> l.energy[i];
 
   public EnergyThresholdAllocator() {
-    super(NAME, "energy");
-  }
-
-  @Override
-  Row row(Ladder l, AllocationProblem p, List<String> notes) {
-    return byScore(l, SCORE);
-  }
-
-  @Override
-  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
-    return Math.min(1, leastScore(r, ladders, SCORE)); // the least energy kept
+    // option i is needed once e exceeds option i-1's energy; the reported e is the least kept
+    super(NAME, "energy", (l, i) -> l.energy[i], least -> Math.min(1, least));
   }
 }

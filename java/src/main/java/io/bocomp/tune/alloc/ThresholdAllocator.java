@@ -9,9 +9,8 @@ import java.util.List;
  * {@link Ladder} becomes one row of a {@link ThresholdFamily} (at which value of the rule's scalar s
  * each of its options is taken), the family's largest plan that meets the budget is the answer, and
  * the rule reports the scalar of that plan under its own name. A rule supplies the rows and that
- * scalar (rules whose options are taken as a per-option score reaches s use {@link #byScore} and
- * {@link #leastScore}); this class builds the family and searches it, and {@link CheckedAllocator}
- * times the rule and checks the plan.
+ * scalar (or, as {@link ScoreThresholdAllocator}, one score per option); this class builds the
+ * family and searches it, and {@link CheckedAllocator} times the rule and checks the plan.
  *
  * <p>Limits: rules whose plans are not a threshold family over the ladders (uniform bisection,
  * random search) do not fit and extend {@link CheckedAllocator} directly.
@@ -53,35 +52,6 @@ abstract class ThresholdAllocator extends CheckedAllocator {
 
   /** The reported scalar of the chosen plan (ladders in dimension order). */
   abstract double parameter(ThresholdFamily.Result r, List<Ladder> ladders);
-
-  /**
-   * A per-option score that rises along every ladder, for rules that take in each dimension the
-   * first option whose score reaches the rule's scalar s ({@link #byScore}, {@link #leastScore}).
-   */
-  interface Score {
-    double of(Ladder l, int option);
-  }
-
-  /** The row in which option i is needed once s exceeds option i-1's score. */
-  static Row byScore(Ladder l, Score score) {
-    double[] a = new double[l.size()];
-    for (int i = 1; i < a.length; i++) {
-      a[i] = Math.nextUp(score.of(l, i - 1));
-    }
-    return Row.everyOption(a);
-  }
-
-  /**
-   * The least score of the chosen options (ladders in dimension order; +infinity for none): the
-   * largest s that gives this very plan.
-   */
-  static double leastScore(ThresholdFamily.Result r, List<Ladder> ladders, Score score) {
-    double least = Double.POSITIVE_INFINITY;
-    for (int k = 0; k < r.options().length; k++) {
-      least = Math.min(least, score.of(ladders.get(k), r.options()[k]));
-    }
-    return least;
-  }
 
   @Override
   final Choice choose(AllocationProblem p) {
