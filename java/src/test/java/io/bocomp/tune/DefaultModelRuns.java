@@ -36,6 +36,14 @@ final class DefaultModelRuns {
     return new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample, "embedded sample");
   }
 
+  /**
+   * The tuner's inputs: the embedded default model (loaded here) and the first {@code n} images of
+   * its sample, unlabeled.
+   */
+  static Tuner.Inputs unlabeledInputs(int n) {
+    return inputs(ModelLoader.loadDefault(), unlabeledSample(n));
+  }
+
   /** The first {@code n} images of the embedded sample without labels (no top-1 pass: faster). */
   static Dataset unlabeledSample(int n) {
     return new Dataset(ModelLoader.defaultSample().head(n).images(), null);

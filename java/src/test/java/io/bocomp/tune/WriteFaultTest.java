@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bocomp.AtomicFiles;
 import io.bocomp.BocompException;
 import io.bocomp.ModelLoader;
-import io.bocomp.data.Dataset;
-import io.bocomp.model.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,19 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  * then writes the same outputs as a run that never failed.
  */
 class WriteFaultTest {
-  private static Model model;
-  private static Dataset sample;
+  private static Tuner.Inputs inputs;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void load() {
-    model = ModelLoader.loadDefault();
-    sample = DefaultModelRuns.unlabeledSample(64);
+    inputs = DefaultModelRuns.unlabeledInputs(64);
   }
 
   private static TuneResult run(Path out, boolean resume) {
-    return DefaultModelRuns.run(DefaultModelRuns.inputs(model, sample),
+    return DefaultModelRuns.run(inputs,
         DefaultModelRuns.quarterOfParams(6, 16, 4).build(), out, resume, t -> TuneListener.NONE);
   }
 
