@@ -1,8 +1,6 @@
 package io.bocomp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bocomp.BocompException;
-import io.bocomp.data.InputSource;
 import io.bocomp.model.Model;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.Comparison;
@@ -19,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,18 +32,7 @@ import picocli.CommandLine.Spec;
 public final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
-      description = "ONNX model (default: the embedded fashion-cnn.onnx).")
-  Path model;
-
-  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
-      description = "Inputs: a folder of images, IDX images or a float32 .npy tensor (default:"
-          + " the embedded sample); tuning samples and held-out inputs are drawn from them.")
-  Path images;
-
-  @Option(names = "--labels", paramLabel = "FILE",
-      description = "Labels (IDX or text), for top-1 on the held-out inputs.")
-  Path labels;
+  @Mixin TuningInputs inputs;
 
   @Mixin PreprocessOptions preprocess;
 
@@ -77,26 +63,18 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Output directory (default runs/compare-<timestamp>).")
   Path out;
 
-  @Option(names = "--json", description = "Print only compare.json on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
   @Option(names = "--quiet", description = "No progress lines.")
   boolean quiet;
 
   @Override
   public Integer call() {
-    if (labels != null && images == null) {
-      throw new BocompException("--labels needs --images");
-    }
+    inputs.check();
     Path dir = out != null ? out : Path.of("runs", "compare-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    Model m = ModelSource.load(model);
-    DataSource.Loaded loaded = DataSource.load(images, labels, 0,
-        preprocess.resolve(null), m);
-    InputSource data = loaded.data();
-    Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
-        images == null ? "embedded sample (" + data.size() + " images)" : images.toString(),
-        loaded.preprocessing(), cacheDir.dir);
+    Model m = ModelSource.load(inputs.model);
+    Tuner.Inputs in = inputs.inputs(m, preprocess.resolve(null), cacheDir.dir);
     Budget b = budget == null ? new Budget(CostMetric.PARAMS, 0.25) : budget.toBudget();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Comparison c = Comparison.prepare(in, new Comparison.Settings(b, trials, seeds, samples,
@@ -106,13 +84,13 @@ public final class CompareCommand implements Callable<Integer> {
         stdout.flush();
         return 0;
       }
-      boolean talk = !quiet && !json;
+      boolean talk = !quiet && !json.on;
       Comparison.Result r = c.run(line -> {
         if (talk) {
           System.err.println("compare: " + line);
         }
       });
-      if (json) {
+      if (json.on) {
         JsonOutput.print(stdout, r.report());
       } else {
         print(r.report(), dir, stdout);

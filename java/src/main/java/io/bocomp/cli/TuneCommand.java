@@ -39,7 +39,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -70,19 +69,7 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
-      description = "ONNX model (default: the embedded fashion-cnn.onnx).")
-  Path model;
-
-  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
-      description = "Inputs to sample from: a folder of images (about 100 unlabeled ones suffice),"
-          + " IDX images (gzip ok) or a float32 .npy tensor (default: the embedded sample).")
-  Path images;
-
-  @Option(names = "--labels", paramLabel = "FILE",
-      description = "Labels (IDX, or text with one integer per line; class sub-folders give them"
-          + " too) for top-1 of the original and compressed models; none needed for tuning.")
-  Path labels;
+  @Mixin TuningInputs inputs;
 
   @Mixin PreprocessOptions preprocess;
 
@@ -217,9 +204,7 @@ public final class TuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     RunConfig cfg = config();
-    if (labels != null && images == null) {
-      throw new BocompException("--labels needs --images");
-    }
+    inputs.check();
     if (resume != null && out != null && !resume.equals(out)) {
       throw new BocompException("--out " + out + " and --resume " + resume + " differ; --resume"
           + " continues the run in its own directory");
@@ -229,13 +214,10 @@ public final class TuneCommand implements Callable<Integer> {
     // checked (token, addresses) before the model is loaded; joined once the tuner is ready
     ClusterSettings clusterSettings = cluster == null ? null
         : clusterOptions.settings(List.of(cluster));
-    Model m = ModelSource.loadFloat(model, "tune");
-    DataSource.Loaded loaded = DataSource.load(images, labels, 0, cfg.preprocess, m);
-    InputSource data = loaded.data();
+    Model m = ModelSource.loadFloat(inputs.model, "tune");
+    Tuner.Inputs in = inputs.inputs(m, cfg.preprocess, cacheDir.dir);
+    InputSource data = in.data();
     PrintWriter stdout = spec.commandLine().getOut();
-    Tuner.Inputs in = new Tuner.Inputs(m, ModelSource.name(model), model, data,
-        images == null ? "embedded sample (" + data.size() + " images)" : images.toString(),
-        loaded.preprocessing(), cacheDir.dir);
     PrintStream err = System.err;
     // checked before the run directory is created, so bad fine-tuning input writes nothing
     FineTuning ft = finetuneEpochs != 0 ? fineTuning(data, m, cfg.preprocess) : null;
@@ -339,7 +321,7 @@ public final class TuneCommand implements Callable<Integer> {
     }
     if (trials != null) {
       b.trials(trials);
-    } else if (model == null && config == null) {
+    } else if (inputs.model == null && config == null) {
       b.trials(EMBEDDED_MODEL_TRIALS);
     }
     if (samples != null) {

@@ -1,29 +1,26 @@
 package io.bocomp.cluster;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
-import java.util.concurrent.Callable;
 
 /**
  * Worker to driver: bytes {@code offset .. offset+length-1} of one blob of a stage
  * ({@link ContextCodec}), or null when the driver does not serve that stage (any more). Runs on the
  * driver's {@value ClusterMember#FETCH_EXECUTOR} executor.
  */
-final class FetchBlobTask implements Callable<byte[]>, IdentifiedDataSerializable,
-    HazelcastInstanceAware {
+final class FetchBlobTask extends ClusterTask {
   private String context;
   private String blob;
   private int offset;
   private int length;
-  private transient HazelcastInstance hz;
 
-  FetchBlobTask() {}
+  FetchBlobTask() {
+    super(ClusterMessages.FETCH_BLOB);
+  }
 
   FetchBlobTask(String context, String blob, int offset, int length) {
+    this();
     this.context = context;
     this.blob = blob;
     this.offset = offset;
@@ -32,23 +29,8 @@ final class FetchBlobTask implements Callable<byte[]>, IdentifiedDataSerializabl
 
   @Override
   public byte[] call() {
-    Object state = ClusterMember.state(hz);
+    Object state = state();
     return state instanceof StageBlobs s ? s.chunk(context, blob, offset, length) : null;
-  }
-
-  @Override
-  public void setHazelcastInstance(HazelcastInstance instance) {
-    this.hz = instance;
-  }
-
-  @Override
-  public int getFactoryId() {
-    return ClusterMessages.FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return ClusterMessages.FETCH_BLOB;
   }
 
   @Override

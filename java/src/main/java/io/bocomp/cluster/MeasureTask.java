@@ -1,13 +1,9 @@
 package io.bocomp.cluster;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 /**
  * Driver to worker: measure one plan of a stage. Carries the stage's id (the worker fetches the
@@ -15,18 +11,19 @@ import java.util.concurrent.Callable;
  * after a worker died has a higher one) and the plan as JSON. Runs on the worker's
  * {@value ClusterMember#MEASURE_EXECUTOR} executor; answers {@link ClusterMessages#encode}d bytes.
  */
-final class MeasureTask implements Callable<byte[]>, IdentifiedDataSerializable,
-    HazelcastInstanceAware {
+final class MeasureTask extends ClusterTask {
   private String context;
   private UUID driver;
   private int trial;
   private int attempt;
   private String plan;
-  private transient HazelcastInstance hz;
 
-  MeasureTask() {}
+  MeasureTask() {
+    super(ClusterMessages.MEASURE);
+  }
 
   MeasureTask(String context, UUID driver, int trial, int attempt, String plan) {
+    this();
     this.context = context;
     this.driver = driver;
     this.trial = trial;
@@ -36,17 +33,12 @@ final class MeasureTask implements Callable<byte[]>, IdentifiedDataSerializable,
 
   @Override
   public byte[] call() {
-    Object state = ClusterMember.state(hz);
+    Object state = state();
     if (!(state instanceof WorkerNode w)) {
       throw new IllegalStateException("member " + hz.getCluster().getLocalMember()
           + " is not a bocomp worker");
     }
     return ClusterMessages.encode(w.measure(hz, context, driver, trial, plan));
-  }
-
-  @Override
-  public void setHazelcastInstance(HazelcastInstance instance) {
-    this.hz = instance;
   }
 
   int trial() {
@@ -55,16 +47,6 @@ final class MeasureTask implements Callable<byte[]>, IdentifiedDataSerializable,
 
   int attempt() {
     return attempt;
-  }
-
-  @Override
-  public int getFactoryId() {
-    return ClusterMessages.FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return ClusterMessages.MEASURE;
   }
 
   @Override

@@ -32,8 +32,7 @@ class CompressCommandTest {
 
   @BeforeEach
   void copyDefaultModel() throws Exception {
-    model = dir.resolve("fashion.onnx");
-    Files.write(model, ModelLoader.defaultModelBytes());
+    model = CliRunner.copyDefaultModel(dir);
   }
 
   private Path plan(String json) throws Exception {

@@ -27,8 +27,7 @@ class FinetuneCommandTest {
 
   @BeforeAll
   static void compressDefaultModel() throws Exception {
-    Path model = dir.resolve("fashion.onnx");
-    Files.write(model, ModelLoader.defaultModelBytes());
+    Path model = CliRunner.copyDefaultModel(dir);
     Path plan = dir.resolve("plan.json");
     Files.writeString(plan, PLAN);
     compressed = dir.resolve("compressed.onnx");

@@ -30,8 +30,7 @@ class QuantizedModelCommandsTest {
 
   @BeforeEach
   void copyDefaultModel() throws Exception {
-    model = dir.resolve("fashion.onnx");
-    Files.write(model, ModelLoader.defaultModelBytes());
+    model = CliRunner.copyDefaultModel(dir);
   }
 
   @Test

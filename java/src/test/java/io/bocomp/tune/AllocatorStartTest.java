@@ -8,8 +8,6 @@ import io.bocomp.ModelLoader;
 import io.bocomp.data.Dataset;
 import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Model;
-import io.bocomp.model.Tensor;
-import io.bocomp.tune.alloc.Allocation;
 import io.bocomp.tune.alloc.AllocationProblem;
 import io.bocomp.tune.alloc.Allocator;
 import io.bocomp.tune.alloc.Allocators;
@@ -36,17 +34,12 @@ class AllocatorStartTest {
   void withFewTrialsTheTunerIsAtLeastAsGoodAsEveryAllocatorOnItsSample() throws Exception {
     Model model = ModelLoader.loadDefault();
     // the first 400 images, without labels (no top-1 pass over them: a faster test)
-    Dataset sample = new Dataset(ModelLoader.defaultSample().head(400).images(), null);
+    Dataset sample = DefaultModelRuns.unlabeledSample(400);
     // 25% of the parameters: the uniform plan is poor there (L in the hundreds, 11% top-1)
-    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(8)
-        .samples(16).seed(3).build();
-    TuneResult r;
-    SearchSpace space;
-    try (Tuner t = Tuner.prepare(new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample,
-        "embedded sample"), c, "cpu", dir.resolve("run"), false, "test")) {
-      r = t.run(TuneListener.NONE);
-      space = t.searchSpace();
-    }
+    DefaultModelRuns.Tuned run = DefaultModelRuns.tune(DefaultModelRuns.inputs(model, sample),
+        DefaultModelRuns.quarterOfParams(8, 16, 3).build(), dir.resolve("run"));
+    TuneResult r = run.result();
+    SearchSpace space = run.space();
     List<String> phases = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("run").resolve(Journal.FILE))) {
       JsonNode n = JSON.readTree(line);
@@ -61,19 +54,10 @@ class AllocatorStartTest {
     AllocationProblem p = AllocationProblem.of(space, CostMetric.PARAMS, 0.25);
     SampleSet samples = SampleSet.draw(sample, 16, 3, Tuner.SAMPLE_BATCH);
     Map<String, Double> losses = new LinkedHashMap<>();
-    try (CpuBackend b = new CpuBackend()) {
-      List<Tensor> ref = IncrementalEvaluator.referenceOutputs(b, model, samples);
-      List<String> layers = new ArrayList<>();
-      space.knobs().forEach(k -> layers.addAll(k.layers()));
-      try (IncrementalEvaluator ev = new IncrementalEvaluator(b, space.factors().model(), samples,
-          ref, DistanceObjective.squared(), layers, 1L << 28)) {
-        for (Allocator a : Allocators.oneShot()) {
-          Allocation al = a.allocate(p);
-          var plan = space.resolve(al.theta());
-          var g = plan.plan().apply(space.factors().model().graph(), space.factors(),
-              io.bocomp.compress.ApplyOptions.defaults()).graph();
-          losses.put(a.name(), ev.evaluate(plan, g).distance().mean());
-        }
+    try (CpuBackend b = new CpuBackend();
+        IncrementalEvaluator ev = DefaultModelRuns.evaluator(b, model, space, samples)) {
+      for (Allocator a : Allocators.oneShot()) {
+        losses.put(a.name(), DefaultModelRuns.distance(space, ev, a.allocate(p).theta()));
       }
     }
     assertThat(losses.get("uniform")).as("the uniform plan is poor here").isGreaterThan(50);

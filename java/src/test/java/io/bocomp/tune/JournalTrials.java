@@ -37,6 +37,21 @@ public final class JournalTrials {
     return out;
   }
 
+  /**
+   * The index of the first trial whose phase is one of {@code phases} (e.g. "bo": the end of the
+   * initial design).
+   *
+   * @throws IndexOutOfBoundsException when no trial has one
+   */
+  public static int firstInPhase(List<JsonNode> trials, String... phases) {
+    List<String> wanted = List.of(phases);
+    int i = 0;
+    while (!wanted.contains(trials.get(i).path("phase").asText())) {
+      i++;
+    }
+    return i;
+  }
+
   /** result.json's plan and distance, the answer of a run. */
   public static JsonNode answer(Path runDir) {
     try {

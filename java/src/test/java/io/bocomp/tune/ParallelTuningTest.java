@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bocomp.ModelLoader;
 import io.bocomp.compress.CompressionPlan;
-import io.bocomp.data.Dataset;
 import io.bocomp.engine.cpu.CpuBackend;
-import io.bocomp.model.Model;
 import io.bocomp.tune.parallel.LocalTrialExecutor;
 import io.bocomp.tune.parallel.Measurement;
 import io.bocomp.tune.parallel.StageContext;
@@ -36,30 +33,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ParallelTuningTest {
-  private static Model model;
-  private static Dataset sample;
+  private static Tuner.Inputs inputs;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void load() {
-    model = ModelLoader.loadDefault();
     // 200 unlabeled images: no top-1 pass over the 2,000 of the embedded sample
-    sample = new Dataset(ModelLoader.defaultSample().head(200).images(), null);
-  }
-
-  private static Tuner.Inputs inputs() {
-    return new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample, "embedded sample");
+    inputs = DefaultModelRuns.unlabeledInputs(200);
   }
 
   static RunConfig config(int trials, int q) {
-    return RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(trials)
-        .samples(8).seed(3).parallel(q).build();
+    return DefaultModelRuns.quarterOfParams(trials, 8, 3).parallel(q).build();
+  }
+
+  /** A run of {@code c} on {@code workers} local workers. */
+  private static TuneResult onWorkers(int workers, RunConfig c, Path out, boolean resume,
+      DefaultModelRuns.ListenerFactory l) {
+    try (LocalTrialExecutor e = new LocalTrialExecutor(workers)) {
+      return run(c, out, resume, e, l);
+    }
   }
 
   private static TuneResult run(RunConfig c, Path out, boolean resume, TrialExecutor e,
-      TuneListenerFactory l) {
-    try (Tuner t = Tuner.prepare(inputs(), c, new CpuBackend(1), out, resume, "test")) {
+      DefaultModelRuns.ListenerFactory l) {
+    try (Tuner t = Tuner.prepare(inputs, c, new CpuBackend(1), out, resume, "test")) {
       if (e != null) {
         t.evaluateOn(e);
       }
@@ -67,21 +65,11 @@ class ParallelTuningTest {
     }
   }
 
-  interface TuneListenerFactory {
-    TuneListener create(Tuner t);
-  }
-
   @Test
   void theRunDoesNotDependOnTheWorkersOrOnTheOrderAnswersArriveIn() {
     RunConfig c = config(22, 3);
-    TuneResult one;
-    try (LocalTrialExecutor e = new LocalTrialExecutor(1)) {
-      one = run(c, dir.resolve("one"), false, e, t -> TuneListener.NONE);
-    }
-    TuneResult two;
-    try (LocalTrialExecutor e = new LocalTrialExecutor(2)) {
-      two = run(c, dir.resolve("two"), false, e, t -> TuneListener.NONE);
-    }
+    TuneResult one = onWorkers(1, c, dir.resolve("one"), false, t -> TuneListener.NONE);
+    TuneResult two = onWorkers(2, c, dir.resolve("two"), false, t -> TuneListener.NONE);
     TuneResult reversed;
     try (ReversingExecutor e = new ReversingExecutor(new LocalTrialExecutor(2))) {
       reversed = run(c, dir.resolve("reversed"), false, e, t -> TuneListener.NONE);
@@ -96,10 +84,7 @@ class ParallelTuningTest {
     assertThat(one.partial()).isFalse();
 
     // the BO batches hold q distinct networks, and BO proposed them (not all explore fallbacks)
-    int design = 0;
-    while (!a.get(design).path("phase").asText().equals("bo")) {
-      design++;
-    }
+    int design = JournalTrials.firstInPhase(a, "bo");
     for (int s = design; s + 3 <= a.size(); s += 3) {
       Set<String> plans = new HashSet<>();
       for (int i = s; i < s + 3; i++) {
@@ -116,36 +101,23 @@ class ParallelTuningTest {
     // 14 design trials (uniform, four allocators, Sobol), then batches of 4: the stop falls in the
     // second batch with trials left after it
     RunConfig c = config(28, 4);
-    TuneResult whole;
-    try (LocalTrialExecutor e = new LocalTrialExecutor(2)) {
-      whole = run(c, dir.resolve("whole"), false, e, t -> TuneListener.NONE);
-    }
+    TuneResult whole = onWorkers(2, c, dir.resolve("whole"), false, t -> TuneListener.NONE);
     List<JsonNode> all = JournalTrials.of(whole.dir());
-    int design = 0;
-    while (!all.get(design).path("phase").asText().equals("bo")
-        && !all.get(design).path("phase").asText().equals("explore")) {
-      design++;
-    }
+    int design = JournalTrials.firstInPhase(all, "bo", "explore");
     int stopAt = design + 5; // the second trial of the second BO batch
     Path cut = dir.resolve("cut");
-    TuneResult partial;
-    try (LocalTrialExecutor e = new LocalTrialExecutor(2)) {
-      partial = run(c, cut, false, e, t -> new TuneListener() {
-        @Override
-        public void trialRecorded(TrialRecord record, double best) {
-          if (record.trial() == stopAt) {
-            t.requestStop();
-          }
+    TuneResult partial = onWorkers(2, c, cut, false, t -> new TuneListener() {
+      @Override
+      public void trialRecorded(TrialRecord record, double best) {
+        if (record.trial() == stopAt) {
+          t.requestStop();
         }
-      });
-    }
+      }
+    });
     assertThat(stopAt).as("the stop lies before the last trial").isLessThan(c.trials - 1);
     assertThat(partial.partial()).isTrue();
     assertThat(JournalTrials.of(cut)).hasSize(stopAt + 1);
-    TuneResult resumed;
-    try (LocalTrialExecutor e = new LocalTrialExecutor(1)) {
-      resumed = run(c, cut, true, e, t -> TuneListener.NONE);
-    }
+    TuneResult resumed = onWorkers(1, c, cut, true, t -> TuneListener.NONE);
     assertThat(resumed.partial()).isFalse();
     assertThat(JournalTrials.of(cut)).isEqualTo(all);
     assertThat(JournalTrials.answer(cut)).isEqualTo(JournalTrials.answer(whole.dir()));
@@ -155,10 +127,7 @@ class ParallelTuningTest {
   void qOfOneOnTwoWorkersProposesWhatTheSequentialTunerProposes() {
     RunConfig c = config(12, 1);
     TuneResult sequential = run(c, dir.resolve("seq"), false, null, t -> TuneListener.NONE);
-    TuneResult parallel;
-    try (LocalTrialExecutor e = new LocalTrialExecutor(2)) {
-      parallel = run(c, dir.resolve("par"), false, e, t -> TuneListener.NONE);
-    }
+    TuneResult parallel = onWorkers(2, c, dir.resolve("par"), false, t -> TuneListener.NONE);
     // the sequential run measured on a one-thread backend too, so L is the same bits
     assertThat(JournalTrials.of(parallel.dir())).isEqualTo(JournalTrials.of(sequential.dir()));
   }
@@ -172,10 +141,7 @@ class ParallelTuningTest {
             new Stage("fc", List.of("/classifier/*"), 6, null, null, null)))
         .build();
     TuneResult sequential = run(c, dir.resolve("seq"), false, null, t -> TuneListener.NONE);
-    TuneResult parallel;
-    try (LocalTrialExecutor e = new LocalTrialExecutor(2)) {
-      parallel = run(c, dir.resolve("par"), false, e, t -> TuneListener.NONE);
-    }
+    TuneResult parallel = onWorkers(2, c, dir.resolve("par"), false, t -> TuneListener.NONE);
     List<JsonNode> a = JournalTrials.of(sequential.dir());
     assertThat(a).hasSize(12);
     assertThat(a.get(11).path("stage").asInt()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.bocomp.tune;
 
+import static io.bocomp.tune.DefaultModelRuns.distance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -45,22 +46,16 @@ class TunerTest {
   }
 
   private static Tuner.Inputs inputs() {
-    return new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample, "embedded sample");
+    return DefaultModelRuns.inputs(model, sample);
   }
 
   private static RunConfig config(int trials, long seed) {
-    return RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(trials)
-        .samples(16).seed(seed).build();
+    return DefaultModelRuns.quarterOfParams(trials, 16, seed).build();
   }
 
-  private static TuneResult run(RunConfig c, Path out, boolean resume, TuneListenerFactory l) {
-    try (Tuner t = Tuner.prepare(inputs(), c, "cpu", out, resume, "test")) {
-      return t.run(l.create(t));
-    }
-  }
-
-  interface TuneListenerFactory {
-    TuneListener create(Tuner t);
+  private static TuneResult run(RunConfig c, Path out, boolean resume,
+      DefaultModelRuns.ListenerFactory l) {
+    return DefaultModelRuns.run(inputs(), c, out, resume, l);
   }
 
   private static List<JsonNode> trials(Path runDir) throws Exception {
@@ -212,34 +207,25 @@ class TunerTest {
   @Test
   void tunedPlanBeatsUniformAndRandomSearchAtAQuarterOfTheParameters() {
     // Reduced setting (60 trials, 32 samples, one seed); docs/results.md holds the full experiment.
-    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(60)
-        .samples(32).seed(0).build();
-    TuneResult r;
-    SearchSpace space;
-    try (Tuner t = Tuner.prepare(inputs(), c, "cpu", dir.resolve("q"), false, "test")) {
-      r = t.run(TuneListener.NONE);
-      space = t.searchSpace();
-    }
+    DefaultModelRuns.Tuned run = DefaultModelRuns.tune(inputs(),
+        DefaultModelRuns.quarterOfParams(60, 32, 0).build(), dir.resolve("q"));
+    TuneResult r = run.result();
+    SearchSpace space = run.space();
     SampleSet samples = SampleSet.draw(sample, 32, 0, 64);
-    try (CpuBackend b = new CpuBackend()) {
-      List<Tensor> ref = IncrementalEvaluator.referenceOutputs(b, model, samples);
-      List<String> layers = new ArrayList<>();
-      space.knobs().forEach(k -> layers.addAll(k.layers()));
-      try (IncrementalEvaluator ev = new IncrementalEvaluator(b, space.factors().model(), samples,
-          ref, DistanceObjective.squared(), layers, 1L << 28)) {
-        AllocationProblem p = AllocationProblem.of(space, CostMetric.PARAMS, 0.25);
-        double uniform = distance(space, ev, UniformAllocator.atBudget(space, p::fraction, 0.25));
-        double random = Double.POSITIVE_INFINITY;
-        for (double[] th : RandomFeasibleAllocator.draw(space, p::fraction, 0.25,
-            r.evaluations(), 1000)) {
-          random = Math.min(random, distance(space, ev, th));
-        }
-        double tuned = distance(space, ev, r.best().theta());
-        assertThat(tuned).isEqualTo(r.distance().mean());
-        assertThat(tuned).as("tuned vs uniform").isLessThan(uniform);
-        assertThat(tuned).as("tuned vs random search (%d plans)", r.evaluations())
-            .isLessThan(random);
+    try (CpuBackend b = new CpuBackend();
+        IncrementalEvaluator ev = DefaultModelRuns.evaluator(b, model, space, samples)) {
+      AllocationProblem p = AllocationProblem.of(space, CostMetric.PARAMS, 0.25);
+      double uniform = distance(space, ev, UniformAllocator.atBudget(space, p::fraction, 0.25));
+      double random = Double.POSITIVE_INFINITY;
+      for (double[] th : RandomFeasibleAllocator.draw(space, p::fraction, 0.25,
+          r.evaluations(), 1000)) {
+        random = Math.min(random, distance(space, ev, th));
       }
+      double tuned = distance(space, ev, r.best().theta());
+      assertThat(tuned).isEqualTo(r.distance().mean());
+      assertThat(tuned).as("tuned vs uniform").isLessThan(uniform);
+      assertThat(tuned).as("tuned vs random search (%d plans)", r.evaluations())
+          .isLessThan(random);
     }
   }
 
@@ -338,13 +324,6 @@ class TunerTest {
     assertThat(timed.get()).as("the original, the trials and the result were timed")
         .isGreaterThanOrEqualTo(trials.size() + 1);
     assertThat(trials.stream().filter(t -> t.path("kappa").isNumber())).hasSize(4);
-  }
-
-  private static double distance(SearchSpace space, IncrementalEvaluator ev, double[] theta) {
-    var plan = space.resolve(theta);
-    var g = plan.plan().apply(space.factors().model().graph(), space.factors(),
-        io.bocomp.compress.ApplyOptions.defaults()).graph();
-    return ev.evaluate(plan, g).distance().mean();
   }
 
   @SuppressWarnings("unused")

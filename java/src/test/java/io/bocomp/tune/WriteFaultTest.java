@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bocomp.AtomicFiles;
 import io.bocomp.BocompException;
 import io.bocomp.ModelLoader;
-import io.bocomp.data.Dataset;
-import io.bocomp.model.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,24 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  * then writes the same outputs as a run that never failed.
  */
 class WriteFaultTest {
-  private static Model model;
-  private static Dataset sample;
+  private static Tuner.Inputs inputs;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void load() {
-    model = ModelLoader.loadDefault();
-    sample = new Dataset(ModelLoader.defaultSample().head(64).images(), null); // no top-1 pass
+    inputs = DefaultModelRuns.unlabeledInputs(64);
   }
 
   private static TuneResult run(Path out, boolean resume) {
-    RunConfig c = RunConfig.builder().budget(new Budget(CostMetric.PARAMS, 0.25)).trials(6)
-        .samples(16).seed(4).build();
-    try (Tuner t = Tuner.prepare(new Tuner.Inputs(model, "fashion-cnn.onnx", null, sample,
-        "embedded sample"), c, "cpu", out, resume, "test")) {
-      return t.run(TuneListener.NONE);
-    }
+    return DefaultModelRuns.run(inputs,
+        DefaultModelRuns.quarterOfParams(6, 16, 4).build(), out, resume, t -> TuneListener.NONE);
   }
 
   private static List<String> files(Path d) throws Exception {

@@ -31,7 +31,7 @@ import java.nio.FloatBuffer;
  * <p>Limits: one group only (depthwise convolutions are {@link BlockedDepthwiseKernel}); constant
  * weights and bias. Accuracy: float32 FMA accumulation in tap order, like a GEMM.
  */
-final class BlockedConvKernel implements Kernel {
+final class BlockedConvKernel extends BlockedConvolution {
   private static final int L = BlockedMicroKernels.LANES;
   /** Packed weights of one group's tap chunk, at most (floats): 256 KiB. */
   private static final int CHUNK_FLOATS = 64 * 1024;
@@ -39,12 +39,6 @@ final class BlockedConvKernel implements Kernel {
   /** Experiment hook: the group widths {@link #partition} may use (null: all). */
   static volatile int[] allowedWidths;
 
-  private final ConvLayout l;
-  private final BlockedGeometry gx;
-  private final BlockedGeometry gy;
-  private final BlockedGeometry gr;
-  private final int residualInput;
-  private final BlockedActivation act;
   private final int taps;
   private final int[] off;
   private final int[] groupFirst;
@@ -64,15 +58,10 @@ final class BlockedConvKernel implements Kernel {
 
   BlockedConvKernel(KernelSpec spec, ConvLayout l, BlockedGeometry gx, BlockedGeometry gy,
       BlockedGeometry gr, int threads) {
+    super(spec, l, gx, gy, gr);
     if (l.groups != 1) {
       throw new IllegalArgumentException(spec.node.label() + ": grouped convolution");
     }
-    this.l = l;
-    this.gx = gx;
-    this.gy = gy;
-    this.gr = gr;
-    this.residualInput = spec.residual ? spec.node.inputs().size() : -1;
-    this.act = new BlockedActivation(spec.activation, l.m);
     int lin = gx.lanes;
     if (gx.top < l.pt || gx.left < l.pl
         || gx.h + gx.bottom < (l.oh - 1) * l.sh - l.pt + (l.kh - 1) * l.dh + 1

@@ -12,17 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * activation in the epilogue. A task is a band of output rows of one image and channel block;
  * along a row, {@value #PIXELS} pixels at a time accumulate in registers over the taps.
  */
-final class BlockedDepthwiseKernel implements Kernel {
+final class BlockedDepthwiseKernel extends BlockedConvolution {
   private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
   private static final int L = BlockedMicroKernels.LANES;
   static final int PIXELS = 8;
 
-  private final ConvLayout l;
-  private final BlockedGeometry gx;
-  private final BlockedGeometry gy;
-  private final BlockedGeometry gr;
-  private final int residualInput;
-  private final BlockedActivation act;
   private final int taps;
   private final int[] tapOff;
   /** Weights {@code [block][tap][L]}, bias {@code [block][L]}. */
@@ -39,12 +33,7 @@ final class BlockedDepthwiseKernel implements Kernel {
 
   BlockedDepthwiseKernel(KernelSpec spec, ConvLayout l, BlockedGeometry gx, BlockedGeometry gy,
       BlockedGeometry gr, int threads) {
-    this.l = l;
-    this.gx = gx;
-    this.gy = gy;
-    this.gr = gr;
-    this.residualInput = spec.residual ? spec.node.inputs().size() : -1;
-    this.act = new BlockedActivation(spec.activation, l.m);
+    super(spec, l, gx, gy, gr);
     if (gx.lanes != L || gx.top < l.pt || gx.left < l.pl) {
       throw new IllegalArgumentException(spec.node.label() + ": input layout " + gx);
     }

@@ -1,7 +1,5 @@
 package io.bocomp.tune.alloc;
 
-import java.util.List;
-
 /**
  * ALDS (Liebenwein, Maalouf, Gal, Feldman, Rus, "Compressing Neural Networks: Towards Determining
  * the Optimal Layer-wise Decomposition", NeurIPS 2021), in its plain form k = 1: one global
@@ -25,35 +23,12 @@ import java.util.List;
  * the whole unfolding only, not of each block; with k fixed at 1 the alternation has one choice and
  * ends after its first step, so it is not run.
  */
-public final class AldsAllocator extends ThresholdAllocator {
+public final class AldsAllocator extends ScoreThresholdAllocator {
   public static final String NAME = "alds";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  Row row(Ladder l, AllocationProblem p, List<String> notes) {
-    double[] a = new double[l.size()];
-    for (int i = 1; i < a.length; i++) {
-      // s = -epsilon; option i is needed once epsilon falls below option i-1's error
-      a[i] = Math.nextUp(-l.relError[i - 1]);
-    }
-    return Row.everyOption(a);
-  }
-
-  @Override
-  String parameterName() {
-    return "epsilon";
-  }
-
-  @Override
-  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
-    double eps = 0;
-    for (int k = 0; k < r.options().length; k++) {
-      eps = Math.max(eps, ladders.get(k).relError[r.options()[k]]);
-    }
-    return eps;
+  public AldsAllocator() {
+    // s = -epsilon: option i is needed once epsilon falls below option i-1's error; the reported
+    // epsilon is the largest error kept
+    super(NAME, "epsilon", (l, i) -> -l.relError[i], least -> Math.max(0, -least));
   }
 }

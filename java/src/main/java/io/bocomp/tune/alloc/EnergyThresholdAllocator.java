@@ -1,7 +1,5 @@
 package io.bocomp.tune.alloc;
 
-import java.util.List;
-
 /**
  * One retained-energy fraction e for every layer: each dimension takes its smallest plan whose
  * layers all keep at least e of their squared singular values (of each channel mode for Tucker-2,
@@ -13,34 +11,11 @@ import java.util.List;
  * <p>Limits: energy is a property of each weight alone; it ignores how much a layer matters to the
  * output and how much a rank of it costs, which is what the tuner measures.
  */
-public final class EnergyThresholdAllocator extends ThresholdAllocator {
+public final class EnergyThresholdAllocator extends ScoreThresholdAllocator {
   public static final String NAME = "energy";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  Row row(Ladder l, AllocationProblem p, List<String> notes) {
-    double[] a = new double[l.size()];
-    for (int i = 1; i < a.length; i++) {
-      a[i] = Math.nextUp(l.energy[i - 1]); // option i is needed once e exceeds option i-1's
-    }
-    return Row.everyOption(a);
-  }
-
-  @Override
-  String parameterName() {
-    return "energy";
-  }
-
-  @Override
-  double parameter(ThresholdFamily.Result r, List<Ladder> ladders) {
-    double kept = 1;
-    for (int k = 0; k < r.options().length; k++) {
-      kept = Math.min(kept, ladders.get(k).energy[r.options()[k]]);
-    }
-    return kept;
+  public EnergyThresholdAllocator() {
+    // option i is needed once e exceeds option i-1's energy; the reported e is the least kept
+    super(NAME, "energy", (l, i) -> l.energy[i], least -> Math.min(1, least));
   }
 }

@@ -18,9 +18,8 @@ import java.util.Locale;
 public final class EvbmfAllocator extends ThresholdAllocator {
   public static final String NAME = "evbmf";
 
-  @Override
-  public String name() {
-    return NAME;
+  public EvbmfAllocator() {
+    super(NAME, "multiplier");
   }
 
   @Override
@@ -44,11 +43,6 @@ public final class EvbmfAllocator extends ThresholdAllocator {
       a[i] = Double.isFinite(need) ? Math.nextUp(need) : Double.POSITIVE_INFINITY;
     }
     return Row.everyOption(a);
-  }
-
-  @Override
-  String parameterName() {
-    return "multiplier";
   }
 
   @Override

@@ -24,9 +24,8 @@ import java.util.List;
 public final class LcThresholdAllocator extends ThresholdAllocator {
   public static final String NAME = "lc";
 
-  @Override
-  public String name() {
-    return NAME;
+  public LcThresholdAllocator() {
+    super(NAME, "lambda");
   }
 
   @Override
@@ -44,11 +43,6 @@ public final class LcThresholdAllocator extends ThresholdAllocator {
       o[j] = v;
     }
     return new Row(ThresholdFamily.monotone(a), o);
-  }
-
-  @Override
-  String parameterName() {
-    return "lambda";
   }
 
   @Override

@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
  * least kept. The baseline that tells what the tuner's model of L adds over its evaluations alone.
  * Not one-shot: it runs the network once per candidate.
  */
-public final class RandomFeasibleAllocator implements Allocator {
+public final class RandomFeasibleAllocator extends CheckedAllocator {
   public static final String NAME = "random";
   /**
    * Rejection draws per point before the last draw is projected onto the budget instead (a budget
@@ -32,6 +32,7 @@ public final class RandomFeasibleAllocator implements Allocator {
    * @param loss L of a theta (e.g. on the tuner's sample)
    */
   public RandomFeasibleAllocator(int evaluations, long seed, ToDoubleFunction<double[]> loss) {
+    super(NAME);
     if (evaluations < 1) {
       throw new IllegalArgumentException("random search needs at least 1 evaluation");
     }
@@ -41,18 +42,12 @@ public final class RandomFeasibleAllocator implements Allocator {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
   public boolean oneShot() {
     return false;
   }
 
   @Override
-  public Allocation allocate(AllocationProblem p) {
-    long t0 = System.nanoTime();
+  Choice choose(AllocationProblem p) {
     double[] best = null;
     double bestL = Double.POSITIVE_INFINITY;
     for (double[] theta : draw(p.space(), p::fraction, p.budget(), evaluations, seed)) {
@@ -62,8 +57,7 @@ public final class RandomFeasibleAllocator implements Allocator {
         bestL = l;
       }
     }
-    return p.allocation(NAME, t0, best, Double.NaN, "best of", evaluations, evaluations,
-        List.of());
+    return new Choice(best, Double.NaN, "best of", evaluations, evaluations, List.of());
   }
 
   /**

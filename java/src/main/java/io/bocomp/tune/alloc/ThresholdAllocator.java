@@ -9,12 +9,23 @@ import java.util.List;
  * {@link Ladder} becomes one row of a {@link ThresholdFamily} (at which value of the rule's scalar s
  * each of its options is taken), the family's largest plan that meets the budget is the answer, and
  * the rule reports the scalar of that plan under its own name. A rule supplies the rows and that
- * scalar; this class times it, builds the family, searches it and checks the plan.
+ * scalar (or, as {@link ScoreThresholdAllocator}, one score per option); this class builds the
+ * family and searches it, and {@link CheckedAllocator} times the rule and checks the plan.
  *
  * <p>Limits: rules whose plans are not a threshold family over the ladders (uniform bisection,
- * random search) do not fit and implement {@link Allocator} directly.
+ * random search) do not fit and extend {@link CheckedAllocator} directly.
  */
-abstract class ThresholdAllocator implements Allocator {
+abstract class ThresholdAllocator extends CheckedAllocator {
+  private final String parameterName;
+
+  /**
+   * @param name the rule's report name
+   * @param parameterName what the rule's scalar is called in reports ("energy", "epsilon", ...)
+   */
+  ThresholdAllocator(String name, String parameterName) {
+    super(name);
+    this.parameterName = parameterName;
+  }
 
   /**
    * One dimension's row of the family.
@@ -39,15 +50,11 @@ abstract class ThresholdAllocator implements Allocator {
    */
   abstract Row row(Ladder ladder, AllocationProblem p, List<String> notes);
 
-  /** What the rule's scalar is called in reports ("energy", "epsilon", ...). */
-  abstract String parameterName();
-
   /** The reported scalar of the chosen plan (ladders in dimension order). */
   abstract double parameter(ThresholdFamily.Result r, List<Ladder> ladders);
 
   @Override
-  public final Allocation allocate(AllocationProblem p) {
-    long t0 = System.nanoTime();
+  final Choice choose(AllocationProblem p) {
     List<double[]> at = new ArrayList<>();
     List<int[]> opts = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -57,7 +64,7 @@ abstract class ThresholdAllocator implements Allocator {
       opts.add(row.options());
     }
     ThresholdFamily.Result r = new ThresholdFamily(at, opts).largestFeasible(p, name());
-    return p.allocation(name(), t0, p.theta(r.options()), r.nextFraction(), parameterName(),
+    return new Choice(p.theta(r.options()), r.nextFraction(), parameterName,
         parameter(r, p.ladders()), 0, notes);
   }
 }

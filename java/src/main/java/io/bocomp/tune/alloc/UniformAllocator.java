@@ -17,17 +17,15 @@ import java.util.function.ToDoubleFunction;
  * holds 70%; on the default model at 25% of the parameters that plan keeps 19% of every
  * convolution's ranks and the network does not survive it (docs/results.md).
  */
-public final class UniformAllocator implements Allocator {
+public final class UniformAllocator extends CheckedAllocator {
   public static final String NAME = "uniform";
 
-  @Override
-  public String name() {
-    return NAME;
+  public UniformAllocator() {
+    super(NAME);
   }
 
   @Override
-  public Allocation allocate(AllocationProblem p) {
-    long t0 = System.nanoTime();
+  Choice choose(AllocationProblem p) {
     SearchSpace space = p.space();
     double[] theta = atBudget(space, p::fraction, p.budget());
     if (theta == null) {
@@ -42,8 +40,7 @@ public final class UniformAllocator implements Allocator {
     if (bigger != null) {
       next = p.fraction(bigger);
     }
-    return p.allocation(NAME, t0, theta, next, space.parametrization().json() + " fraction", v, 0,
-        List.of());
+    return new Choice(theta, next, space.parametrization().json() + " fraction", v, 0, List.of());
   }
 
   /**

@@ -63,59 +63,52 @@ class QuantizeOpConformanceTest {
 
   static Stream<GraphCase> dequantize() {
     return Stream.of(
-        GraphCase.of("dq int8 per tensor, zero point", 13)
-            .init("q", ints(1, ElemType.INT8, 3, 5)).init("s", Tensor.scalar(0.037f))
-            .init("z", Tensor.ofLongs(new int[0], new long[] {-3}).withElemType(ElemType.INT8))
-            .node("DequantizeLinear", "q,s,z", "y").output("y", ElemType.FLOAT).exact(),
-        GraphCase.of("dq uint8 per axis 1, zero points", 13)
-            .init("q", ints(2, ElemType.UINT8, 2, 4, 3)).init("s", scales(3, 4))
-            .init("z", ints(4, ElemType.UINT8, 4))
-            .node("DequantizeLinear", "q,s,z", "y").output("y", ElemType.FLOAT).exact(),
-        GraphCase.of("dq int8 per axis -1", 13)
-            .init("q", ints(5, ElemType.INT8, 4, 6)).init("s", scales(6, 6))
-            .node("DequantizeLinear", "q,s", "y", "axis", -1L).output("y", ElemType.FLOAT)
-            .exact(),
-        GraphCase.of("dq int8 per output channel of a conv weight", 13)
-            .init("q", ints(7, ElemType.INT8, 8, 3, 3, 3)).init("s", scales(8, 8))
-            .node("DequantizeLinear", "q,s", "y", "axis", 0L).output("y", ElemType.FLOAT)
-            .exact(),
-        GraphCase.of("dq int8 blocked along axis 0, ragged last block", 21)
-            .init("q", ints(9, ElemType.INT8, 70, 5)).init("s", scales(10, 3, 5))
-            .node("DequantizeLinear", "q,s", "y", "axis", 0L, "block_size", 32L)
-            .output("y", ElemType.FLOAT).exact(),
-        GraphCase.of("dq int4 per axis 0", 21)
-            .init("q", ints(11, ElemType.INT4, 6, 9)).init("s", scales(12, 6))
-            .node("DequantizeLinear", "q,s", "y", "axis", 0L).output("y", ElemType.FLOAT)
-            .exact(),
-        GraphCase.of("dq uint4 blocked along axis 1, zero points", 21)
-            .init("q", ints(13, ElemType.UINT4, 4, 40)).init("s", scales(14, 4, 3))
-            .init("z", ints(15, ElemType.UINT4, 4, 3))
-            .node("DequantizeLinear", "q,s,z", "y", "axis", 1L, "block_size", 16L)
-            .output("y", ElemType.FLOAT).exact(),
-        GraphCase.of("dq int4 odd element count, per tensor", 21)
-            .init("q", ints(16, ElemType.INT4, 3, 7)).init("s", Tensor.scalar(0.5f))
-            .node("DequantizeLinear", "q,s", "y").output("y", ElemType.FLOAT).exact(),
-        GraphCase.of("dq int2 per axis 0", 25)
-            .init("q", ints(17, ElemType.INT2, 5, 7)).init("s", scales(18, 5))
-            .node("DequantizeLinear", "q,s", "y", "axis", 0L).output("y", ElemType.FLOAT)
-            .exact(),
-        GraphCase.of("dq uint2 blocked along axis 0, zero points", 25)
-            .init("q", ints(19, ElemType.UINT2, 40, 3)).init("s", scales(20, 2, 3))
-            .init("z", ints(21, ElemType.UINT2, 2, 3))
-            .node("DequantizeLinear", "q,s,z", "y", "axis", 0L, "block_size", 32L)
-            .output("y", ElemType.FLOAT).exact(),
-        GraphCase.of("dq int16 per tensor", 21)
-            .init("q", ints(22, ElemType.INT16, 4, 4)).init("s", Tensor.scalar(0.001f))
-            .node("DequantizeLinear", "q,s", "y").output("y", ElemType.FLOAT).exact(),
-        GraphCase.of("dq int32 per tensor (a bias)", 13)
-            .init("q", Tensor.ofLongs(new int[] {5}, new long[] {-70000, -1, 0, 1, 16777216})
-                .withElemType(ElemType.INT32)).init("s", Tensor.scalar(1e-4f))
-            .node("DequantizeLinear", "q,s", "y").output("y", ElemType.FLOAT).exact(),
+        dq("dq int8 per tensor, zero point", 13, ints(1, ElemType.INT8, 3, 5),
+            Tensor.scalar(0.037f),
+            Tensor.ofLongs(new int[0], new long[] {-3}).withElemType(ElemType.INT8)),
+        dq("dq uint8 per axis 1, zero points", 13,
+            ints(2, ElemType.UINT8, 2, 4, 3), scales(3, 4), ints(4, ElemType.UINT8, 4)),
+        dq("dq int8 per axis -1", 13,
+            ints(5, ElemType.INT8, 4, 6), scales(6, 6), null, "axis", -1L),
+        dq("dq int8 per output channel of a conv weight", 13,
+            ints(7, ElemType.INT8, 8, 3, 3, 3), scales(8, 8), null, "axis", 0L),
+        dq("dq int8 blocked along axis 0, ragged last block", 21,
+            ints(9, ElemType.INT8, 70, 5), scales(10, 3, 5), null, "axis", 0L, "block_size", 32L),
+        dq("dq int4 per axis 0", 21,
+            ints(11, ElemType.INT4, 6, 9), scales(12, 6), null, "axis", 0L),
+        dq("dq uint4 blocked along axis 1, zero points", 21,
+            ints(13, ElemType.UINT4, 4, 40),
+            scales(14, 4, 3), ints(15, ElemType.UINT4, 4, 3), "axis", 1L, "block_size", 16L),
+        dq("dq int4 odd element count, per tensor", 21,
+            ints(16, ElemType.INT4, 3, 7), Tensor.scalar(0.5f), null),
+        dq("dq int2 per axis 0", 25,
+            ints(17, ElemType.INT2, 5, 7), scales(18, 5), null, "axis", 0L),
+        dq("dq uint2 blocked along axis 0, zero points", 25,
+            ints(19, ElemType.UINT2, 40, 3),
+            scales(20, 2, 3), ints(21, ElemType.UINT2, 2, 3), "axis", 0L, "block_size", 32L),
+        dq("dq int16 per tensor", 21, ints(22, ElemType.INT16, 4, 4), Tensor.scalar(0.001f), null),
+        dq("dq int32 per tensor (a bias)", 13,
+            Tensor.ofLongs(new int[] {5}, new long[] {-70000, -1, 0, 1, 16777216})
+                .withElemType(ElemType.INT32), Tensor.scalar(1e-4f), null),
         GraphCase.of("dq with a scale computed at run time", 13)
             .input("t", Parity.random(23, 0.5f, 2f, 4))
             .init("q", ints(24, ElemType.INT8, 4, 3)).node("Abs", "t", "s")
             .node("DequantizeLinear", "q,s", "y", "axis", 0L).output("y", ElemType.FLOAT)
             .exact());
+  }
+
+  /**
+   * One DequantizeLinear of the constants q and s (and zero points z unless null), its output
+   * compared bit for bit; attributes as key, value pairs.
+   */
+  private static GraphCase dq(String label, long opset, Tensor q, Tensor s, Tensor z,
+      Object... attrs) {
+    GraphCase c = GraphCase.of(label, opset).init("q", q).init("s", s);
+    if (z != null) {
+      c.init("z", z);
+    }
+    return c.node("DequantizeLinear", z == null ? "q,s" : "q,s,z", "y", attrs)
+        .output("y", ElemType.FLOAT).exact();
   }
 
   static Stream<GraphCase> quantize() {

@@ -106,6 +106,12 @@ class AllocatorHandCasesTest {
     return c.method() == null ? 16 : c.rank();
   }
 
+  /** The plan gives fcA rank {@code a} and fcB rank {@code b} (16: dense). */
+  private static void assertRanks(Allocation r, int a, int b) {
+    assertThat(rank(r, "fcA")).as("rank of fcA").isEqualTo(a);
+    assertThat(rank(r, "fcB")).as("rank of fcB").isEqualTo(b);
+  }
+
   @Test
   void theSpaceOffersRanksOneToSevenAndDense() {
     assertThat(space.dimension()).isEqualTo(2);
@@ -128,8 +134,7 @@ class AllocatorHandCasesTest {
   @Test
   void aldsTakesTheSmallestGlobalErrorThatFits() {
     Allocation r = new AldsAllocator().allocate(problem);
-    assertThat(rank(r, "fcA")).isEqualTo(1);
-    assertThat(rank(r, "fcB")).isEqualTo(5);
+    assertRanks(r, 1, 5);
     assertThat(r.parameter()).isCloseTo(0.5, within(1e-5));
     assertThat(r.fraction()).isEqualTo(224.0 / 544);
     assertThat(r.nextFraction()).isEqualTo(256.0 / 544);
@@ -145,8 +150,7 @@ class AllocatorHandCasesTest {
   @Test
   void lcKeepsTheSingularValuesWorthTheirCost() {
     Allocation r = new LcThresholdAllocator().allocate(problem);
-    assertThat(rank(r, "fcA")).isEqualTo(2);
-    assertThat(rank(r, "fcB")).isEqualTo(4);
+    assertRanks(r, 2, 4);
     assertThat(r.parameter()).isCloseTo(49 / NORM_B / 32, within(1e-7));
     assertThat(r.fraction()).isEqualTo(224.0 / 544);
     assertThat(r.nextFraction()).isEqualTo(256.0 / 544);
@@ -188,8 +192,7 @@ class AllocatorHandCasesTest {
   @Test
   void energyKeepsOneFractionEverywhere() {
     Allocation r = new EnergyThresholdAllocator().allocate(problem);
-    assertThat(rank(r, "fcA")).isEqualTo(2);
-    assertThat(rank(r, "fcB")).isEqualTo(4);
+    assertRanks(r, 2, 4);
     assertThat(r.parameter()).isCloseTo((100 + 81 + 64 + 49) / NORM_B, within(1e-5));
     assertThat(r.nextFraction()).isEqualTo(256.0 / 544);
   }
@@ -198,8 +201,7 @@ class AllocatorHandCasesTest {
   @Test
   void uniformGivesBothLayersTheSameRank() {
     Allocation r = new UniformAllocator().allocate(problem);
-    assertThat(rank(r, "fcA")).isEqualTo(3);
-    assertThat(rank(r, "fcB")).isEqualTo(3);
+    assertRanks(r, 3, 3);
     assertThat(r.nextFraction()).isEqualTo(288.0 / 544);
   }
 
