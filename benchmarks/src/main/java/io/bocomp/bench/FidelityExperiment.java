@@ -14,6 +14,8 @@ import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
+import io.bocomp.tune.Distance;
+import io.bocomp.tune.DistanceObjective;
 import io.bocomp.tune.ObjectiveNoise;
 import io.bocomp.tune.Parametrization;
 import io.bocomp.tune.RunConfig;
@@ -128,7 +130,8 @@ public final class FidelityExperiment {
           }
           double seconds = (System.nanoTime() - t0) / 1e9;
           Tensor outp = run(backend, ModelLoader.load(r.modelFile()), test);
-          double[] ld = heldoutL(outp, reference);
+          Distance d = Distance.pool(List.of(DistanceObjective.squared().reduce(outp, reference)));
+          double[] ld = {d.mean(), d.stderr()};
           double top1 = BatchRunner.agreement(BatchRunner.argmax(outp), test.labels());
           ls[s] = ld[0];
           ObjectNode o = runs.addObject();
@@ -159,26 +162,6 @@ public final class FidelityExperiment {
     }
     Files.writeString(out, root.toPrettyString() + "\n");
     System.out.println("wrote " + out);
-  }
-
-  /** [mean, standard error] of ||a_i - b_i||² over the rows. */
-  static double[] heldoutL(Tensor a, Tensor b) {
-    int n = a.dim(0);
-    int c = a.size() / n;
-    double sum = 0;
-    double sq = 0;
-    for (int i = 0; i < n; i++) {
-      double s = 0;
-      for (int k = 0; k < c; k++) {
-        double d = a.data().get(i * c + k) - b.data().get(i * c + k);
-        s += d * d;
-      }
-      sum += s;
-      sq += s * s;
-    }
-    double mean = sum / n;
-    double var = n > 1 ? (sq - n * mean * mean) / (n - 1) : 0;
-    return new double[] {mean, Math.sqrt(Math.max(0, var) / n)};
   }
 
   private static Tensor run(Backend b, Model m, Dataset d) {
