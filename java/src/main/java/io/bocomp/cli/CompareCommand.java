@@ -57,6 +57,8 @@ public final class CompareCommand implements Callable<Integer> {
           + " uses (default 0: all of them).")
   int holdout;
 
+  @Mixin ParameterOption parameter;
+
   @Mixin CacheDirOption cacheDir;
 
   @Option(names = "--out", paramLabel = "DIR",
@@ -76,9 +78,10 @@ public final class CompareCommand implements Callable<Integer> {
     Model m = ModelSource.load(inputs.model);
     Tuner.Inputs in = inputs.inputs(m, preprocess.resolve(null), cacheDir.dir);
     Budget b = budget == null ? new Budget(CostMetric.PARAMS, 0.25) : budget.toBudget();
+
     PrintWriter stdout = spec.commandLine().getOut();
     try (Comparison c = Comparison.prepare(in, new Comparison.Settings(b, trials, seeds, samples,
-        holdout, preprocess.resolve(null)), dir)) {
+        holdout, preprocess.resolve(null), false, parameter.resolve()), dir)) {
       if (c.nothingToDo() != null) {
         stdout.println("bocomp: " + c.nothingToDo());
         stdout.flush();

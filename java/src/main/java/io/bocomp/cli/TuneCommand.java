@@ -104,10 +104,7 @@ public final class TuneCommand implements Callable<Integer> {
           + " 0: one scale per output channel; convolutions always per channel).")
   Integer quantGroup;
 
-  @Option(names = "--parameter", paramLabel = "logrank|rank|energy",
-      description = "Search log rank fractions (default), rank fractions or energy fractions for"
-          + " factorized layers.")
-  String parameter;
+  @Mixin ParameterOption parameter;
 
   @Option(names = "--trials", paramLabel = "N", description = "Trials per stage (default 100; 400, about a minute, on the embedded model).")
   Integer trials;
@@ -312,12 +309,8 @@ public final class TuneCommand implements Callable<Integer> {
     if (quantGroup != null) {
       b.quantGroup(quantGroup);
     }
-    if (parameter != null) {
-      Parametrization p = Parametrization.fromJson(parameter);
-      if (p == null || p == Parametrization.PRUNE) {
-        throw new BocompException("--parameter must be logrank, rank or energy, got '" + parameter + "'");
-      }
-      b.parametrization(p);
+    if (parameter.resolve() != null) {
+      b.parametrization(parameter.resolve());
     }
     if (trials != null) {
       b.trials(trials);

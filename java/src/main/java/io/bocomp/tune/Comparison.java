@@ -79,13 +79,21 @@ public final class Comparison implements AutoCloseable {
    * @param unseeded also run, per seed, the tuner without the allocators' plans in its initial
    *     design (method "tuner-unseeded", run directory {@code tuner-unseeded-seed-S}): what the
    *     seeding contributes
+   * @param parametrization the tuner's search scale (null: the tuner's default); random search
+   *     draws uniformly on the same scale, the allocators' plans do not depend on it
    */
   public record Settings(Budget budget, int trials, int seeds, int samples, int holdout,
-      io.bocomp.data.Preprocessing preprocess, boolean unseeded) {
-    /** Settings without the unseeded ablation. */
+      io.bocomp.data.Preprocessing preprocess, boolean unseeded, Parametrization parametrization) {
+    /** Settings with the tuner's default parametrization. */
+    public Settings(Budget budget, int trials, int seeds, int samples, int holdout,
+        io.bocomp.data.Preprocessing preprocess, boolean unseeded) {
+      this(budget, trials, seeds, samples, holdout, preprocess, unseeded, null);
+    }
+
+    /** Settings without the unseeded ablation, with the default parametrization. */
     public Settings(Budget budget, int trials, int seeds, int samples, int holdout,
         io.bocomp.data.Preprocessing preprocess) {
-      this(budget, trials, seeds, samples, holdout, preprocess, false);
+      this(budget, trials, seeds, samples, holdout, preprocess, false, null);
     }
   }
 
@@ -311,6 +319,9 @@ public final class Comparison implements AutoCloseable {
     RunConfig.Builder b = RunConfig.builder().budget(settings.budget())
         .trials(settings.trials()).samples(settings.samples()).seed(seed)
         .preprocess(settings.preprocess()).allocatorStart(seeded);
+    if (settings.parametrization() != null) {
+      b.parametrization(settings.parametrization());
+    }
     String dir = (seeded ? "tuner-seed-" : "tuner-unseeded-seed-") + seed;
     return Tuner.prepare(inputs, b.build(), "cpu", out.resolve(dir), false,
         "bocomp compare (seed " + seed + (seeded ? ")" : ", no allocator start)"));

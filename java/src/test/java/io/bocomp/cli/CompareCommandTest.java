@@ -52,7 +52,8 @@ class CompareCommandTest {
   @Test
   void everyMethodIsScoredOnHeldOutInputsWithinTheBudget() throws Exception {
     Path out = dir.resolve("cmp");
-    CliRunner r = CliRunner.run(args(out, "--max-params", "0.25", "--holdout", "150", "--json"));
+    CliRunner r = CliRunner.run(args(out, "--max-params", "0.25", "--holdout", "150", "--json",
+        "--parameter", "rank"));
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(out.resolve("compare.json")).isRegularFile();
     assertThat(Files.readString(out.resolve("compare.html"))).contains("<svg").contains("alds");
@@ -92,6 +93,8 @@ class CompareCommandTest {
           .resolve("journal.jsonl")).get(0));
       assertThat(header.path("samples").path("indices"))
           .isEqualTo(j.path("tuning_samples").get(s).path("indices"));
+      assertThat(header.path("fingerprint").path("config").path("parameter").asText())
+          .as("--parameter reaches the tuner").isEqualTo("rank");
     }
     // on its own sample the tuner is at least as good as every one-shot allocator
     for (JsonNode tuner : j.path("rows")) {
@@ -128,6 +131,10 @@ class CompareCommandTest {
     CliRunner latency = CliRunner.run(args(out, "--max-latency-ms", "2"));
     assertThat(latency.exitCode).isEqualTo(2);
     assertThat(latency.err.lines().findFirst().orElseThrow()).contains("--max-latency-ms");
+    CliRunner scale = CliRunner.run(args(out, "--parameter", "prune"));
+    assertThat(scale.exitCode).isEqualTo(2);
+    assertThat(scale.err.strip()).startsWith("bocomp: error:").contains("--parameter")
+        .doesNotContain("\n");
     assertThat(out).doesNotExist();
   }
 
