@@ -1,6 +1,5 @@
 package io.bocomp.tune;
 
-import java.util.Locale;
 
 /**
  * The resource R a tuning run constrains: parameters, multiply-accumulates and weight bytes are
@@ -38,12 +37,6 @@ public enum CostMetric {
 
   /** The metric named {@code s} ("params", "macs", "bytes", "latency_ms"), or null. */
   public static CostMetric fromJson(String s) {
-    String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    for (CostMetric m : values()) {
-      if (m.json.equals(k)) {
-        return m;
-      }
-    }
-    return null;
+    return JsonNames.find(values(), e -> e.json, s);
   }
 }

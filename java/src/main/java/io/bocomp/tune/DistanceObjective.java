@@ -39,13 +39,7 @@ public final class DistanceObjective {
     }
 
     public static Divergence fromJson(String s) {
-      String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-      for (Divergence d : values()) {
-        if (d.json.equals(k)) {
-          return d;
-        }
-      }
-      return null;
+      return JsonNames.find(values(), e -> e.json, s);
     }
   }
 

@@ -2,7 +2,6 @@ package io.bocomp.tune;
 
 import io.bocomp.compress.CompressibleLayer;
 import io.bocomp.compress.Method;
-import java.util.Locale;
 
 /**
  * The {@code --method} of a tuning run and which compression it gives each layer: {@code svd} every
@@ -48,12 +47,6 @@ public enum MethodChoice {
   }
 
   public static MethodChoice fromJson(String s) {
-    String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    for (MethodChoice m : values()) {
-      if (m.json.equals(k)) {
-        return m;
-      }
-    }
-    return null;
+    return JsonNames.find(values(), e -> e.json, s);
   }
 }

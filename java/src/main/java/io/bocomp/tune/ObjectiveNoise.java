@@ -1,6 +1,5 @@
 package io.bocomp.tune;
 
-import java.util.Locale;
 
 /**
  * What the tuner's GP is told about the noise of a trial's L (run-file {@code "noise"}; issue 16
@@ -48,12 +47,6 @@ public enum ObjectiveNoise {
 
   /** The mode named {@code s} ("stderr" or "fixed"), or null. */
   public static ObjectiveNoise fromJson(String s) {
-    String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    for (ObjectiveNoise n : values()) {
-      if (n.json.equals(k)) {
-        return n;
-      }
-    }
-    return null;
+    return JsonNames.find(values(), e -> e.json, s);
   }
 }

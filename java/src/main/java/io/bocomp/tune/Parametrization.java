@@ -1,6 +1,5 @@
 package io.bocomp.tune;
 
-import java.util.Locale;
 
 /**
  * What one search dimension means for its layers.
@@ -48,12 +47,6 @@ public enum Parametrization {
   }
 
   public static Parametrization fromJson(String s) {
-    String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    for (Parametrization p : values()) {
-      if (p.json.equals(k)) {
-        return p;
-      }
-    }
-    return null;
+    return JsonNames.find(values(), e -> e.json, s);
   }
 }
