@@ -6,12 +6,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --parameter}, the picocli mixin of {@code tune} and {@code compare}: the tuner's search
- * scale for factorized layers (log rank fractions, rank fractions or energy fractions; pruning is
+ * scale for factorized layers (energy fractions, log rank fractions or rank fractions; pruning is
  * chosen with {@code --method prune}, not here).
  */
 final class ParameterOption {
-  @Option(names = "--parameter", paramLabel = "logrank|rank|energy",
-      description = "Search log rank fractions (default), rank fractions or energy fractions for"
+  @Option(names = "--parameter", paramLabel = "energy|logrank|rank",
+      description = "Search energy fractions (default), log rank fractions or rank fractions for"
           + " factorized layers.")
   String value;
 
@@ -22,7 +22,7 @@ final class ParameterOption {
     }
     Parametrization p = Parametrization.fromJson(value);
     if (p == null || p == Parametrization.PRUNE) {
-      throw new BocompException("--parameter must be logrank, rank or energy, got '" + value + "'");
+      throw new BocompException("--parameter must be energy, logrank or rank, got '" + value + "'");
     }
     return p;
   }
