@@ -30,26 +30,26 @@ class DataReadersFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void fuzzIdxImages(byte[] idx) {
-    FuzzChecks.onlyDocumentedErrors(
+    FuzzChecks.assertOnlyDocumentedErrors(
         () -> Idx.readImages(new ByteArrayInputStream(idx), "fuzz-images.idx", 0));
-    FuzzChecks.onlyDocumentedErrors(
+    FuzzChecks.assertOnlyDocumentedErrors(
         () -> Idx.readImages(new ByteArrayInputStream(idx), "fuzz-images.idx", 3));
   }
 
   @FuzzTest(maxDuration = "60s")
   void fuzzIdxLabels(byte[] idx) {
-    FuzzChecks.onlyDocumentedErrors(
+    FuzzChecks.assertOnlyDocumentedErrors(
         () -> Idx.readLabels(new ByteArrayInputStream(idx), "fuzz-labels.idx", 0));
   }
 
   @FuzzTest(maxDuration = "60s")
   void fuzzNpy(byte[] npy) {
-    FuzzChecks.onFile("fuzz.npy", npy, Npy::read);
+    FuzzChecks.assertOnlyDocumentedErrorsOnFile("fuzz.npy", npy, Npy::read);
   }
 
   @FuzzTest(maxDuration = "60s")
   void fuzzImageDecoder(byte[] image) {
-    FuzzChecks.onFile("fuzz.png", image, ImageDecoder::size, ImageDecoder::decode);
+    FuzzChecks.assertOnlyDocumentedErrorsOnFile("fuzz.png", image, ImageDecoder::size, ImageDecoder::decode);
   }
 
   /**
@@ -73,7 +73,7 @@ class DataReadersFuzzTest {
       Path labelFile = classes ? null
           : FuzzChecks.write(dir.resolve("labels.txt"), labels.getBytes(
               java.nio.charset.StandardCharsets.UTF_8));
-      FuzzChecks.onlyDocumentedErrors(() -> {
+      FuzzChecks.assertOnlyDocumentedErrors(() -> {
         ImageTransform t = rgb
             ? ImageTransform.resolve(new Preprocessing(new int[] {6}, new int[] {4, 4}, null, null,
                 null, null, null), RGB_4x4)

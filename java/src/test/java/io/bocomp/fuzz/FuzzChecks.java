@@ -44,7 +44,7 @@ final class FuzzChecks {
    * Runs {@code target}; a {@link BocompException} with a non-empty one-line message is an expected
    * outcome, any other throwable is rethrown (wrapped when checked) for the fuzzer to report.
    */
-  static void onlyDocumentedErrors(Target target) {
+  static void assertOnlyDocumentedErrors(Target target) {
     try {
       target.run();
     } catch (BocompException e) {
@@ -67,14 +67,14 @@ final class FuzzChecks {
 
   /**
    * Writes {@code bytes} as {@code name} into a fresh temporary directory and runs {@code target}
-   * on that file under {@link #onlyDocumentedErrors}; the directory is deleted afterwards.
+   * on that file under {@link #assertOnlyDocumentedErrors}; the directory is deleted afterwards.
    */
-  static void onFile(String name, byte[] bytes, FileTarget... targets) {
+  static void assertOnlyDocumentedErrorsOnFile(String name, byte[] bytes, FileTarget... targets) {
     Path dir = tempDir();
     try {
       Path f = write(dir.resolve(name), bytes);
       for (FileTarget t : targets) {
-        onlyDocumentedErrors(() -> t.run(f));
+        assertOnlyDocumentedErrors(() -> t.run(f));
       }
     } finally {
       delete(dir);

@@ -31,7 +31,7 @@ class OnnxImportFuzzTest {
       disabledReason = FuzzChecks.NO_AGENT)
   @FuzzTest(maxDuration = "60s")
   void fuzzImport(byte[] onnx) {
-    FuzzChecks.onlyDocumentedErrors(() -> {
+    FuzzChecks.assertOnlyDocumentedErrors(() -> {
       Model m = ModelLoader.load(onnx, "fuzz.onnx");
       CompressibleModel.of(m);
     });

@@ -48,7 +48,7 @@ class RunFilesFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void fuzzPlanJson(byte[] json) {
-    FuzzChecks.onlyDocumentedErrors(() -> {
+    FuzzChecks.assertOnlyDocumentedErrors(() -> {
       CompressionPlan p = CompressionPlan.parse(new String(json, StandardCharsets.UTF_8),
           "fuzz-plan.json");
       p.validate(CM);
@@ -58,7 +58,7 @@ class RunFilesFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void fuzzRunFile(byte[] json) {
-    FuzzChecks.onFile("run.json", json, f -> {
+    FuzzChecks.assertOnlyDocumentedErrorsOnFile("run.json", json, f -> {
       RunConfig.Builder b = RunConfig.builder();
       RunConfig.readRunFile(f, b);
       b.build();
@@ -67,6 +67,6 @@ class RunFilesFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void fuzzJournal(byte[] journal) {
-    FuzzChecks.onFile(Journal.FILE, journal, f -> HtmlReport.rerender(f.getParent()));
+    FuzzChecks.assertOnlyDocumentedErrorsOnFile(Journal.FILE, journal, f -> HtmlReport.rerender(f.getParent()));
   }
 }
