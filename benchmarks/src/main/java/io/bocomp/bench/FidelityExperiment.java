@@ -48,7 +48,11 @@ import java.util.function.UnaryOperator;
  *   <li>{@code noise-fixed}: the GP told the fixed sample's L is near-exact ({@link ObjectiveNoise#FIXED});
  *   <li>{@code logrank}, {@code energy}: the other parametrizations;
  *   <li>{@code constrained-eta0.5}, {@code constrained-scaled}: constrained mode with exponential
- *       cooling at the paper's fixed eta = 0.5 and at eta = 3/T.
+ *       cooling at the paper's fixed eta = 0.5 and at eta = 3/T;
+ *   <li>ablations of the default search on energy fractions, one change each: {@code explore0}
+ *       (no random feasible exploration trials), {@code no-sobol} (no Sobol points in the initial
+ *       design: only the uniform and allocator seeds), {@code no-seeds} (no allocator or
+ *       single-dimension seeds), {@code q4} (batches of 4 proposals, as with 4 workers).
  * </ul>
  *
  * <p>Run (after {@code mvn -B -o -q -P '!cuda' install -DskipTests} and
@@ -74,6 +78,16 @@ public final class FidelityExperiment {
     v.put("constrained-scaled", b -> b.noise(ObjectiveNoise.STDERR)
         .parametrization(Parametrization.RANK).mode(RunConfig.Mode.CONSTRAINED).cooling("exp")
         .coolingEta(0));
+    // ablations of the default search (energy fractions, explore every 4th BO trial, feasible
+    // Sobol design, allocator seeds, q = 1), each changing one thing
+    v.put("explore0", b -> b.noise(ObjectiveNoise.STDERR).parametrization(Parametrization.ENERGY)
+        .exploreEvery(0));
+    v.put("no-sobol", b -> b.noise(ObjectiveNoise.STDERR).parametrization(Parametrization.ENERGY)
+        .initialDesign(1));
+    v.put("no-seeds", b -> b.noise(ObjectiveNoise.STDERR).parametrization(Parametrization.ENERGY)
+        .allocatorStart(false));
+    v.put("q4", b -> b.noise(ObjectiveNoise.STDERR).parametrization(Parametrization.ENERGY)
+        .parallel(4));
     return v;
   }
 
