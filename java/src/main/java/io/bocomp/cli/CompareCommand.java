@@ -78,7 +78,6 @@ public final class CompareCommand implements Callable<Integer> {
     Model m = ModelSource.load(inputs.model);
     Tuner.Inputs in = inputs.inputs(m, preprocess.resolve(null), cacheDir.dir);
     Budget b = budget == null ? new Budget(CostMetric.PARAMS, 0.25) : budget.toBudget();
-
     PrintWriter stdout = spec.commandLine().getOut();
     try (Comparison c = Comparison.prepare(in, new Comparison.Settings(b, trials, seeds, samples,
         holdout, preprocess.resolve(null), false, parameter.resolve()), dir)) {

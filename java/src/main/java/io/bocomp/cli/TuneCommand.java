@@ -15,7 +15,6 @@ import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.DistanceObjective;
 import io.bocomp.tune.MethodChoice;
-import io.bocomp.tune.Parametrization;
 import io.bocomp.tune.RunConfig;
 import io.bocomp.tune.TuneListener;
 import io.bocomp.tune.TuneResult;
