@@ -38,10 +38,33 @@ final class Fingerprint {
     }
     String shown = diffs.size() > 6 ? String.join("; ", diffs.subList(0, 6)) + "; ... ("
         + diffs.size() + " differences)" : String.join("; ", diffs);
+    String options = defaultedOptions(journal.path("config"), now.path("config"));
     throw new JournalMismatchException(file + " was written by another model or configuration ("
         + shown + "); resume with the options of that run"
         + (journalCommand == null || journalCommand.isEmpty() ? "" : " (" + journalCommand + ")")
+        + (options.isEmpty() ? "" : ", plus " + options + " where its command left them to"
+            + " defaults that have changed since")
         + " or start a new run with another --out");
+  }
+
+  /** Run-file fields whose defaults may change between versions, and their tune options. */
+  private static final String[][] DEFAULTED = {{"parameter", "--parameter"}, {"mode", "--mode"},
+      {"cooling", "--cooling"}, {"method", "--method"}};
+
+  /**
+   * The options that give the journal's values of the {@link #DEFAULTED} fields that differ now,
+   * e.g. "--parameter rank" for a run made when rank fractions were the default scale.
+   */
+  private static String defaultedOptions(JsonNode journal, JsonNode now) {
+    List<String> out = new ArrayList<>();
+    for (String[] f : DEFAULTED) {
+      JsonNode a = journal.get(f[0]);
+      JsonNode b = now.get(f[0]);
+      if (a != null && a.isTextual() && b != null && !a.equals(b)) {
+        out.add(f[1] + " " + a.asText());
+      }
+    }
+    return String.join(" ", out);
   }
 
   private static void diff(String path, JsonNode a, JsonNode b, List<String> out) {
