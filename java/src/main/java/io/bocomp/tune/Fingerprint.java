@@ -43,7 +43,7 @@ final class Fingerprint {
         + shown + "); resume with the options of that run"
         + (journalCommand == null || journalCommand.isEmpty() ? "" : " (" + journalCommand + ")")
         + (options.isEmpty() ? "" : ", plus " + options + " where its command left them to"
-            + " defaults that have changed since")
+            + " defaults that have changed since,")
         + " or start a new run with another --out");
   }
 
