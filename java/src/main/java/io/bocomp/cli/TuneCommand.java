@@ -15,6 +15,7 @@ import io.bocomp.tune.Budget;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.DistanceObjective;
 import io.bocomp.tune.MethodChoice;
+import io.bocomp.tune.Parametrization;
 import io.bocomp.tune.RunConfig;
 import io.bocomp.tune.TuneListener;
 import io.bocomp.tune.TuneResult;
@@ -308,8 +309,9 @@ public final class TuneCommand implements Callable<Integer> {
     if (quantGroup != null) {
       b.quantGroup(quantGroup);
     }
-    if (parameter.resolve() != null) {
-      b.parametrization(parameter.resolve());
+    Parametrization scale = parameter.resolve();
+    if (scale != null) {
+      b.parametrization(scale);
     }
     if (trials != null) {
       b.trials(trials);

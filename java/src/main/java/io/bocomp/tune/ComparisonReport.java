@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
  * The outputs of {@link Comparison}: {@code compare.json} (settings, the tuning samples' and the
@@ -125,8 +126,7 @@ final class ComparisonReport {
     boolean defined = l.length >= 3 && Arrays.stream(l).distinct().count() > 1
         && Arrays.stream(drop).distinct().count() > 1;
     JournalCodec.putNumber(o, "rho", defined
-        ? new org.apache.commons.math3.stat.correlation.SpearmansCorrelation()
-            .correlation(l, drop) : Double.NaN);
+        ? new SpearmansCorrelation().correlation(l, drop) : Double.NaN);
     return o;
   }
 
