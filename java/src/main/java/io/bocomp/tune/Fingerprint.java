@@ -31,6 +31,7 @@ final class Fingerprint {
    *     differs from {@code now}
    */
   static void check(JsonNode journal, JsonNode now, String file, String journalCommand) {
+    journal = withLegacyValues(journal, now);
     List<String> diffs = new ArrayList<>();
     diff("", journal, now, diffs);
     if (diffs.isEmpty()) {
@@ -52,6 +53,33 @@ final class Fingerprint {
       {"cooling", "--cooling"}, {"method", "--method"}};
 
   /**
+   * Run-file fields that runs made before they existed lack, with the value such a run searched
+   * with, and set only in a --config run file.
+   */
+  private static final String[][] LEGACY = {{"boundary_every", "0"}};
+
+  /**
+   * {@code journal} with the {@link #LEGACY} values filled in where its config lacks a field that
+   * the config of {@code now} has.
+   */
+  private static JsonNode withLegacyValues(JsonNode journal, JsonNode now) {
+    JsonNode config = journal.get("config");
+    if (config == null || !config.isObject()) {
+      return journal;
+    }
+    ObjectNode copy = null;
+    for (String[] f : LEGACY) {
+      if (!config.has(f[0]) && now.path("config").has(f[0])) {
+        if (copy == null) {
+          copy = journal.deepCopy();
+        }
+        ((ObjectNode) copy.get("config")).put(f[0], Integer.parseInt(f[1]));
+      }
+    }
+    return copy == null ? journal : copy;
+  }
+
+  /**
    * The options that give the journal's values of the {@link #DEFAULTED} fields that differ now,
    * e.g. "--parameter rank" for a run made when rank fractions were the default scale.
    */
@@ -62,6 +90,13 @@ final class Fingerprint {
       JsonNode b = now.get(f[0]);
       if (a != null && a.isTextual() && b != null && !a.equals(b)) {
         out.add(f[1] + " " + a.asText());
+      }
+    }
+    for (String[] f : LEGACY) {
+      JsonNode a = journal.get(f[0]);
+      JsonNode b = now.get(f[0]);
+      if (a != null && b != null && !a.equals(b)) {
+        out.add("\"" + f[0] + "\": " + a + " in a --config run file");
       }
     }
     return String.join(" ", out);

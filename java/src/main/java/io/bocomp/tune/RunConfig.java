@@ -26,7 +26,8 @@ import java.util.Map;
  *  "trials": 100, "samples": 50, "seed": 0, "noise": "stderr" | "fixed",
  *  "distance": "squared" | "kl", "temperature": 4.0,
  *  "exclude": ["GLOB", ...], "freeze": {"GLOB": 0.5, ...}, "groups": [["GLOB", ...], ...],
- *  "initial_design": 0, "trials_per_lambda": 0, "explore_every": 4, "min_saving": 0.01,
+ *  "initial_design": 0, "trials_per_lambda": 0, "explore_every": 4, "boundary_every": 2,
+ *  "min_saving": 0.01,
  *  "uniform_start": true, "allocator_start": true, "parallel": 1,
  *  "max_prune_fraction": 0.99, "latency": {"batch": 1, "warmup": 3, "runs": 11},
  *  "preprocess": {"resize": 256, "crop": [224, 224], "mean": [0.485, 0.456, 0.406], ...},
@@ -36,7 +37,8 @@ import java.util.Map;
  * </pre>
  *
  * ({@code initial_design} and {@code trials_per_lambda} 0 mean automatic; {@code explore_every} 0
- * is pure BO; {@code cooling_eta} 0 scales exponential cooling's rate to the stage's trials
+ * is pure BO; {@code boundary_every} N makes every N-th BO trial of the Lagrangian search minimize L
+ * itself under the exact budget (0: never; {@link LagrangianSearch}); {@code cooling_eta} 0 scales exponential cooling's rate to the stage's trials
  * ({@link ExponentialCooling}); {@code noise} is what the GP is told about L's error
  * ({@link ObjectiveNoise}), both left out of {@link #toJson} at their defaults; {@code min_saving} 0 searches every compressible layer; {@code preprocess} is
  * {@link Preprocessing}'s JSON, the settings the command line's --resize, --crop, ... override one
@@ -55,6 +57,11 @@ public final class RunConfig {
   public static final int MAX_PARALLEL = 256;
   /** The default {@link #coolingEta} (kept out of {@link #toJson} at this value). */
   public static final double DEFAULT_COOLING_ETA = ExponentialCooling.PAPER_ETA;
+  /**
+   * The default {@link #boundaryEvery}. Runs made before it existed searched with 0: their
+   * journals lack the field, which {@link Fingerprint} reads as 0.
+   */
+  public static final int DEFAULT_BOUNDARY_EVERY = 2;
   /** The default {@link #noise} (kept out of {@link #toJson} at this value). */
   public static final ObjectiveNoise DEFAULT_NOISE = ObjectiveNoise.STDERR;
 
@@ -83,6 +90,8 @@ public final class RunConfig {
   public final int trialsPerLambda;
   /** Every this many BO trials, one is a random point within the budget (0: pure BO). */
   public final int exploreEvery;
+  /** Every this many BO trials of a Lagrangian search, one minimizes L under the budget. */
+  public final int boundaryEvery;
   /** Layers saving less than this fraction of the budget's cost at most are left dense. */
   public final double minSaving;
   public final boolean uniformStart;
@@ -131,6 +140,7 @@ public final class RunConfig {
     this.initialDesign = b.initialDesign;
     this.trialsPerLambda = b.trialsPerLambda;
     this.exploreEvery = b.exploreEvery;
+    this.boundaryEvery = b.boundaryEvery;
     this.minSaving = b.minSaving;
     this.uniformStart = b.uniformStart;
     this.allocatorStart = b.allocatorStart;
@@ -220,6 +230,7 @@ public final class RunConfig {
     private int initialDesign;
     private int trialsPerLambda;
     private int exploreEvery = 4;
+    private int boundaryEvery = DEFAULT_BOUNDARY_EVERY;
     private double minSaving = 0.01;
     private boolean uniformStart = true;
     private boolean allocatorStart = true;
@@ -339,6 +350,15 @@ public final class RunConfig {
     }
 
     /**
+     * Every n-th BO trial of a Lagrangian search with an analytic budget minimizes L itself under
+     * the exact budget (default {@value #DEFAULT_BOUNDARY_EVERY}; 0: never).
+     */
+    public Builder boundaryEvery(int n) {
+      this.boundaryEvery = n;
+      return this;
+    }
+
+    /**
      * Layers whose strongest compression saves less than this fraction of the budget's cost are
      * left dense (default 0.01; 0 searches every layer).
      */
@@ -407,9 +427,9 @@ public final class RunConfig {
       if (samples < 1) {
         throw new TuneConfigException("--samples must be >= 1, got " + samples);
       }
-      if (initialDesign < 0 || trialsPerLambda < 0 || exploreEvery < 0) {
+      if (initialDesign < 0 || trialsPerLambda < 0 || exploreEvery < 0 || boundaryEvery < 0) {
         throw new TuneConfigException(
-            "initial_design, trials_per_lambda and explore_every must be >= 0");
+            "initial_design, trials_per_lambda, explore_every and boundary_every must be >= 0");
       }
       if (!(coolingEta >= 0) || Double.isInfinite(coolingEta)) {
         throw new TuneConfigException("cooling_eta must be 0 (scaled to the trials) or a positive"

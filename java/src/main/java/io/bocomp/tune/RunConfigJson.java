@@ -43,6 +43,7 @@ final class RunConfigJson {
     o.put("initial_design", c.initialDesign);
     o.put("trials_per_lambda", c.trialsPerLambda);
     o.put("explore_every", c.exploreEvery);
+    o.put("boundary_every", c.boundaryEvery);
     o.put("min_saving", c.minSaving);
     o.put("uniform_start", c.uniformStart);
     o.put("allocator_start", c.allocatorStart);

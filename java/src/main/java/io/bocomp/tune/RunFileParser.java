@@ -27,7 +27,7 @@ final class RunFileParser {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("budget", "method", "parameter", "mode",
       "cooling", "trials", "samples", "seed", "distance", "temperature", "exclude", "freeze",
-      "groups", "initial_design", "trials_per_lambda", "explore_every", "min_saving", "uniform_start",
+      "groups", "initial_design", "trials_per_lambda", "explore_every", "boundary_every", "min_saving", "uniform_start",
       "allocator_start", "max_prune_fraction",
       "latency", "stages", "preprocess", "bits", "quant_group", "parallel",
       "cooling_eta", "noise");
@@ -151,6 +151,9 @@ final class RunFileParser {
       }
       if (root.has("explore_every")) {
         b.exploreEvery(integer(root, "explore_every"));
+      }
+      if (root.has("boundary_every")) {
+        b.boundaryEvery(integer(root, "boundary_every"));
       }
       if (root.has("min_saving")) {
         b.minSaving(number(root, "min_saving"));

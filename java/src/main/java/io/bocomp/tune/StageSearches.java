@@ -56,7 +56,8 @@ final class StageSearches {
           CoolingSchedule.named(config.cooling, config.coolingEta), analytic, fallback);
     }
     int step = config.trialsPerLambda > 0 ? config.trialsPerLambda : Math.max(3, (d + 1) / 2);
-    return new LagrangianSearch(k, design, proposer, fraction, step, fallback);
+    return new LagrangianSearch(k, design, proposer, fraction, step, analytic,
+        config.boundaryEvery, fallback);
   }
 
   /** The search-space options of {@code stage}, with {@code fixed} entries from earlier stages. */

@@ -33,4 +33,24 @@ class FingerprintTest {
         .hasMessageContaining("config.trials is 6 in the journal, 12 now")
         .hasMessageNotContaining("plus");
   }
+
+  @Test
+  void aJournalFromBeforeBoundaryProposalsResumesOnlyWithTheirOldSetting() throws Exception {
+    JsonNode old = fingerprint("energy", 6); // written before boundary_every existed
+    JsonNode now = withBoundaryEvery(fingerprint("energy", 6), 2);
+    assertThatThrownBy(() -> Fingerprint.check(old, now, "j", "bocomp tune"))
+        .isInstanceOf(JournalMismatchException.class)
+        .hasMessageContaining("config.boundary_every is 0 in the journal, 2 now")
+        .hasMessageContaining("plus \"boundary_every\": 0 in a --config run file");
+    assertThatCode(() -> Fingerprint.check(old, withBoundaryEvery(fingerprint("energy", 6), 0),
+        "j", "bocomp tune")).doesNotThrowAnyException();
+    assertThatCode(() -> Fingerprint.check(now, withBoundaryEvery(fingerprint("energy", 6), 2),
+        "j", "bocomp tune")).doesNotThrowAnyException();
+  }
+
+  private static JsonNode withBoundaryEvery(JsonNode fingerprint, int n) {
+    ((com.fasterxml.jackson.databind.node.ObjectNode) fingerprint.get("config"))
+        .put("boundary_every", n);
+    return fingerprint;
+  }
 }
