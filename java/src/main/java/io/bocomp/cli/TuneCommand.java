@@ -53,6 +53,8 @@ import picocli.CommandLine.Spec;
         + " ONNX model under a budget, minimizing the output distance to the original model on"
         + " sampled inputs (Lagrangian search of Ma et al., or Chen et al.'s constraint-aware BO"
         + " with --mode constrained).",
+        "The distance is measured on samples of --images (about 100 unlabeled images suffice);"
+        + " --labels add top-1 of the original and compressed models.",
         "With no arguments: the embedded default model and its sample, --max-params 0.25, 400"
         + " trials."
         + " Writes compressed.onnx, result.json, report.html and journal.jsonl to --out."})
@@ -69,7 +71,7 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin TuningInputs inputs;
+  @Mixin ModelInputs inputs;
 
   @Mixin PreprocessOptions preprocess;
 
