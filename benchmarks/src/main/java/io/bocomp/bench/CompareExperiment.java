@@ -82,29 +82,17 @@ public final class CompareExperiment {
 
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "default";
-    double budget = which.equals("ocr") ? 0.5 : 0.25;
-    int trials = 100;
-    int seeds = which.equals("ocr") ? 1 : 3;
-    int samples = 50;
-    int holdout = 0;
-    int render = 200;
-    boolean unseeded = true;
-    Path linesDir = null;
-    Path out = Path.of("compare-" + which);
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--budget" -> budget = Double.parseDouble(args[++i]);
-        case "--trials" -> trials = Integer.parseInt(args[++i]);
-        case "--seeds" -> seeds = Integer.parseInt(args[++i]);
-        case "--samples" -> samples = Integer.parseInt(args[++i]);
-        case "--holdout" -> holdout = Integer.parseInt(args[++i]);
-        case "--render" -> render = Integer.parseInt(args[++i]);
-        case "--lines-dir" -> linesDir = Path.of(args[++i]);
-        case "--no-unseeded" -> unseeded = false;
-        case "--out" -> out = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    ExperimentArgs a = new ExperimentArgs(args, 1, "--no-unseeded");
+    double budget = a.decimal("--budget", which.equals("ocr") ? 0.5 : 0.25);
+    int trials = a.integer("--trials", 100);
+    int seeds = a.integer("--seeds", which.equals("ocr") ? 1 : 3);
+    int samples = a.integer("--samples", 50);
+    int holdout = a.integer("--holdout", 0);
+    int render = a.integer("--render", 200);
+    boolean unseeded = !a.flag("--no-unseeded");
+    Path linesDir = a.path("--lines-dir", null);
+    Path out = a.path("--out", Path.of("compare-" + which));
+    a.done();
     Files.createDirectories(out);
     Budget b = new Budget(CostMetric.PARAMS, budget);
     if (which.equals("default")) {
