@@ -69,8 +69,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Mixin JsonOption json;
 
-  @Option(names = "--quiet", description = "No progress lines.")
-  boolean quiet;
+  @Mixin QuietOption quiet;
 
   @Override
   public Integer call() {
@@ -88,7 +87,7 @@ public final class CompareCommand implements Callable<Integer> {
         stdout.flush();
         return 0;
       }
-      boolean talk = !quiet && !json.on;
+      boolean talk = !quiet.on && !json.on;
       Comparison.Result r = c.run(line -> {
         if (talk) {
           System.err.println("compare: " + line);

@@ -158,11 +158,9 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Continue the run in DIR (give the same options as that run).")
   Path resume;
 
-  @Option(names = "--json", description = "Print only the result JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
-  @Option(names = "--quiet", description = "No progress bar.")
-  boolean quiet;
+  @Mixin QuietOption quiet;
 
   @Option(names = "--workers", paramLabel = "N",
       description = "Measure trials on N workers of this process, each with its own one-thread"
@@ -226,7 +224,7 @@ public final class TuneCommand implements Callable<Integer> {
         tuner.evaluateOn(executor);
       }
       if (tuner.nothingToDo() != null) {
-        if (json) {
+        if (json.on) {
           var o = JsonOutput.object();
           o.put("nothing_to_do", tuner.nothingToDo());
           JsonOutput.print(stdout, o);
@@ -239,7 +237,7 @@ public final class TuneCommand implements Callable<Integer> {
       if (ft != null && cfg.stages.size() > 1) {
         tuner.fineTuneBetweenStages(ft);
       }
-      boolean progress = !quiet && !json && System.console() != null;
+      boolean progress = !quiet.on && !json.on && System.console() != null;
       TuneProgress bar = progress ? new TuneProgress(err) : null;
       TuneListener listener = bar != null ? bar : TuneListener.NONE;
       try (StopOnInterrupt hook = new StopOnInterrupt("bocomp-tune-stop", tuner::requestStop)) {
@@ -285,7 +283,7 @@ public final class TuneCommand implements Callable<Integer> {
     Distillation.Settings s = Distillation.Settings.defaults(finetuneEpochs).withLr(finetuneLr)
         .validate();
     return new FineTuning(original, d, finetuneImages == null ? "the tuning images"
-        : finetuneImages.toString(), s, !quiet && !json ? System.err : null);
+        : finetuneImages.toString(), s, !quiet.on && !json.on ? System.err : null);
   }
 
   private RunConfig config() {
@@ -403,7 +401,7 @@ public final class TuneCommand implements Callable<Integer> {
   }
 
   private void print(TuneResult r, PrintWriter out, JsonNode ft) {
-    if (json) {
+    if (json.on) {
       JsonOutput.print(out, r.json());
       return;
     }
