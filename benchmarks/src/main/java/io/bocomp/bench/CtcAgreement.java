@@ -6,6 +6,7 @@ import io.bocomp.data.InputSource;
 import io.bocomp.data.Preprocessing;
 import io.bocomp.engine.cpu.CpuBackend;
 import io.bocomp.model.Model;
+import io.bocomp.testing.TextImages;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ public final class CtcAgreement {
   public static void main(String[] args) throws Exception {
     if (args.length == 4 && args[0].equals("render")) {
       Path dir = Path.of(args[1]);
-      List<String> texts = CompareExperiment.writeLines(dir, Integer.parseInt(args[2]), 48, 320,
+      List<String> texts = TextImages.writeLines(dir, Integer.parseInt(args[2]), 48, 320,
           Long.parseLong(args[3]));
       Files.write(Path.of(dir + ".txt"), texts);
       return;

@@ -88,21 +88,13 @@ public final class ParallelBenchmark {
     if (args.length == 0) {
       throw new IllegalArgumentException("usage: ParallelBenchmark throughput|quality [options]");
     }
-    int trials = 60;
-    int rounds = 2;
-    int seeds = 3;
-    int q = 2;
-    Path out = Path.of("parallel-" + args[0] + ".json");
-    for (int i = 1; i < args.length; i++) {
-      switch (args[i]) {
-        case "--trials" -> trials = Integer.parseInt(args[++i]);
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-        case "--seeds" -> seeds = Integer.parseInt(args[++i]);
-        case "--q" -> q = Integer.parseInt(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    ExperimentArgs a = new ExperimentArgs(args, 1);
+    int trials = a.integer("--trials", 60);
+    int rounds = a.integer("--rounds", 2);
+    int seeds = a.integer("--seeds", 3);
+    int q = a.integer("--q", 2);
+    Path out = a.path("--out", Path.of("parallel-" + args[0] + ".json"));
+    a.done();
     ObjectNode root = switch (args[0]) {
       case "throughput" -> throughput(trials, rounds, q);
       case "quality" -> quality(seeds);

@@ -59,25 +59,15 @@ public final class TuneExperiment {
   private TuneExperiment() {}
 
   public static void main(String[] args) throws Exception {
-    int seeds = 5;
-    int trials = 100;
-    double budget = 0.25;
-    int plans = 40;
-    boolean top1 = true;
-    Path out = Path.of("tune-experiment.json");
-    Path testDir = Path.of("/usr/share/datasets/fashion-mnist");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--seeds" -> seeds = Integer.parseInt(args[++i]);
-        case "--trials" -> trials = Integer.parseInt(args[++i]);
-        case "--budget" -> budget = Double.parseDouble(args[++i]);
-        case "--plans" -> plans = Integer.parseInt(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
-        case "--test-images" -> testDir = Path.of(args[++i]);
-        case "--no-top1" -> top1 = false;
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    ExperimentArgs a = new ExperimentArgs(args, 0, "--no-top1");
+    int seeds = a.integer("--seeds", 5);
+    int trials = a.integer("--trials", 100);
+    double budget = a.decimal("--budget", 0.25);
+    int plans = a.integer("--plans", 40);
+    boolean top1 = !a.flag("--no-top1");
+    Path out = a.path("--out", Path.of("tune-experiment.json"));
+    Path testDir = a.path("--test-images", Path.of("/usr/share/datasets/fashion-mnist"));
+    a.done();
     Model model = ModelLoader.loadDefault();
     Dataset sample = ModelLoader.defaultSample();
     Dataset test = top1 ? new Dataset(

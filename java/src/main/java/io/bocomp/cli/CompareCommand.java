@@ -28,11 +28,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Compare the tuner with one-shot rank allocators (uniform, energy threshold,"
         + " ALDS, EVBMF, LC threshold) and random search at the same budget, on held-out inputs.",
+        "The tuning samples and the held-out inputs are drawn from --images, disjoint; --labels"
+        + " add top-1 on the held-out inputs.",
         "Writes compare.json and compare.html (and the tuner runs, tuner-seed-S/) to --out."})
 public final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Mixin TuningInputs inputs;
+  @Mixin ModelInputs inputs;
 
   @Mixin PreprocessOptions preprocess;
 
@@ -67,8 +69,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Mixin JsonOption json;
 
-  @Option(names = "--quiet", description = "No progress lines.")
-  boolean quiet;
+  @Mixin QuietOption quiet;
 
   @Override
   public Integer call() {
@@ -86,7 +87,7 @@ public final class CompareCommand implements Callable<Integer> {
         stdout.flush();
         return 0;
       }
-      boolean talk = !quiet && !json.on;
+      boolean talk = !quiet.on && !json.on;
       Comparison.Result r = c.run(line -> {
         if (talk) {
           System.err.println("compare: " + line);

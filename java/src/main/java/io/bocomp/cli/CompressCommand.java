@@ -96,9 +96,7 @@ public final class CompressCommand implements Callable<Integer> {
 
   @Mixin BatchOption batch;
 
-  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
-      description = "Where to run the --images forward passes (default: ${DEFAULT-VALUE}).")
-  String backend;
+  @Mixin BackendOption backend;
 
   @Mixin CacheDirOption cacheDir;
 
@@ -152,7 +150,7 @@ public final class CompressCommand implements Callable<Integer> {
     }
     CompressibleModel cm = CompressibleModel.of(m);
     p.validate(cm);
-    try (Backend b = Backends.create(backend)) {
+    try (Backend b = Backends.create(backend.name)) {
       ModelFactors factors = FactorCache.at(b.decompositions(), cacheDir.dir).load(cm, model);
       CompressionResult r = p.apply(m.graph(), factors,
           new ApplyOptions(rankMultiple, !allowLarger, hooi));

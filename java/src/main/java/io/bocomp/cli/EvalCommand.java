@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bocomp eval}: top-1 accuracy, and the output distance to a reference model. */
@@ -29,19 +28,7 @@ import picocli.CommandLine.Spec;
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
-      description = "ONNX model (default: the embedded fashion-cnn.onnx).")
-  Path model;
-
-  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
-      description = "A folder of images (PNG, JPEG, BMP, GIF, TIFF, WebP; class sub-folders give"
-          + " labels), IDX images (gzip ok; pixels scaled to [0,1]) or a float32 .npy tensor.")
-  Path images;
-
-  @Option(names = "--labels", paramLabel = "FILE",
-      description = "Labels: IDX, or text with one integer per line (image folders: in file-name"
-          + " order).")
-  Path labels;
+  @Mixin ModelInputs inputs;
 
   @Mixin PreprocessOptions preprocess;
 
@@ -61,10 +48,9 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     limit.check();
     batch.check();
-    Model m = ModelSource.load(model);
+    Model m = ModelSource.load(inputs.model);
     Model ref = reference == null ? null : ModelSource.load(reference);
-    DataSource.Loaded loaded = DataSource.load(images, labels, limit.n, preprocess.resolve(null),
-        m);
+    DataSource.Loaded loaded = inputs.images.load(limit.n, preprocess.resolve(null), m);
     InputSource data = loaded.data();
     if (!data.hasLabels() && reference == null) {
       throw new BocompException("nothing to compute: " + loaded.name() + " has no labels (give"
@@ -77,7 +63,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
     int[] pred = pass.predictions();
     ObjectNode result = JsonOutput.object();
-    result.put("model", ModelSource.name(model));
+    result.put("model", ModelSource.name(inputs.model));
     result.put("images", loaded.name());
     result.put("n", data.size());
     if (loaded.preprocessing() != null) {

@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
         + " loss = alpha * T^2 * KL(teacher || student at temperature T) + (1 - alpha) *"
         + " cross-entropy with the labels (alpha = 1 without labels); or --loss mse, the squared"
         + " output distance the tuner minimizes.",
+        "--images are the training inputs, held in memory (for real use the 60,000 training"
+        + " images); --labels add the cross-entropy term.",
         "OUT is written after every epoch; Ctrl-C keeps the weights so far (exit 130)."})
 public final class FinetuneCommand implements Callable<Integer> {
   static final int EXIT_INTERRUPTED = 130;
@@ -57,16 +59,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "The teacher: the uncompressed model (default: the embedded fashion-cnn.onnx).")
   Path reference;
 
-  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
-      description = "Training inputs: a folder of images, IDX images (gzip ok; pixels scaled to"
-          + " [0,1]) or a float32 .npy tensor, all held in memory (default: the embedded"
-          + " 2,000-image sample; for real use the 60,000 training images).")
-  Path images;
-
-  @Option(names = "--labels", paramLabel = "FILE",
-      description = "Training labels (IDX or text, one integer per line; class sub-folders give"
-          + " them too): adds the cross-entropy term.")
-  Path labels;
+  @Mixin ImageOptions images;
 
   @Mixin PreprocessOptions preprocess;
 
@@ -174,7 +167,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     Model student = ModelSource.load(model);
     Model teacher = ModelSource.load(reference);
     Preprocessing prep = preprocess.resolve(null);
-    DataSource.Loaded train = DataSource.load(images, labels, limit.n, prep, student);
+    DataSource.Loaded train = images.load(limit.n, prep, student);
     InputSource eval = null;
     if (evalImages != null) {
       eval = DataSource.load(evalImages, evalLabels, 0, prep, student, "--eval-images",

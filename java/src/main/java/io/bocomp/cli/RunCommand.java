@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,16 +34,14 @@ public final class RunCommand implements Callable<Integer> {
       description = "Where to write the first output (written atomically).")
   Path output;
 
-  @Option(names = "--backend", paramLabel = "cpu|cuda|auto", defaultValue = "cpu",
-      description = "Where to run (default: ${DEFAULT-VALUE}).")
-  String backend;
+  @Mixin BackendOption backend;
 
   @Override
   public Integer call() {
     Tensor x = Npy.read(input);
     Model m = ModelSource.load(model);
     Tensor y;
-    try (Backend b = Backends.create(backend); Executable e = b.compile(m)) {
+    try (Backend b = Backends.create(backend.name); Executable e = b.compile(m)) {
       y = x.rank() == 0 ? e.run(x) : new BatchRunner(e, Math.max(1, x.dim(0))).run(x);
     }
     Npy.write(y, output);

@@ -53,6 +53,8 @@ import picocli.CommandLine.Spec;
         + " ONNX model under a budget, minimizing the output distance to the original model on"
         + " sampled inputs (Lagrangian search of Ma et al., or Chen et al.'s constraint-aware BO"
         + " with --mode constrained).",
+        "The distance is measured on samples of --images (about 100 unlabeled images suffice);"
+        + " --labels add top-1 of the original and compressed models.",
         "With no arguments: the embedded default model and its sample, --max-params 0.25, 400"
         + " trials."
         + " Writes compressed.onnx, result.json, report.html and journal.jsonl to --out."})
@@ -69,7 +71,7 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin TuningInputs inputs;
+  @Mixin ModelInputs inputs;
 
   @Mixin PreprocessOptions preprocess;
 
@@ -156,11 +158,9 @@ public final class TuneCommand implements Callable<Integer> {
       description = "Continue the run in DIR (give the same options as that run).")
   Path resume;
 
-  @Option(names = "--json", description = "Print only the result JSON on stdout.")
-  boolean json;
+  @Mixin JsonOption json;
 
-  @Option(names = "--quiet", description = "No progress bar.")
-  boolean quiet;
+  @Mixin QuietOption quiet;
 
   @Option(names = "--workers", paramLabel = "N",
       description = "Measure trials on N workers of this process, each with its own one-thread"
@@ -224,7 +224,7 @@ public final class TuneCommand implements Callable<Integer> {
         tuner.evaluateOn(executor);
       }
       if (tuner.nothingToDo() != null) {
-        if (json) {
+        if (json.on) {
           var o = JsonOutput.object();
           o.put("nothing_to_do", tuner.nothingToDo());
           JsonOutput.print(stdout, o);
@@ -237,7 +237,7 @@ public final class TuneCommand implements Callable<Integer> {
       if (ft != null && cfg.stages.size() > 1) {
         tuner.fineTuneBetweenStages(ft);
       }
-      boolean progress = !quiet && !json && System.console() != null;
+      boolean progress = !quiet.on && !json.on && System.console() != null;
       TuneProgress bar = progress ? new TuneProgress(err) : null;
       TuneListener listener = bar != null ? bar : TuneListener.NONE;
       try (StopOnInterrupt hook = new StopOnInterrupt("bocomp-tune-stop", tuner::requestStop)) {
@@ -283,7 +283,7 @@ public final class TuneCommand implements Callable<Integer> {
     Distillation.Settings s = Distillation.Settings.defaults(finetuneEpochs).withLr(finetuneLr)
         .validate();
     return new FineTuning(original, d, finetuneImages == null ? "the tuning images"
-        : finetuneImages.toString(), s, !quiet && !json ? System.err : null);
+        : finetuneImages.toString(), s, !quiet.on && !json.on ? System.err : null);
   }
 
   private RunConfig config() {
@@ -401,7 +401,7 @@ public final class TuneCommand implements Callable<Integer> {
   }
 
   private void print(TuneResult r, PrintWriter out, JsonNode ft) {
-    if (json) {
+    if (json.on) {
       JsonOutput.print(out, r.json());
       return;
     }

@@ -28,32 +28,17 @@ import java.util.function.BooleanSupplier;
  * fine-tuned model and, for the final one, {@code finetune.json} next to it: settings, per-epoch
  * loss and speed, status, and top-1 before and after when the data has labels. Limits: runs on the
  * CPU; the whole fine-tuning set is held in memory ({@link Dataset}).
+ *
+ * @param original the teacher
+ * @param data the images (and labels, if any) to fine-tune on
+ * @param dataName how to name them in logs and finetune.json
+ * @param settings validated settings
+ * @param log where progress lines go, or null for none
  */
-public final class FineTuning implements Tuner.BetweenStages {
+public record FineTuning(Model original, Dataset data, String dataName,
+    Distillation.Settings settings, PrintStream log) implements Tuner.BetweenStages {
   /** Images per forward pass of {@link #top1}. */
   private static final int TOP1_BATCH = 250;
-
-  private final Model original;
-  private final Dataset data;
-  private final String dataName;
-  private final Distillation.Settings settings;
-  private final PrintStream log;
-
-  /**
-   * @param original the teacher
-   * @param data the images (and labels, if any) to fine-tune on
-   * @param dataName how to name them in logs and finetune.json
-   * @param settings validated settings
-   * @param log where progress lines go, or null for none
-   */
-  public FineTuning(Model original, Dataset data, String dataName, Distillation.Settings settings,
-      PrintStream log) {
-    this.original = original;
-    this.data = data;
-    this.dataName = dataName;
-    this.settings = settings;
-    this.log = log;
-  }
 
   @Override
   public String describe() {

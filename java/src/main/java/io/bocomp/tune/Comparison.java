@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -381,17 +380,9 @@ public final class Comparison implements AutoCloseable {
     return BatchRunner.agreement(pred, truth);
   }
 
-  /** n of the free rows, drawn with a fixed seed (Fisher-Yates prefix), in ascending order. */
+  /** n of the free rows, drawn with a fixed seed ({@link SampleSet#drawRows}), ascending. */
   private static int[] heldOut(int[] free, int n) {
-    int[] perm = free.clone();
-    SplittableRandom rng = new SplittableRandom(HOLDOUT_SEED);
-    for (int i = 0; i < n; i++) {
-      int j = i + rng.nextInt(perm.length - i);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    int[] out = Arrays.copyOf(perm, n);
+    int[] out = SampleSet.drawRows(free, n, HOLDOUT_SEED);
     Arrays.sort(out);
     return out;
   }

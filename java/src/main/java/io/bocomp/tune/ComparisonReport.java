@@ -38,13 +38,7 @@ final class ComparisonReport {
     json.put("bocomp", Tuner.version());
     json.put("created", Instant.now().toString());
     json.put("model", inputs.modelName());
-    ObjectNode d = json.putObject("data");
-    d.put("images", inputs.dataName());
-    d.put("n", inputs.data().size());
-    d.put("labels", inputs.data().hasLabels());
-    if (inputs.preprocessing() != null) {
-      d.set("preprocess", inputs.preprocessing().toJson());
-    }
+    ResultWriter.data(json, inputs);
     ObjectNode b = json.putObject("budget");
     b.put("metric", settings.budget().metric().json());
     b.put("max", settings.budget().limit());
@@ -182,15 +176,7 @@ final class ComparisonReport {
   /** compare.html from compare.json. */
   static String html(JsonNode r) {
     String metric = r.path("budget").path("metric").asText();
-    StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>bocomp compare: ")
-        .append(esc(r.path("model").asText())).append("</title><style>")
-        .append("body{font-family:sans-serif;margin:24px;max-width:1100px;color:#222}")
-        .append("table{border-collapse:collapse;margin:8px 0 18px}")
-        .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}")
-        .append("th{background:#f0f0f0}td.l,th.l{text-align:left}svg{margin:6px 0}")
-        .append("</style></head><body>");
-    h.append("<h1>bocomp compare: ").append(esc(r.path("model").asText())).append("</h1>");
+    StringBuilder h = HtmlReport.page("bocomp compare: " + esc(r.path("model").asText()), "");
     h.append(String.format(Locale.ROOT, "<p>Budget %s &le; %s &times; the original; the tuner:"
         + " %d trials &times; %d seed(s), L measured on %d sampled inputs per seed; every plan"
         + " scored on %d held-out inputs (disjoint from all tuning samples) of %s.</p>",

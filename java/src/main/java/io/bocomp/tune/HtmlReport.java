@@ -56,6 +56,22 @@ public final class HtmlReport {
     return out;
   }
 
+  /**
+   * The start of a report page (report.html, compare.html) through its heading: the style sheet
+   * they share, with {@code css} added, and {@code heading} (HTML) as title and h1.
+   */
+  static StringBuilder page(String heading, String css) {
+    return new StringBuilder()
+        .append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(heading)
+        .append("</title><style>")
+        .append("body{font-family:sans-serif;margin:24px;max-width:1100px;color:#222}")
+        .append("table{border-collapse:collapse;margin:8px 0 18px}")
+        .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}")
+        .append("th{background:#f0f0f0}td.l,th.l{text-align:left}").append(css)
+        .append("svg{margin:6px 0}</style></head><body>")
+        .append("<h1>").append(heading).append("</h1>");
+  }
+
   /** The report of a run directory's result and journal. */
   public static String render(JsonNode result, Journal.Contents journal) {
     List<TrialRecord> trials = new ArrayList<>();
@@ -66,15 +82,8 @@ public final class HtmlReport {
     }
     double budget = result.path("budget").path("fraction").asDouble(Double.NaN);
     String metric = result.path("budget").path("metric").asText("params");
-    StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>bocomp tune: ")
-        .append(esc(result.path("model").asText())).append("</title><style>")
-        .append("body{font-family:sans-serif;margin:24px;max-width:1100px;color:#222}")
-        .append("table{border-collapse:collapse;margin:8px 0 18px}")
-        .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}")
-        .append("th{background:#f0f0f0}td.l,th.l{text-align:left}")
-        .append(".warn{color:#a40}svg{margin:6px 0}</style></head><body>");
-    h.append("<h1>bocomp tune: ").append(esc(result.path("model").asText())).append("</h1>");
+    StringBuilder h = page("bocomp tune: " + esc(result.path("model").asText()),
+        ".warn{color:#a40}");
     if (result.path("partial").asBoolean()) {
       h.append("<p class=\"warn\"><b>Partial run</b>: stopped after ")
           .append(trials.size()).append(" trials; no model was written. Continue it with ")

@@ -134,6 +134,22 @@ final class ResultWriter {
   }
 
   /**
+   * The {@code data} object of result.json and compare.json, added to {@code parent}: what the
+   * inputs are ({@code images}), how many, whether they have labels, and their
+   * {@code preprocess}ing when images were decoded (absent for a .npy tensor).
+   */
+  static ObjectNode data(ObjectNode parent, Tuner.Inputs inputs) {
+    ObjectNode data = parent.putObject("data");
+    data.put("images", inputs.dataName());
+    data.put("n", inputs.data().size());
+    data.put("labels", inputs.data().hasLabels());
+    if (inputs.preprocessing() != null) {
+      data.set("preprocess", inputs.preprocessing().toJson());
+    }
+    return data;
+  }
+
+  /**
    * report.html, then result.json: result.json is written last, so a run killed while writing its
    * outputs has none and is resumed (found by tools/soak.sh: a kill during the report write left a
    * finished-looking run without its report).
@@ -181,14 +197,9 @@ final class ResultWriter {
       so.put("budget_fraction", s.fraction());
       so.put("dimensions", s.space().dimension());
     }
-    ObjectNode data = o.putObject("data");
-    data.put("images", inputs.dataName());
-    data.put("n", inputs.data().size());
-    data.put("labels", inputs.data().hasLabels());
-    if (inputs.preprocessing() != null) {
-      data.set("preprocess", inputs.preprocessing().toJson());
-    } else {
-      data.putNull("preprocess");
+    ObjectNode data = data(o, inputs);
+    if (!data.has("preprocess")) {
+      data.putNull("preprocess"); // result.json names it either way
     }
     ObjectNode sm = o.putObject("samples");
     sm.put("n", samples.size());

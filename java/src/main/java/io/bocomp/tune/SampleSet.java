@@ -38,8 +38,23 @@ public final class SampleSet {
       throw new TuneConfigException("--samples " + n + " must lie in [1, " + data.size()
           + "] (the number of images given)");
     }
-    int[] perm = new int[data.size()];
-    Arrays.setAll(perm, i -> i);
+    int[] all = new int[data.size()];
+    Arrays.setAll(all, i -> i);
+    int[] idx = drawRows(all, n, seed);
+    List<Tensor> batches = new ArrayList<>();
+    for (int start = 0; start < n; start += batchSize) {
+      int[] part = Arrays.copyOfRange(idx, start, Math.min(n, start + batchSize));
+      batches.add(data.rows(part));
+    }
+    return new SampleSet(idx, batches, hash(batches));
+  }
+
+  /**
+   * {@code n} of {@code rows} drawn without replacement, in the order drawn: the first {@code n}
+   * of a Fisher-Yates shuffle seeded with {@code seed}; {@code rows} is left as it is.
+   */
+  static int[] drawRows(int[] rows, int n, long seed) {
+    int[] perm = rows.clone();
     SplittableRandom rng = new SplittableRandom(seed);
     for (int i = 0; i < n; i++) {
       int j = i + rng.nextInt(perm.length - i);
@@ -47,13 +62,7 @@ public final class SampleSet {
       perm[i] = perm[j];
       perm[j] = t;
     }
-    int[] idx = Arrays.copyOf(perm, n);
-    List<Tensor> batches = new ArrayList<>();
-    for (int start = 0; start < n; start += batchSize) {
-      int[] part = Arrays.copyOfRange(idx, start, Math.min(n, start + batchSize));
-      batches.add(data.rows(part));
-    }
-    return new SampleSet(idx, batches, hash(batches));
+    return Arrays.copyOf(perm, n);
   }
 
   /**

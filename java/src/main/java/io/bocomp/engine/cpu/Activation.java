@@ -33,8 +33,12 @@ import java.util.TreeSet;
  * {@code x tanh(softplus(x))}; Gelu {@code x/2 erfc(-x / sqrt 2)}, or with approximate "tanh"
  * {@code x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}; Round rounds half to even; Sign of 0 is
  * 0.
+ *
+ * @param kind the function
+ * @param p the first parameter (alpha, Clip's lower bound, HardSwish's 1/6, ...; 0 when unused)
+ * @param q the second parameter (beta, Clip's upper bound, gamma, ...; 0 when unused)
  */
-final class Activation {
+record Activation(Kind kind, float p, float q) {
   enum Kind {
     RELU, LEAKY_RELU, CLIP, SIGMOID, HARD_SIGMOID, HARD_SWISH, TANH, EXP, LOG, NEG, ABS,
     RECIPROCAL, SQRT, ERF, GELU, GELU_TANH, ELU, SELU, CELU, THRESHOLDED_RELU, SOFTPLUS,
@@ -62,16 +66,6 @@ final class Activation {
 
   private static final double SQRT_HALF = Math.sqrt(0.5);
   private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
-  private final Kind kind;
-  private final float p;
-  private final float q;
-
-  private Activation(Kind kind, float p, float q) {
-    this.kind = kind;
-    this.p = p;
-    this.q = q;
-  }
 
   private static Set<String> allOps() {
     Set<String> s = new TreeSet<>(PLAIN.keySet());
@@ -123,20 +117,6 @@ final class Activation {
       default:
         throw new IllegalArgumentException(node.opType() + " is not an activation");
     }
-  }
-
-  Kind kind() {
-    return kind;
-  }
-
-  /** The first parameter (alpha, Clip's lower bound, HardSwish's 1/6, ...). */
-  float p() {
-    return p;
-  }
-
-  /** The second parameter (beta, Clip's upper bound, gamma, ...). */
-  float q() {
-    return q;
   }
 
   /** True if the function maps 0 to 0 (so zero padding stays zero through it). */

@@ -82,13 +82,13 @@ final class BlockedPoolKernel extends PoolWindow implements Kernel {
     int xPlane = xOff + gx.offset(img, cb, 0, 0);
     int xRow = gx.wp * L;
     for (int r = r0; r < r1; r++) {
-      int hs = r * sh - ph;
+      int hs = r * sh - pt;
       int i0 = firstValid(hs, dh);
       int i1 = endValid(hs, dh, kh, gx.h);
-      int rowsPadded = endValid(hs, dh, kh, gx.h + phEnd) - firstValid(hs + ph, dh);
+      int rowsPadded = endValid(hs, dh, kh, gx.h + pb) - firstValid(hs + pt, dh);
       int yi = yOff + gy.offset(img, cb, r, 0);
       for (int c = 0; c < gy.w; c++, yi += L) {
-        int ws = c * sw - pw;
+        int ws = c * sw - pl;
         int j0 = firstValid(ws, dw);
         int j1 = endValid(ws, dw, kw, gx.w);
         FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);

@@ -4,10 +4,11 @@ import io.bocomp.model.ConvGeometry;
 import java.util.Arrays;
 
 /**
- * The fixed sizes of one Conv node as the kernels use them: a 1-D convolution is a 2-D one with
- * height 1. {@code kdim = C/groups * kh * kw} is the GEMM inner dimension.
+ * The fixed sizes of one Conv node as the kernels use them, its {@link Window2d} among them: a
+ * 1-D convolution is a 2-D one with height 1. {@code kdim = C/groups * kh * kw} is the GEMM inner
+ * dimension.
  */
-final class ConvLayout {
+final class ConvLayout extends Window2d {
   final int n;
   final int c;
   final int h;
@@ -16,47 +17,39 @@ final class ConvLayout {
   final int groups;
   final int cg;
   final int mg;
-  final int kh;
-  final int kw;
-  final int sh;
-  final int sw;
-  final int dh;
-  final int dw;
-  final int pt;
-  final int pl;
   final int oh;
   final int ow;
   final int kdim;
 
   ConvLayout(KernelSpec spec) {
+    this(spec, geometry(spec));
+  }
+
+  private ConvLayout(KernelSpec spec, ConvGeometry g) {
+    super(g, spec.in(0).length == 3, 0, 0);
+    int[] x = spec.in(0);
+    boolean oneD = x.length == 3;
+    this.n = x[0];
+    this.c = x[1];
+    this.h = oneD ? 1 : x[2];
+    this.w = oneD ? x[2] : x[3];
+    this.m = spec.in(1)[0];
+    this.groups = (int) spec.node.intAttr("group", 1);
+    this.cg = c / groups;
+    this.mg = m / groups;
+    this.oh = oneD ? 1 : g.outSize(0);
+    this.ow = g.outSize(oneD ? 0 : 1);
+    this.kdim = cg * kh * kw;
+  }
+
+  private static ConvGeometry geometry(KernelSpec spec) {
     int[] x = spec.in(0);
     int[] wt = spec.in(1);
     if (x.length != 3 && x.length != 4) {
       throw spec.unsupported("Conv over " + (x.length - 2) + " spatial dimensions");
     }
-    boolean oneD = x.length == 3;
-    ConvGeometry g = ConvGeometry.of(spec.node, Arrays.copyOfRange(x, 2, x.length),
+    return ConvGeometry.of(spec.node, Arrays.copyOfRange(x, 2, x.length),
         Arrays.copyOfRange(wt, 2, wt.length));
-    int s = oneD ? -1 : 0; // geometry index of the height dimension
-    this.n = x[0];
-    this.c = x[1];
-    this.h = oneD ? 1 : x[2];
-    this.w = oneD ? x[2] : x[3];
-    this.m = wt[0];
-    this.groups = (int) spec.node.intAttr("group", 1);
-    this.cg = c / groups;
-    this.mg = m / groups;
-    this.kh = oneD ? 1 : g.kernel(0);
-    this.kw = g.kernel(s + 1);
-    this.sh = oneD ? 1 : g.stride(0);
-    this.sw = g.stride(s + 1);
-    this.dh = oneD ? 1 : g.dilation(0);
-    this.dw = g.dilation(s + 1);
-    this.pt = oneD ? 0 : g.padBegin(0);
-    this.pl = g.padBegin(s + 1);
-    this.oh = oneD ? 1 : g.outSize(0);
-    this.ow = g.outSize(s + 1);
-    this.kdim = cg * kh * kw;
   }
 
   int outPlane() {

@@ -126,7 +126,7 @@ final class PoolKernel extends PoolWindow implements Kernel {
   }
 
   private void maxPlane(float[] src, float[] dst, float[] padded) {
-    if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && ph == 0 && pw == 0
+    if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0
         && 2 * oh <= ih && 2 * ow <= iw) {
       for (int r = 0; r < oh; r++) {
         int a = 2 * r * iw;
@@ -143,14 +143,14 @@ final class PoolKernel extends PoolWindow implements Kernel {
     int rows = paddedRows();
     int cols = paddedCols();
     for (int r = 0; r < rows; r++) {
-      int ir = r - ph;
+      int ir = r - pt;
       int d = r * cols;
       if (ir < 0 || ir >= ih) {
         Arrays.fill(padded, d, d + cols, Float.NEGATIVE_INFINITY);
         continue;
       }
-      int lo = Math.min(pw, cols);
-      int hi = Math.min(cols, pw + iw);
+      int lo = Math.min(pl, cols);
+      int hi = Math.min(cols, pl + iw);
       Arrays.fill(padded, d, d + lo, Float.NEGATIVE_INFINITY);
       if (hi > lo) {
         System.arraycopy(src, ir * iw, padded, d + lo, hi - lo);
@@ -183,12 +183,12 @@ final class PoolKernel extends PoolWindow implements Kernel {
 
   private void averagePlane(float[] src, float[] dst) {
     for (int r = 0; r < oh; r++) {
-      int hs = r * sh - ph;
+      int hs = r * sh - pt;
       int i0 = firstValid(hs, dh);
       int i1 = endValid(hs, dh, kh, ih);
-      int rowsPadded = endValid(hs, dh, kh, ih + phEnd) - firstValid(hs + ph, dh);
+      int rowsPadded = endValid(hs, dh, kh, ih + pb) - firstValid(hs + pt, dh);
       for (int c = 0; c < ow; c++) {
-        int ws = c * sw - pw;
+        int ws = c * sw - pl;
         int j0 = firstValid(ws, dw);
         int j1 = endValid(ws, dw, kw, iw);
         float sum = 0f;

@@ -3,44 +3,23 @@ package io.bocomp.engine.cpu;
 import io.bocomp.model.ConvGeometry;
 
 /**
- * The 2-D window geometry the pooling kernels share ({@link PoolKernel} on NCHW planes,
- * {@link BlockedPoolKernel} on the blocked layout): kernel, strides, dilations and begin/end pads
- * along H and W, and the window arithmetic on them. Windows are clipped to the input; AveragePool's
- * divisor ({@link #divisor}) is the number of window positions inside the input
- * ({@code count_include_pad=0}) or inside the padded input ({@code count_include_pad=1}; positions
- * that ceil_mode adds past the end padding never count).
+ * The window arithmetic the pooling kernels share ({@link PoolKernel} on NCHW planes,
+ * {@link BlockedPoolKernel} on the blocked layout) on their {@link Window2d}. Windows are clipped
+ * to the input; AveragePool's divisor ({@link #divisor}) is the number of window positions inside
+ * the input ({@code count_include_pad=0}) or inside the padded input
+ * ({@code count_include_pad=1}; positions that ceil_mode adds past the end padding never count).
  *
  * <p>Limits: two spatial axes (1-D pooling is given as a 1 x W window by {@link PoolKernel}); a
  * global pool is a window of the size the kernel passes, stride and dilation 1, no padding.
  */
-abstract class PoolWindow {
-  final int kh;
-  final int kw;
-  final int sh;
-  final int sw;
-  final int dh;
-  final int dw;
-  final int ph;
-  final int pw;
-  final int phEnd;
-  final int pwEnd;
-
+abstract class PoolWindow extends Window2d {
   /**
    * @param g the node's geometry, or null for a global pool
    * @param globalKh window height of a global pool
    * @param globalKw window width of a global pool
    */
   PoolWindow(ConvGeometry g, int globalKh, int globalKw) {
-    this.kh = g == null ? globalKh : g.kernel(0);
-    this.kw = g == null ? globalKw : g.kernel(1);
-    this.sh = g == null ? 1 : g.stride(0);
-    this.sw = g == null ? 1 : g.stride(1);
-    this.dh = g == null ? 1 : g.dilation(0);
-    this.dw = g == null ? 1 : g.dilation(1);
-    this.ph = g == null ? 0 : g.padBegin(0);
-    this.pw = g == null ? 0 : g.padBegin(1);
-    this.phEnd = g == null ? 0 : g.padEnd(0);
-    this.pwEnd = g == null ? 0 : g.padEnd(1);
+    super(g, false, globalKh, globalKw);
   }
 
   /** First window index (inclusive) whose position {@code start + i * d} is {@code >= 0}. */
@@ -65,7 +44,7 @@ abstract class PoolWindow {
    */
   int divisor(boolean includePad, int rowsPadded, int rows, int ws, int iw) {
     if (includePad) {
-      return rowsPadded * (endValid(ws, dw, kw, iw + pwEnd) - firstValid(ws + pw, dw));
+      return rowsPadded * (endValid(ws, dw, kw, iw + pr) - firstValid(ws + pl, dw));
     }
     return Math.max(0, rows) * Math.max(0, endValid(ws, dw, kw, iw) - firstValid(ws, dw));
   }

@@ -443,12 +443,4 @@ class LogicOpConformanceTest {
     }
     return Tensor.of(shape, v);
   }
-
-  private static String deep(int[][] shapes) {
-    StringBuilder b = new StringBuilder();
-    for (int[] s : shapes) {
-      b.append(Arrays.toString(s));
-    }
-    return b.toString();
-  }
 }

@@ -1,6 +1,5 @@
 package io.bocomp.engine.cpu;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bocomp.engine.Executable;
@@ -10,7 +9,6 @@ import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
 import io.bocomp.testing.ClassCpuBackend;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,32 +31,7 @@ class QuantizeOpConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource({"dequantize", "quantize", "patterns"})
   void matchesOnnxRuntime(GraphCase c) {
-    Map<String, Tensor> expected = c.ort();
-    try (Executable e = cpu.get().compile(c.graph(), c.opset)) {
-      for (int run = 0; run < 2; run++) {
-        Map<String, Tensor> actual = e.run(c.feeds, c.outputs);
-        for (String o : c.outputs) {
-          String what = c + " output " + o + (run > 0 ? " (second run)" : "");
-          int type = c.types.get(o);
-          Tensor a = actual.get(o);
-          Tensor x = expected.get(o);
-          assertThat(a.shape()).as(what + ": shape").containsExactly(x.shape());
-          if (ElemType.isInteger(type)) {
-            assertThat(a.elemType()).as(what + ": element type").isEqualTo(type);
-            assertThat(a.toLongArray()).as(what).containsExactly(x.toLongArray());
-          } else if (c.exact) {
-            float[] av = a.toFloatArray();
-            float[] xv = x.toFloatArray();
-            for (int i = 0; i < xv.length; i++) {
-              assertThat(Float.floatToIntBits(av[i])).as(what + " element " + i + ": " + av[i]
-                  + " vs ONNX Runtime " + xv[i]).isEqualTo(Float.floatToIntBits(xv[i]));
-            }
-          } else {
-            Parity.assertClose(what, x, a);
-          }
-        }
-      }
-    }
+    c.assertMatchesOnnxRuntime(cpu.get());
   }
 
   static Stream<GraphCase> dequantize() {
