@@ -67,12 +67,14 @@ import java.util.stream.Stream;
  * <p>Run (after {@code mvn -B -o -q -P '!cuda' install -DskipTests} and
  * {@code python3 tools/make_heldout.py --out /tmp/fid-heldout}):
  * {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar
- * io.bocomp.bench.CertificateCalibration --cell default:0.25:40 --cell default:0.15:60
- * --seeds 0-19 --heldout /tmp/fid-heldout --minutes 30
- * --out benchmarks/results/certificate-calibration.json}. A cell is
+ * io.bocomp.bench.CertificateCalibration --cell default:0.25:40:2000 --cell default:0.15:40:2000
+ * --cell default:0.15:80:2000 --cell models/zoo/vgg_wide.onnx:0.10:40:2000 --seeds 0-29
+ * --heldout /tmp/fid-heldout --minutes 33 --out benchmarks/results/certificate-calibration.json}
+ * (the run of docs/results.md; about 50 s a run on a loaded 2-core machine). A cell is
  * {@code MODEL:BUDGET:TRIALS[:HELDOUT_N]} (MODEL {@code default} or an ONNX path taking 1×28×28
  * inputs; HELDOUT_N the first N held-out images, default all 8,000). Seeds run in the outer loop,
  * cells in the inner; no run starts after {@code --minutes}; the JSON is rewritten after every run.
+ * {@code --resummarize FILE} recomputes and prints the summary of an earlier output.
  */
 public final class CertificateCalibration {
   /** The certificate's ε, as a fraction of the returned plan's L (ReturnedPlanCertificate). */
@@ -85,8 +87,6 @@ public final class CertificateCalibration {
   static final int DRAWS = 4096;
   /** The tuner's batch size for its sample (Tuner.SAMPLE_BATCH; the sha256 check guards it). */
   static final int SAMPLE_BATCH = 64;
-  /** The stated-P bins of the summary. */
-  static final double[] BINS = {0, 0.5, 0.8, 0.95, 1.0000001};
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -131,6 +131,10 @@ public final class CertificateCalibration {
         case "--heldout" -> heldoutDir = Path.of(args[++i]);
         case "--minutes" -> minutes = Double.parseDouble(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--resummarize" -> {
+          resummarize(Path.of(args[++i]));
+          return;
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -162,15 +166,25 @@ public final class CertificateCalibration {
           ObjectNode run = run(backend, sc, cell, seed, sample, work, seed == seeds[0]);
           runs.add(run);
           done.add(run);
-          root.set("summary", summary(done));
+          root.set("summary", CalibrationSummary.of(done));
           write(out, root);
         }
       }
     }
-    root.set("summary", summary(done));
+    root.set("summary", CalibrationSummary.of(done));
     write(out, root);
-    printSummary(root.path("summary"));
+    CalibrationSummary.print(root.path("summary"));
     System.out.println("wrote " + out);
+  }
+
+  /** Recomputes the summary of an output file from its runs (and prints it). */
+  private static void resummarize(Path file) throws IOException {
+    ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
+    List<ObjectNode> runs = new ArrayList<>();
+    root.path("runs").forEach(r -> runs.add((ObjectNode) r));
+    root.set("summary", CalibrationSummary.of(runs));
+    write(file, root);
+    CalibrationSummary.print(root.path("summary"));
   }
 
   private static Scorer scorer(Backend backend, Cell cell, Dataset heldoutAll) {
@@ -455,75 +469,6 @@ public final class CertificateCalibration {
       throw new IllegalStateException("plan key " + body + " rebuilt as " + again);
     }
     return p;
-  }
-
-  /** Runs binned by a stated probability, with observed frequency and Brier score. */
-  static ObjectNode summary(List<ObjectNode> runs) {
-    ObjectNode s = JSON.createObjectNode();
-    s.put("runs", runs.size());
-    int events = 0;
-    int nearTies = 0;
-    for (ObjectNode r : runs) {
-      events += r.path("event").asBoolean() ? 1 : 0;
-      nearTies += r.has("decisive") && Math.abs(r.path("decisive").path("margin_z").asDouble()) < 2
-          ? 1 : 0;
-    }
-    s.put("events", events);
-    s.put("decisive_within_2_paired_se", nearTies);
-    for (String field : List.of("stated_p", "union_bound", "paired_p")) {
-      ObjectNode f = s.putObject(field);
-      ArrayNode bins = f.putArray("bins");
-      double brier = 0;
-      for (ObjectNode r : runs) {
-        double e = r.path("event").asBoolean() ? 1 : 0;
-        brier += Math.pow(r.path(field).asDouble() - e, 2);
-      }
-      f.put("brier", runs.isEmpty() ? Double.NaN : brier / runs.size());
-      for (int b = 0; b + 1 < BINS.length; b++) {
-        int n = 0;
-        int hit = 0;
-        double sumP = 0;
-        double varSum = 0;
-        for (ObjectNode r : runs) {
-          double p = r.path(field).asDouble();
-          if (p >= BINS[b] && p < BINS[b + 1]) {
-            n++;
-            hit += r.path("event").asBoolean() ? 1 : 0;
-            sumP += p;
-            varSum += p * (1 - p);
-          }
-        }
-        ObjectNode o = bins.addObject();
-        o.put("from", BINS[b]);
-        o.put("to", Math.min(1, BINS[b + 1]));
-        o.put("count", n);
-        o.put("events", hit);
-        if (n > 0) {
-          double fr = (double) hit / n;
-          o.put("mean_p", sumP / n);
-          o.put("observed", fr);
-          o.put("observed_se", Math.sqrt(fr * (1 - fr) / n));
-          o.put("se_if_calibrated", Math.sqrt(varSum) / n);
-        }
-      }
-    }
-    return s;
-  }
-
-  private static void printSummary(JsonNode s) {
-    System.out.printf(Locale.ROOT, "%d runs, %d events; decisive held-out comparison within 2"
-        + " paired SE in %d%n", s.path("runs").asInt(), s.path("events").asInt(),
-        s.path("decisive_within_2_paired_se").asInt());
-    for (String field : List.of("stated_p", "union_bound", "paired_p")) {
-      System.out.printf(Locale.ROOT, "%s: Brier %.4f%n", field, s.path(field).path("brier")
-          .asDouble());
-      for (JsonNode b : s.path(field).path("bins")) {
-        System.out.printf(Locale.ROOT, "  [%.2f, %.2f) n %3d  mean P %.3f  observed %.3f ± %.3f%n",
-            b.path("from").asDouble(), b.path("to").asDouble(), b.path("count").asInt(),
-            b.path("mean_p").asDouble(Double.NaN), b.path("observed").asDouble(Double.NaN),
-            b.path("observed_se").asDouble(Double.NaN));
-      }
-    }
   }
 
   private static double mean(double[] v) {
