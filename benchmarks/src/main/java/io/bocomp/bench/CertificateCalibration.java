@@ -71,8 +71,9 @@ import java.util.stream.Stream;
  * --cell default:0.15:80:2000 --cell models/zoo/vgg_wide.onnx:0.10:40:2000 --seeds 0-29
  * --heldout /tmp/fid-heldout --minutes 33 --out benchmarks/results/certificate-calibration.json}
  * (the run of docs/results.md; about 50 s a run on a loaded 2-core machine). A cell is
- * {@code MODEL:BUDGET:TRIALS[:HELDOUT_N]} (MODEL {@code default} or an ONNX path taking 1×28×28
- * inputs; HELDOUT_N the first N held-out images, default all 8,000). Seeds run in the outer loop,
+ * {@code MODEL:BUDGET:TRIALS[:HELDOUT_N[:S+S...]]} (MODEL {@code default} or an ONNX path taking
+ * 1×28×28 inputs; HELDOUT_N the first N held-out images, default all 8,000; S+S... only these of
+ * the seeds, e.g. to score near ties again on all 8,000). Seeds run in the outer loop,
  * cells in the inner; no run starts after {@code --minutes}; the JSON is rewritten after every run.
  * {@code --resummarize FILE} recomputes and prints the summary of an earlier output.
  */
@@ -93,11 +94,18 @@ public final class CertificateCalibration {
   private CertificateCalibration() {}
 
   /** A cell of the experiment. */
-  record Cell(String model, double budget, int trials, int heldoutN) {
+  record Cell(String model, double budget, int trials, int heldoutN, Set<Integer> only) {
     static Cell parse(String s) {
       String[] f = s.split(":");
+      Set<Integer> only = null;
+      if (f.length > 4) {
+        only = new HashSet<>();
+        for (String x : f[4].split("\\+")) {
+          only.add(Integer.parseInt(x));
+        }
+      }
       return new Cell(f[0], Double.parseDouble(f[1]), Integer.parseInt(f[2]),
-          f.length > 3 ? Integer.parseInt(f[3]) : Integer.MAX_VALUE);
+          f.length > 3 ? Integer.parseInt(f[3]) : Integer.MAX_VALUE, only);
     }
 
     String name() {
@@ -157,6 +165,9 @@ public final class CertificateCalibration {
       outer:
       for (int seed : seeds) {
         for (Cell cell : cells) {
+          if (cell.only() != null && !cell.only().contains(seed)) {
+            continue;
+          }
           if ((System.nanoTime() - start) / 6e10 > minutes) {
             System.out.println("time is up: no more runs");
             break outer;
