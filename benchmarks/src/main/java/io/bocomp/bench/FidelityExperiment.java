@@ -111,9 +111,7 @@ public final class FidelityExperiment {
     }
     Model model = ModelLoader.loadDefault();
     Dataset sample = ModelLoader.defaultSample();
-    Dataset test = new Dataset(
-        Idx.readImages(heldout.resolve("fashion-heldout-images.idx.gz"), 0),
-        Idx.readLabels(heldout.resolve("fashion-heldout-labels.idx.gz"), 0));
+    Dataset test = heldout(heldout);
     ObjectMapper json = new ObjectMapper();
     ObjectNode root = json.createObjectNode();
     root.put("budget", budget);
@@ -178,7 +176,14 @@ public final class FidelityExperiment {
     System.out.println("wrote " + out);
   }
 
-  private static Tensor run(Backend b, Model m, Dataset d) {
+  /** The held-out images and labels that {@code tools/make_heldout.py --out dir} wrote. */
+  static Dataset heldout(Path dir) {
+    return new Dataset(Idx.readImages(dir.resolve("fashion-heldout-images.idx.gz"), 0),
+        Idx.readLabels(dir.resolve("fashion-heldout-labels.idx.gz"), 0));
+  }
+
+  /** The outputs of {@code m} on every image of {@code d}, in batches of 250. */
+  static Tensor run(Backend b, Model m, Dataset d) {
     try (Executable e = b.compile(m)) {
       return new BatchRunner(e, 250).run(d.images());
     }
