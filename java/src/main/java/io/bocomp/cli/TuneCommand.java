@@ -51,8 +51,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Tune per-layer compression (SVD / Tucker-2 ranks or pruning fractions) of an"
         + " ONNX model under a budget, minimizing the output distance to the original model on"
-        + " sampled inputs (Lagrangian search of Ma et al., or Chen et al.'s constraint-aware BO"
-        + " with --mode constrained).",
+        + " sampled inputs (Chen et al.'s constraint-aware BO, or the Lagrangian search of Ma et"
+        + " al. with --mode lagrangian).",
         "The distance is measured on samples of --images (about 100 unlabeled images suffice);"
         + " --labels add top-1 of the original and compressed models.",
         "With no arguments: the embedded default model and its sample, --max-params 0.25, 400"
@@ -119,11 +119,12 @@ public final class TuneCommand implements Callable<Integer> {
   Long seed;
 
   @Option(names = "--mode", paramLabel = "lagrangian|constrained",
-      description = "Budget handling (default lagrangian).")
+      description = "Budget handling (default constrained).")
   String mode;
 
   @Option(names = "--cooling", paramLabel = "exp|linear|none",
-      description = "Bound schedule of --mode constrained (default exp).")
+      description = "Bound schedule of --mode constrained (default none: the budget from the"
+          + " first BO trial).")
   String cooling;
 
   @Option(names = "--distance", paramLabel = "squared|kl",

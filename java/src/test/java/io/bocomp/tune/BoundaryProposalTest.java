@@ -61,7 +61,7 @@ class BoundaryProposalTest {
 
   private List<JsonNode> run(int boundaryEvery, String name) {
     RunConfig c = DefaultModelRuns.quarterOfParams(24, 16, 5).initialDesign(DESIGN)
-        .boundaryEvery(boundaryEvery).build();
+        .mode(RunConfig.Mode.LAGRANGIAN).boundaryEvery(boundaryEvery).build();
     DefaultModelRuns.tune(DefaultModelRuns.unlabeledInputs(200), c, dir.resolve(name));
     List<JsonNode> trials = JournalTrials.of(dir.resolve(name));
     assertThat(trials).hasSize(24);

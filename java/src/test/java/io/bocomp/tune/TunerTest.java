@@ -73,7 +73,9 @@ class TunerTest {
   void noNetworkIsEvaluatedTwiceAcrossLagrangeMultipliers() throws Exception {
     CountingBackend b = new CountingBackend(new CpuBackend());
     TuneResult r;
-    try (Tuner t = Tuner.prepare(inputs(), config(30, 0), b, dir.resolve("run"), false, "test")) {
+    RunConfig c = DefaultModelRuns.quarterOfParams(30, 16, 0).mode(RunConfig.Mode.LAGRANGIAN)
+        .build();
+    try (Tuner t = Tuner.prepare(inputs(), c, b, dir.resolve("run"), false, "test")) {
       r = t.run(TuneListener.NONE);
     }
     List<JsonNode> trials = trials(r.dir());
