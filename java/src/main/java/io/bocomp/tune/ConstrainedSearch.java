@@ -71,10 +71,7 @@ final class ConstrainedSearch extends DesignThenBoSearch {
   }
 
   private KnownConstraint known(double kappa) {
-    if (analyticR == null) {
-      return null;
-    }
-    return KnownConstraint.of("R <= " + kappa, x -> analyticR.applyAsDouble(x) <= kappa);
+    return analyticR == null ? null : atMost(analyticR, kappa);
   }
 
   private BoProposer.Measured measured(double kappa) {

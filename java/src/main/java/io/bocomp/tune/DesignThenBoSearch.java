@@ -1,8 +1,10 @@
 package io.bocomp.tune;
 
+import io.bocomp.bo.constraint.KnownConstraint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The part of a {@link Search} that {@link LagrangianSearch} and {@link ConstrainedSearch} share:
@@ -69,6 +71,11 @@ abstract class DesignThenBoSearch implements Search {
       return out;
     }
     return proposeBoBatch(start, size, history, measured);
+  }
+
+  /** The exact constraint R(theta) &lt;= {@code bound} on a cost in closed form. */
+  static KnownConstraint atMost(ToDoubleFunction<double[]> analyticR, double bound) {
+    return KnownConstraint.of("R <= " + bound, x -> analyticR.applyAsDouble(x) <= bound);
   }
 
   /** True if BO trial {@code t} is one of the optimizer's exploration trials. */

@@ -101,7 +101,7 @@ final class LagrangianSearch extends DesignThenBoSearch {
   }
 
   private KnownConstraint withinBudget() {
-    return KnownConstraint.of("R <= " + budget, x -> analyticR.applyAsDouble(x) <= budget);
+    return atMost(analyticR, budget);
   }
 
   /** The multiplier of the step trial t belongs to (computed from the trials before that step). */
