@@ -3,6 +3,9 @@ package io.bocomp.tune;
 import io.bocomp.BocompException;
 import io.bocomp.compress.ApplyOptions;
 import io.bocomp.compress.CompressibleModel;
+import io.bocomp.model.Graph;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 
@@ -40,14 +43,17 @@ final class StageChecks {
       double fastest = Double.POSITIVE_INFINITY;
       boolean up = space.parametrization().higherCompresses();
       double[] u = new double[space.dimension()];
+      List<Graph> probes = new ArrayList<>();
+      for (double level : LATENCY_PROBES) {
+        java.util.Arrays.fill(u, up ? 1 - level : level);
+        probes.add(space.plan(space.fromUnit(u)).apply(space.factors().model().graph(),
+            space.factors(), ApplyOptions.defaults()).graph());
+      }
       // A wall-clock reading early in a process can be far off (one probe read 9.32 ms where the
       // same plan ran in 5.15 ms): a refusal needs every round of probes to agree.
       for (int round = 0; round < LATENCY_ROUNDS
           && !(fastest / originalCost.latencyMs() <= fraction); round++) {
-        for (double level : LATENCY_PROBES) {
-          java.util.Arrays.fill(u, up ? 1 - level : level);
-          var g = space.plan(space.fromUnit(u)).apply(space.factors().model().graph(),
-              space.factors(), ApplyOptions.defaults()).graph();
+        for (Graph g : probes) {
           fastest = Math.min(fastest, meter.measure(g));
         }
       }
