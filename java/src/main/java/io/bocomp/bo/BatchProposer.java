@@ -44,11 +44,13 @@ final class BatchProposer {
    * @param thresholds constraint thresholds in each constraint GP's standardized units
    * @param pending unit-cube points already suggested and not yet observed
    * @param feasible known constraints on unit-cube points (null: none)
+   * @param extra more raw candidates (unit-cube points) scored with the others, or null
    * @return {@code q} unit-cube points
    * @throws NoFeasiblePointException when no raw candidate satisfies the known constraints
    */
   List<double[]> propose(int q, GaussianProcess objective, boolean[] eligible, List<GaussianProcess> constraints,
-      double[] thresholds, List<double[]> pending, Predicate<double[]> feasible, long seed) {
+      double[] thresholds, List<double[]> pending, Predicate<double[]> feasible, List<double[]> extra,
+      long seed) {
     GaussianProcess obj = objective;
     List<GaussianProcess> cons = new ArrayList<>(constraints);
     for (double[] p : pending) {
@@ -63,7 +65,8 @@ final class BatchProposer {
       GaussianProcess current = obj;
       int inc = NoisyExpectedImprovement.incumbentIndex(current, t -> t < eligible.length && eligible[t]);
       List<GaussianProcess> currentCons = new ArrayList<>(cons);
-      double[] local = inc >= 0 ? localSamples(current.trainingInput(inc), rng) : null;
+      double[] local = withExtra(inc >= 0 ? localSamples(current.trainingInput(inc), rng) : null,
+          extra);
       AcquisitionOptimizer.Candidate c = optimizer.maximize(
           () -> acquisition(current, inc, currentCons, thresholds), levels, feasible, local, rng.nextLong());
       if (c == null) {
@@ -117,6 +120,20 @@ final class BatchProposer {
     }
     Arrays.sort(noise);
     return gp.conditionedOn(u, p.mean, noise[noise.length / 2]);
+  }
+
+  /** {@code local} (row-major, or null) followed by the rows of {@code extra} (or null). */
+  private static double[] withExtra(double[] local, List<double[]> extra) {
+    if (extra == null || extra.isEmpty()) {
+      return local;
+    }
+    int d = extra.get(0).length;
+    int n = local == null ? 0 : local.length;
+    double[] out = java.util.Arrays.copyOf(local == null ? new double[0] : local, n + extra.size() * d);
+    for (int i = 0; i < extra.size(); i++) {
+      System.arraycopy(extra.get(i), 0, out, n + i * d, d);
+    }
+    return out;
   }
 
   /** Gaussian perturbations of the incumbent (σ = 0.05 and 0.01 of the cube), clipped to it. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -65,6 +66,7 @@ public final class BayesOpt {
   private final SobolSequence design;
   private long designIndex;
   private long suggestCalls;
+  private final Supplier<? extends Collection<double[]>> feasibleCandidates;
 
   private BayesOpt(Builder b) {
     this.space = b.space;
@@ -83,6 +85,7 @@ public final class BayesOpt {
     this.certifier = new CertificateEstimator(Math.min(8192, Math.max(1024, 128 * d)), 128, 1024);
     this.certificateEpsilon = b.certificateEpsilon;
     this.design = SobolSequence.scrambled(d, mix(seed, 1, 0));
+    this.feasibleCandidates = b.feasibleCandidates;
   }
 
   public static Builder builder(Space space) {
@@ -356,8 +359,22 @@ public final class BayesOpt {
     }
     List<double[]> out = new ArrayList<>();
     try {
-      List<double[]> us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
-          log.knownFeasibility(), mix(seed, 3, call));
+      List<double[]> us;
+      try {
+        us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
+            log.knownFeasibility(), null, mix(seed, 3, call));
+      } catch (NoFeasiblePointException e) {
+        if (feasibleCandidates == null) {
+          throw e;
+        }
+        // a thin feasible region: the caller's feasible candidates join the raw samples
+        List<double[]> extra = new ArrayList<>();
+        for (double[] x : feasibleCandidates.get()) {
+          extra.add(space.toModel(x));
+        }
+        us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
+            log.knownFeasibility(), extra, mix(seed, 3, call));
+      }
       for (double[] u : us) {
         out.add(space.toUser(u));
       }
@@ -427,6 +444,7 @@ public final class BayesOpt {
     private final List<Observation> observations = new ArrayList<>();
     private BayesOptState resume;
     private BayesOptState warmStart;
+    private Supplier<? extends Collection<double[]>> feasibleCandidates;
 
     private Builder(Space space) {
       if (space == null) {
@@ -535,6 +553,17 @@ public final class BayesOpt {
      */
     public Builder warmStart(BayesOptState earlier) {
       this.warmStart = java.util.Objects.requireNonNull(earlier, "earlier");
+      return this;
+    }
+
+    /**
+     * Points (user coordinates) that meet the known constraints, scored as extra raw candidates
+     * of the acquisition optimizer when none of its own raw candidates does (a feasible region
+     * too thin for Sobol sampling and local perturbations); without them such a proposal falls
+     * back to a space-filling point. Asked for only then.
+     */
+    public Builder feasibleCandidates(Supplier<? extends Collection<double[]>> points) {
+      this.feasibleCandidates = points;
       return this;
     }
 

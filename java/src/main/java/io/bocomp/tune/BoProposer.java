@@ -34,6 +34,11 @@ import java.util.function.ToDoubleFunction;
  * with q, the Kriging believer), seeded by the batch's first trial index.
  */
 final class BoProposer {
+  /**
+   * Feasible raw candidates given to the acquisition optimizer when none of its own meets the
+   * known constraint (on the zoo's MobileNet at 15% of the parameters, 126 of 355 BO trials).
+   */
+  static final int FEASIBLE_CANDIDATES = 128;
   private final SearchSpace space;
   private final long seed;
   private final BayesOptState template;
@@ -43,9 +48,10 @@ final class BoProposer {
   private final ObjectiveNoise noise;
 
   /**
-   * @param explorer draws the exploration points (and replaces repeated proposals), or null for
-   *     pure BO
-   * @param exploreEvery every this many BO trials, one is a random feasible point instead (0: never)
+   * @param explorer draws the exploration points (and replaces repeated proposals) and the feasible
+   *     raw candidates of a thin feasible region ({@link FeasibleSampler#candidates})
+   * @param exploreEvery every this many BO trials, one is a random feasible point instead (0: never,
+   *     and repeated proposals are kept: pure BO)
    * @param measured true for a theta whose network was measured already (its proposal would be a
    *     wasted trial); null to allow repeats
    * @param noise the noise the GP is told each observation has
@@ -57,8 +63,8 @@ final class BoProposer {
     this.seed = seed;
     this.template = BayesOpt.builder(space.boSpace()).build().state();
     this.explorer = explorer;
-    this.exploreEvery = explorer == null ? 0 : exploreEvery;
-    this.alreadyMeasured = explorer == null ? null : measured;
+    this.exploreEvery = exploreEvery;
+    this.alreadyMeasured = exploreEvery > 0 ? measured : null;
   }
 
   /** True when BO trial {@code boTrial} (counted from the end of the design) explores. */
@@ -197,11 +203,26 @@ final class BoProposer {
     }
     if (known != null) {
       b.knownConstraint(known);
+      double[] center = bestFeasible(history, y);
+      b.feasibleCandidates(() -> explorer.candidates(stage, trial, center, FEASIBLE_CANDIDATES));
     }
     if (measured != null) {
       b.blackBoxConstraint(measured.name(), measured.threshold());
     }
     return b.build();
+  }
+
+  /** The theta of the feasible successful trial of least {@code y}, or null when there is none. */
+  private static double[] bestFeasible(List<TrialRecord> history, ToDoubleFunction<TrialRecord> y) {
+    double[] best = null;
+    double min = Double.POSITIVE_INFINITY;
+    for (TrialRecord r : history) {
+      if (!r.failed() && r.feasible() && y.applyAsDouble(r) < min) {
+        min = y.applyAsDouble(r);
+        best = r.theta();
+      }
+    }
+    return best;
   }
 
   /** 1% of the smallest positive objective value so far (1e-12 when there is none). */

@@ -1,6 +1,8 @@
 package io.bocomp.tune;
 
 import io.bocomp.bo.optim.SobolSequence;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 
@@ -41,6 +43,52 @@ final class FeasibleSampler {
     this.r = r;
     this.budget = budget;
     this.seed = seed;
+  }
+
+  /** Gaussian scales (of the unit box) of the perturbations in {@link #candidates}. */
+  private static final double[] CANDIDATE_SIGMAS = {0.1, 0.03};
+
+  /**
+   * {@code n} points within the budget for the acquisition optimizer of trial {@code trial} when
+   * its own raw candidates miss a thin feasible region: half are Gaussian perturbations of
+   * {@code center} (scales {@link #CANDIDATE_SIGMAS} of each dimension's range, alternating; a
+   * bit-width dimension keeps the center's level), half uniform points of the box, each projected
+   * onto the budget ({@link BudgetProjection}); without a center, all are uniform. Cost: at most {@code n} projections, no rejection sampling. A pure function of
+   * (seed, stage, trial, center).
+   */
+  List<double[]> candidates(int stage, int trial, double[] center, int n) {
+    SplittableRandom rng = new SplittableRandom(BoProposer.trialSeed(seed ^ 0x3C6EF372FE94F82BL,
+        stage, trial));
+    List<double[]> out = new ArrayList<>();
+    double[] u = new double[space.dimension()];
+    for (int i = 0; i < n; i++) {
+      double[] theta;
+      if (center != null && i % 2 == 0) {
+        double sigma = CANDIDATE_SIGMAS[(i / 2) % CANDIDATE_SIGMAS.length];
+        theta = center.clone();
+        for (int k = 0; k < theta.length; k++) {
+          SearchSpace.Knob kn = space.knobs().get(k);
+          if (!kn.isBits()) {
+            double w = kn.upper() - kn.lower();
+            theta[k] = Math.min(kn.upper(), Math.max(kn.lower(),
+                theta[k] + sigma * w * gaussian(rng)));
+          }
+        }
+      } else {
+        for (int k = 0; k < u.length; k++) {
+          u[k] = rng.nextDouble();
+        }
+        theta = space.fromUnit(u);
+      }
+      out.add(BudgetProjection.onto(space, r, budget, theta));
+    }
+    return out;
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    double u1 = rng.nextDouble();
+    double u2 = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
   }
 
   /** A uniform random feasible point for trial {@code trial} of stage {@code stage}. */

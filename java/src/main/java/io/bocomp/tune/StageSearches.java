@@ -49,7 +49,7 @@ final class StageSearches {
     InitialDesign design = new InitialDesign(space, designSize - (uniformSeed ? 1 : 0), trials,
         BoProposer.trialSeed(config.seed, k, -1), seeds, feasible);
     BoProposer proposer = new BoProposer(space, config.seed,
-        config.exploreEvery > 0 ? feasible : null, config.exploreEvery, evaluator::measured,
+        feasible, config.exploreEvery, evaluator::measured,
         config.noise);
     if (config.mode == RunConfig.Mode.CONSTRAINED) {
       return new ConstrainedSearch(k, design, proposer, fraction, trials,
