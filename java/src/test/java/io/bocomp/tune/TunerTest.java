@@ -177,6 +177,7 @@ class TunerTest {
     JsonNode rb = JSON.readTree(Files.readString(cut.resolve("result.json")));
     assertThat(rb.path("plan")).isEqualTo(ra.path("plan"));
     assertThat(rb.path("distance")).isEqualTo(ra.path("distance"));
+    assertThat(rb.path("certificate")).isEqualTo(ra.path("certificate")); // paired: re-measured
     assertThat(Files.readAllBytes(cut.resolve("compressed.onnx")))
         .isEqualTo(Files.readAllBytes(whole.modelFile()));
   }
