@@ -308,7 +308,8 @@ final class ResultWriter {
 
   /**
    * The paired certificate of the returned trial ({@link ReturnedPlanCertificate#paired}; at most
-   * {@value ReturnedPlanCertificate#PAIRED_MAX} competitors re-measured, {@link PerInputDistances}).
+   * {@value ReturnedPlanCertificate#PAIRED_MAX} competitors re-measured,
+   * {@link PerInputDistances}).
    */
   private ObjectNode certificate(Tuner.StageOutcome last, TrialRecord best, double[] bestPerInput) {
     ReturnedPlanCertificate.Result c = perInput.certify(last, best, bestPerInput, config.seed,
