@@ -87,7 +87,7 @@ public final class CertificateCalibration {
   /** The product's threshold for re-measuring a competitor (ReturnedPlanCertificate). */
   static final double PRODUCT_THRESHOLD = 1e-3;
   /** And its cap. */
-  static final int PRODUCT_MAX = 8;
+  static final int PRODUCT_MAX = 32;
   /** Monte Carlo draws of the paired certificate (as the shipped one). */
   static final int DRAWS = 4096;
   /** The tuner's batch size for its sample (Tuner.SAMPLE_BATCH; the sha256 check guards it). */
@@ -316,7 +316,7 @@ public final class CertificateCalibration {
     boolean event = decisive < 0 || held[decisive].mean() >= (1 - EPSILON) * lb;
     double pairedP = pairedCertificate(tunePer, eps, seed);
     // the product's paired statement recomputed here from this program's own tuning passes: its
-    // set M (pairwise above ReturnedPlanCertificate's 1e-3, the 8 most probable), the others'
+    // set M (pairwise above ReturnedPlanCertificate's 1e-3, the 32 most probable), the others'
     // pairwise probabilities subtracted
     List<Integer> ranked = new ArrayList<>();
     for (int j = 0; j < rivals.size(); j++) {

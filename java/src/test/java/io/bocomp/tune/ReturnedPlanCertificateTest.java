@@ -128,25 +128,29 @@ class ReturnedPlanCertificateTest {
   }
 
   @Test
-  void atMostEightCompetitorsAreReMeasuredAndTheRestEnterAsAUnionBound() {
+  void atMostPairedMaxCompetitorsAreReMeasuredAndTheRestEnterAsAUnionBound() {
+    int max = ReturnedPlanCertificate.PAIRED_MAX;
     TrialRecord best = trial(0, 1.0, 0.05, 0.2, 0.25);
     List<TrialRecord> h = new java.util.ArrayList<>(List.of(best));
     Map<String, double[]> per = new java.util.HashMap<>();
     per.put("k0", new double[] {0.9, 1.1});
-    for (int j = 1; j <= 12; j++) {
-      h.add(trial(j, 1.0 + 0.01 * j, 0.05, 0.2, 0.25)); // all above the threshold
-      per.put("k" + j, new double[] {0.9 + 0.01 * j, 1.1 + 0.01 * j}); // constant offsets
+    for (int j = 1; j <= max + 4; j++) {
+      h.add(trial(j, 1.0 + 0.001 * j, 0.05, 0.2, 0.25)); // all above the threshold
+      per.put("k" + j, new double[] {0.9 + 0.001 * j, 1.1 + 0.001 * j}); // constant offsets
     }
-    h.add(trial(13, 3.0, 0.05, 0.2, 0.25)); // far behind: below the threshold
+    h.add(trial(max + 5, 3.0, 0.05, 0.2, 0.25)); // far behind: below the threshold
     List<TrialRecord> m = ReturnedPlanCertificate.toRemeasure(best, h);
-    assertThat(m).extracting(TrialRecord::trial).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(m).extracting(TrialRecord::trial)
+        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, max).boxed()
+            .toList()); // the most probable first
     ReturnedPlanCertificate.Result p = ReturnedPlanCertificate.paired(best, h, 0, per);
     double rest = 0;
-    for (int j = 9; j <= 13; j++) {
+    for (int j = max + 1; j <= max + 5; j++) {
       rest += ReturnedPlanCertificate.beats(1.0, 0.05, h.get(j).loss(), 0.05, 0.01);
     }
-    assertThat(p.remeasured()).isEqualTo(8);
-    assertThat(p.competitors()).isEqualTo(13);
+    assertThat(rest).isGreaterThan(0.1);
+    assertThat(p.remeasured()).isEqualTo(max);
+    assertThat(p.competitors()).isEqualTo(max + 5);
     assertThat(p.unmeasured()).isCloseTo(rest, within(1e-12));
     // the re-measured ones never beat it (constant offsets ≥ 0): P = 1 − the union term
     assertThat(p.probability()).isCloseTo(1 - rest, within(1e-12));
