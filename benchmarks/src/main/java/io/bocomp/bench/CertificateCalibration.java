@@ -62,7 +62,11 @@ import java.util.stream.Stream;
  * plan's held-out L. Also recorded: each held-out L with its standard error and the paired
  * (per-image) z of the deciding comparison, so that near-ties on held-out data are visible; and a
  * PAIRED certificate, the same statement with the plans' joint normal built from their per-input
- * distances on the run's own tuning inputs (the covariance the shipped certificate drops).
+ * distances on the run's own tuning inputs ({@code paired_p}: its scored competitors, no union
+ * term). bocomp now states a paired certificate itself: {@code stated_p} is it (with
+ * {@code remeasured} and {@code unmeasured}), {@code independent_p} the older independent one, and
+ * {@code stated_p_recomputed} bocomp's statement recomputed from this program's own tuning passes
+ * (the same competitors, its own Monte Carlo): a check of the product.
  *
  * <p>Run (after {@code mvn -B -o -q -P '!cuda' install -DskipTests} and
  * {@code python3 tools/make_heldout.py --out /tmp/fid-heldout}):
