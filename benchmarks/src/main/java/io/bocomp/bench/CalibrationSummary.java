@@ -42,7 +42,10 @@ final class CalibrationSummary {
     }
     s.put("events", events);
     s.put("decisive_within_2_paired_se", runs.size() - decided.size());
-    for (String field : List.of("stated_p", "union_bound", "paired_p")) {
+    for (String field : List.of("stated_p", "independent_p", "union_bound", "paired_p")) {
+      if (runs.isEmpty() || !runs.get(0).has(field)) {
+        continue; // independent_p: runs of a bocomp with the paired certificate
+      }
       s.set(field, calibration(outcomes(runs, field), BINS));
       s.set(field + "_decided", calibration(outcomes(decided, field), BINS));
     }
@@ -120,8 +123,12 @@ final class CalibrationSummary {
     System.out.printf(Locale.ROOT, "%d runs, %d events; decisive held-out comparison within 2"
         + " paired SE in %d%n", s.path("runs").asInt(), s.path("events").asInt(),
         s.path("decisive_within_2_paired_se").asInt());
-    for (String field : List.of("stated_p", "union_bound", "paired_p", "stated_p_decided",
-        "union_bound_decided", "paired_p_decided", "pairwise_not_beaten")) {
+    for (String field : List.of("stated_p", "independent_p", "union_bound", "paired_p",
+        "stated_p_decided", "independent_p_decided", "union_bound_decided", "paired_p_decided",
+        "pairwise_not_beaten")) {
+      if (!s.has(field)) {
+        continue;
+      }
       System.out.printf(Locale.ROOT, "%s: n %d, Brier %.4f%n", field, s.path(field).path("n")
           .asInt(), s.path(field).path("brier").asDouble());
       for (JsonNode b : s.path(field).path("bins")) {

@@ -62,7 +62,11 @@ import java.util.stream.Stream;
  * plan's held-out L. Also recorded: each held-out L with its standard error and the paired
  * (per-image) z of the deciding comparison, so that near-ties on held-out data are visible; and a
  * PAIRED certificate, the same statement with the plans' joint normal built from their per-input
- * distances on the run's own tuning inputs (the covariance the shipped certificate drops).
+ * distances on the run's own tuning inputs ({@code paired_p}: its scored competitors, no union
+ * term). bocomp now states a paired certificate itself: {@code stated_p} is it (with
+ * {@code remeasured} and {@code unmeasured}), {@code independent_p} the older independent one, and
+ * {@code stated_p_recomputed} bocomp's statement recomputed from this program's own tuning passes
+ * (the same competitors, its own Monte Carlo): a check of the product.
  *
  * <p>Run (after {@code mvn -B -o -q -P '!cuda' install -DskipTests} and
  * {@code python3 tools/make_heldout.py --out /tmp/fid-heldout}):
@@ -84,6 +88,10 @@ public final class CertificateCalibration {
   static final double PAIRWISE_FLOOR = 1e-4;
   /** And this many of least tuning L. */
   static final int TOP = 5;
+  /** The product's threshold for re-measuring a competitor (ReturnedPlanCertificate). */
+  static final double PRODUCT_THRESHOLD = 1e-3;
+  /** And its cap. */
+  static final int PRODUCT_MAX = 32;
   /** Monte Carlo draws of the paired certificate (as the shipped one). */
   static final int DRAWS = 4096;
   /** The tuner's batch size for its sample (Tuner.SAMPLE_BATCH; the sha256 check guards it). */
@@ -311,6 +319,27 @@ public final class CertificateCalibration {
     }
     boolean event = decisive < 0 || held[decisive].mean() >= (1 - EPSILON) * lb;
     double pairedP = pairedCertificate(tunePer, eps, seed);
+    // the product's paired statement recomputed here from this program's own tuning passes: its
+    // set M (pairwise above ReturnedPlanCertificate's 1e-3, the 32 most probable), the others'
+    // pairwise probabilities subtracted
+    List<Integer> ranked = new ArrayList<>();
+    for (int j = 0; j < rivals.size(); j++) {
+      if (pairwise[j] > PRODUCT_THRESHOLD) {
+        ranked.add(j);
+      }
+    }
+    ranked.sort((a, b) -> pairwise[a] != pairwise[b] ? Double.compare(pairwise[b], pairwise[a])
+        : Integer.compare(rivals.get(a).trial(), rivals.get(b).trial()));
+    List<Integer> inM = ranked.subList(0, Math.min(PRODUCT_MAX, ranked.size()));
+    List<Integer> planIndex = new ArrayList<>(scoredIdx);
+    double[][] perM = new double[inM.size() + 1][];
+    perM[0] = tunePer[0];
+    double outside = sum;
+    for (int k = 0; k < inM.size(); k++) {
+      perM[k + 1] = tunePer[1 + planIndex.indexOf(inM.get(k))];
+      outside -= pairwise[inM.get(k)];
+    }
+    double productRecomputed = Math.max(0, pairedCertificate(perM, eps, seed) - outside);
 
     ObjectNode o = JSON.createObjectNode();
     o.put("cell", cell.name());
@@ -319,6 +348,12 @@ public final class CertificateCalibration {
     o.put("trials", cell.trials());
     o.put("seed", seed);
     o.put("stated_p", cert.path("probability").asDouble());
+    o.put("stated_paired", cert.path("paired").asBoolean());
+    o.put("independent_p", cert.path("independent").asDouble(cert.path("probability")
+        .asDouble()));
+    o.put("remeasured", cert.path("remeasured").asInt());
+    o.put("unmeasured", cert.path("unmeasured").asDouble());
+    o.put("stated_p_recomputed", productRecomputed);
     o.put("union_bound", cert.path("union_bound").asDouble());
     o.put("union_bound_recomputed", Math.max(0, 1 - sum));
     o.put("paired_p", pairedP);
@@ -363,6 +398,10 @@ public final class CertificateCalibration {
     o.put("tuning_l_recomputed_max_rel_diff", tuningMismatch);
     o.put("tune_seconds", tuneSeconds);
     o.put("score_seconds", (System.nanoTime() - t1) / 1e9);
+    System.out.printf(Locale.ROOT, "%-36s seed %2d: stated P %.3f (recomputed %.3f, %d re-measured;"
+        + " independent %.3f), experiment's paired %.3f%n", cell.name(), seed,
+        o.path("stated_p").asDouble(), productRecomputed, o.path("remeasured").asInt(),
+        o.path("independent_p").asDouble(), pairedP);
     System.out.printf(Locale.ROOT, "%-36s seed %2d: P %.3f (union %.3f, paired %.3f), event %s;"
         + " returned trial %d held-out L %.4g ± %.2g, best rival %s; %d/%d scored; %.0f + %.0f s%n",
         cell.name(), seed, o.path("stated_p").asDouble(), o.path("union_bound").asDouble(), pairedP,

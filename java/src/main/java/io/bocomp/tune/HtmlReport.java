@@ -143,7 +143,11 @@ public final class HtmlReport {
           + fmt(c.path("union_bound").asDouble()) + ", epsilon " + fmt(c.path("epsilon")
               .asDouble()) + ") that no other of the " + c.path("competitors").asInt()
           + " evaluated feasible plans beats trial " + c.path("trial").asInt()
-          + " (the returned plan) by more than epsilon, by the sample's standard errors");
+          + " (the returned plan) by more than epsilon, " + (c.path("paired").asBoolean()
+              ? "paired on the run's inputs (" + c.path("remeasured").asInt() + " competitors"
+                  + " re-measured per input; independent standard errors: P = "
+                  + fmt(c.path("independent").asDouble()) + ")"
+              : "by the sample's standard errors"));
     }
     row(h, "objective of the final optimizer", esc(r.path("objective").asText()));
     row(h, "seconds", fmt(r.path("seconds").asDouble()));

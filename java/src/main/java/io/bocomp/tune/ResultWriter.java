@@ -12,7 +12,6 @@ import io.bocomp.data.BatchStream;
 import io.bocomp.data.InputSource;
 import io.bocomp.engine.Backend;
 import io.bocomp.engine.BatchRunner;
-import io.bocomp.engine.Decompositions.DistanceStats;
 import io.bocomp.engine.Executable;
 import io.bocomp.model.Graph;
 import io.bocomp.model.Model;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,8 +35,9 @@ import java.util.Set;
  * {@code layers} (per layer the resolved shape), {@code distance} {mean, stderr, n, objective,
  * verified}, {@code params}, {@code macs}, {@code bytes} (and {@code latency_ms}) {original,
  * compressed, fraction}, {@code top1} {original, compressed, n} when labels are given,
- * {@code certificate} {trial, stage, probability, union_bound, epsilon, competitors,
- * closest_trial, closest_probability: {@link ReturnedPlanCertificate}}, {@code evaluations}, {@code trials}, {@code cache_hits}, {@code seconds},
+ * {@code certificate} {trial, stage, probability, paired, independent, union_bound, epsilon,
+ * competitors, remeasured, unmeasured, closest_trial, closest_probability:
+ * {@link ReturnedPlanCertificate}}, {@code evaluations}, {@code trials}, {@code cache_hits}, {@code seconds},
  * {@code timing}, {@code best}, {@code dimensions}, {@code pareto}, {@code stages},
  * {@code samples}, {@code data} {images, n, labels, preprocess: the resolved preprocessing, which
  * {@code --preprocess-from} reuses, or null for a tensor used as stored}.
@@ -58,6 +57,7 @@ final class ResultWriter {
   private final List<Tensor> reference;
   private final PlanCost originalCost;
   private final double originalTop1;
+  private final PerInputDistances perInput;
 
   ResultWriter(Path dir, Tuner.Inputs inputs, RunConfig config, Backend backend, SampleSet samples,
       List<Tensor> reference, PlanCost originalCost, double originalTop1) {
@@ -69,6 +69,7 @@ final class ResultWriter {
     this.samples = samples;
     this.reference = reference;
     this.originalCost = originalCost;
+    this.perInput = new PerInputDistances(backend, samples, reference, config.objective());
   }
 
   /** The complete outputs of a finished run. */
@@ -79,14 +80,14 @@ final class ResultWriter {
     ResolvedPlan resolved = plan.resolve(last.baseFactors(), ApplyOptions.defaults());
     Graph graph = plan.apply(last.baseModel().graph(), last.baseFactors(), ApplyOptions.defaults())
         .graph();
-    Distance direct = distance(graph, last.baseModel().opset());
-    check(direct, best.distance(), "a full forward pass of the best plan");
+    PerInputDistances.Measured direct = perInput.measure(graph, last.baseModel().opset());
+    check(direct.distance(), best.distance(), "a full forward pass of the best plan");
     Path modelFile = dir.resolve(MODEL_FILE);
     Model compressed = last.base().withGraph(graph);
     byte[] bytes = OnnxExporter.toBytes(compressed);
     AtomicFiles.write(modelFile, out -> out.write(bytes));
     Model reloaded = ModelLoader.load(modelFile);
-    Distance verified = distance(reloaded.graph(), reloaded.opset());
+    Distance verified = perInput.measure(reloaded.graph(), reloaded.opset()).distance();
     check(verified, best.distance(), modelFile + " re-loaded");
     ObjectNode json = common(outcomes, seconds, false);
     json.set("plan", plan.toJsonNode());
@@ -107,7 +108,7 @@ final class ResultWriter {
     }
     json.set("best", bestJson(best));
     json.set("dimensions", dimensions(last.space(), best.theta()));
-    json.set("certificate", certificate(last, best));
+    json.set("certificate", certificate(last, best, direct.perInput()));
     writeJsonAndReport(json);
     return new TuneResult(dir, json, false, plan, best.distance(), best, evaluations(outcomes),
         trials(outcomes));
@@ -305,24 +306,37 @@ final class ResultWriter {
     return a;
   }
 
-  /** The certificate of the returned trial ({@link ReturnedPlanCertificate}). */
-  private ObjectNode certificate(Tuner.StageOutcome last, TrialRecord best) {
-    ReturnedPlanCertificate.Result c = ReturnedPlanCertificate.of(best, last.history(),
-        config.seed);
+  /**
+   * The paired certificate of the returned trial ({@link ReturnedPlanCertificate#paired}; at most
+   * {@value ReturnedPlanCertificate#PAIRED_MAX} competitors re-measured,
+   * {@link PerInputDistances}).
+   */
+  private ObjectNode certificate(Tuner.StageOutcome last, TrialRecord best, double[] bestPerInput) {
+    ReturnedPlanCertificate.Result c = perInput.certify(last, best, bestPerInput, config.seed,
+        VERIFY_TOLERANCE);
     ObjectNode o = Journal.JSON.createObjectNode();
     o.put("trial", c.trial());
     o.put("stage", c.stage());
     JournalCodec.putNumber(o, "epsilon", c.epsilon());
     JournalCodec.putNumber(o, "probability", c.probability());
+    o.put("paired", c.paired());
+    JournalCodec.putNumber(o, "independent", c.independent());
     JournalCodec.putNumber(o, "union_bound", c.unionBound());
     o.put("competitors", c.competitors());
+    o.put("remeasured", c.remeasured());
+    JournalCodec.putNumber(o, "unmeasured", c.unmeasured());
     if (c.closest() >= 0) {
       o.put("closest_trial", c.closest());
       JournalCodec.putNumber(o, "closest_probability", c.closestProbability());
     }
     o.put("objective", last.search().objective(last.history()));
     o.put("meaning", "P[the returned trial's expected L is within epsilon (1% of its L) of the"
-        + " least among the run's evaluated feasible plans], each plan's L normal with its sample"
+        + " least among the run's evaluated feasible plans]: the competitors most likely to beat"
+        + " it (independent pairwise probability above " + ReturnedPlanCertificate.PAIRED_THRESHOLD
+        + ", at most " + ReturnedPlanCertificate.PAIRED_MAX + ", 'remeasured') re-measured per"
+        + " input on the run's inputs and their differences to it jointly normal with the paired"
+        + " covariance; the others' pairwise probabilities ('unmeasured', independent standard"
+        + " errors) subtracted as a union bound. 'independent': every plan's L normal with its own"
         + " standard error, independently (conservative: the plans share their inputs)");
     return o;
   }
@@ -418,21 +432,6 @@ final class ResultWriter {
       }
     }
     return n;
-  }
-
-  /** L of a graph by a full forward pass on the samples. */
-  private Distance distance(Graph g, long opset) {
-    DistanceObjective objective = config.objective();
-    try (Executable exe = backend.compile(g, opset)) {
-      String in = g.inputs().get(0).name();
-      String out = g.outputs().get(0).name();
-      List<DistanceStats> parts = new ArrayList<>();
-      for (int i = 0; i < samples.batches().size(); i++) {
-        parts.add(objective.measure(exe, Map.of(in, samples.batches().get(i)), out,
-            reference.get(i)));
-      }
-      return Distance.pool(parts);
-    }
   }
 
   private static void check(Distance got, Distance expected, String what) {

@@ -87,11 +87,17 @@ class TunerTest {
       }
     }
     assertThat(lambdas).as("the run visits several multipliers").hasSizeGreaterThanOrEqualTo(3);
-    // Every trial evaluation ran a different network; the last two evaluations are the final
-    // checks of the winner (a full forward pass, then the written file re-loaded).
-    List<String> during = b.evaluatedGraphs.subList(0, b.evaluatedGraphs.size() - 2);
+    // Every trial evaluation ran a different network; then come the final checks of the winner
+    // (a full forward pass, then the written file re-loaded) and the competitors the paired
+    // certificate re-measures per input: networks of the search, run once more each.
+    int remeasured = r.json().path("certificate").path("remeasured").asInt();
+    int end = b.evaluatedGraphs.size() - 2 - remeasured;
+    List<String> during = b.evaluatedGraphs.subList(0, end);
     assertThat(new HashSet<>(during)).hasSameSizeAs(during);
     assertThat(during).hasSize(r.evaluations());
+    List<String> certificate = b.evaluatedGraphs.subList(end + 2, b.evaluatedGraphs.size());
+    assertThat(during).containsAll(certificate);
+    assertThat(new HashSet<>(certificate)).hasSameSizeAs(certificate);
     long uncached = trials.stream().filter(t -> !t.path("cached").asBoolean()).count();
     assertThat(uncached).isEqualTo(r.evaluations());
   }
@@ -179,6 +185,7 @@ class TunerTest {
     JsonNode rb = JSON.readTree(Files.readString(cut.resolve("result.json")));
     assertThat(rb.path("plan")).isEqualTo(ra.path("plan"));
     assertThat(rb.path("distance")).isEqualTo(ra.path("distance"));
+    assertThat(rb.path("certificate")).isEqualTo(ra.path("certificate")); // paired: re-measured
     assertThat(Files.readAllBytes(cut.resolve("compressed.onnx")))
         .isEqualTo(Files.readAllBytes(whole.modelFile()));
   }
