@@ -203,26 +203,15 @@ final class BoProposer {
     }
     if (known != null) {
       b.knownConstraint(known);
-      double[] center = bestFeasible(history, y);
+      // known constraints come with objective L (constrained and boundary proposals)
+      TrialRecord best = StageRunner.bestFeasible(history);
+      double[] center = best == null ? null : best.theta();
       b.feasibleCandidates(() -> explorer.candidates(stage, trial, center, FEASIBLE_CANDIDATES));
     }
     if (measured != null) {
       b.blackBoxConstraint(measured.name(), measured.threshold());
     }
     return b.build();
-  }
-
-  /** The theta of the feasible successful trial of least {@code y}, or null when there is none. */
-  private static double[] bestFeasible(List<TrialRecord> history, ToDoubleFunction<TrialRecord> y) {
-    double[] best = null;
-    double min = Double.POSITIVE_INFINITY;
-    for (TrialRecord r : history) {
-      if (!r.failed() && r.feasible() && y.applyAsDouble(r) < min) {
-        min = y.applyAsDouble(r);
-        best = r.theta();
-      }
-    }
-    return best;
   }
 
   /** 1% of the smallest positive objective value so far (1e-12 when there is none). */

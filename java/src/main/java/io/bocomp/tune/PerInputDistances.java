@@ -73,23 +73,34 @@ final class PerInputDistances {
    * {@link ReturnedPlanCertificate#toRemeasure} (their graphs rebuilt on the stage's base model).
    *
    * @param bestPerInput the returned plan's per-input distances (from its check pass)
-   * @param tolerance largest relative difference tolerated between a re-measured and a journal L
    */
   ReturnedPlanCertificate.Result certify(Tuner.StageOutcome last, TrialRecord best,
-      double[] bestPerInput, long seed, double tolerance) {
+      double[] bestPerInput, long seed) {
     Map<String, double[]> per = new HashMap<>();
     per.put(best.planKey(), bestPerInput);
     for (TrialRecord r : ReturnedPlanCertificate.toRemeasure(best, last.history())) {
       Graph g = last.space().plan(r.theta()).apply(last.baseModel().graph(), last.baseFactors(),
           ApplyOptions.defaults()).graph();
       Measured m = measure(g, last.baseModel().opset());
-      double scale = Math.max(Math.abs(r.loss()), Math.abs(m.distance().mean()));
-      if (Math.abs(m.distance().mean() - r.loss()) > tolerance * scale + 1e-12) {
-        throw new IllegalStateException("re-measuring trial " + r.trial() + " for the certificate"
-            + " gives distance " + m.distance().mean() + " but the search measured " + r.loss());
-      }
+      check(m.distance().mean(), r.loss(), "re-measuring trial " + r.trial()
+          + " for the certificate");
       per.put(r.planKey(), m.perInput());
     }
     return ReturnedPlanCertificate.paired(best, last.history(), seed, per);
+  }
+
+  /** Largest relative difference tolerated between a re-measured L and the search's. */
+  static final double VERIFY_TOLERANCE = 1e-4;
+
+  /**
+   * @throws IllegalStateException when {@code got}, a re-measured L, differs from
+   *     {@code expected}, the search's L of the same plan, by more than {@link #VERIFY_TOLERANCE}
+   */
+  static void check(double got, double expected, String what) {
+    double scale = Math.max(Math.abs(expected), Math.abs(got));
+    if (Math.abs(got - expected) > VERIFY_TOLERANCE * scale + 1e-12) {
+      throw new IllegalStateException(what + " gives distance " + got
+          + " but the search measured " + expected + " for the same plan");
+    }
   }
 }
