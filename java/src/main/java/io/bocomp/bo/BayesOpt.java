@@ -66,7 +66,9 @@ public final class BayesOpt {
   private final SobolSequence design;
   private long designIndex;
   private long suggestCalls;
+  private final Supplier<? extends Collection<double[]>> candidates;
   private final Supplier<? extends Collection<double[]>> feasibleCandidates;
+  private final Predicate<double[]> excluded;
 
   private BayesOpt(Builder b) {
     this.space = b.space;
@@ -85,7 +87,9 @@ public final class BayesOpt {
     this.certifier = new CertificateEstimator(Math.min(8192, Math.max(1024, 128 * d)), 128, 1024);
     this.certificateEpsilon = b.certificateEpsilon;
     this.design = SobolSequence.scrambled(d, mix(seed, 1, 0));
+    this.candidates = b.candidates;
     this.feasibleCandidates = b.feasibleCandidates;
+    this.excluded = b.excluded;
   }
 
   public static Builder builder(Space space) {
@@ -234,28 +238,12 @@ public final class BayesOpt {
     Observation best = all.get(bestIndex);
     Certificate cert = null;
     if (gp != null) {
-      double eps = certificateEpsilon(data);
+      double eps = Double.isNaN(certificateEpsilon) ? data.onePercentOfRange() : certificateEpsilon;
       cert = certifier.estimate(gp, gp.trainingInput(bestRow), eps / objectiveCopy.scale(), eps, cons,
           thresholds(constraintCopies), log.knownFeasibility(), mix(seed, 4, data.n));
     }
     return new OptimizationResult(best.x(), best.evaluation().mean(), best.evaluation().stderr(), bestIndex, all,
         trace, log.failures(), cert);
-  }
-
-  private double certificateEpsilon(ObservationLog.ModelData data) {
-    if (!Double.isNaN(certificateEpsilon)) {
-      return certificateEpsilon;
-    }
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < data.n; i++) {
-      if (!data.imputed[i]) {
-        lo = Math.min(lo, data.y[i]);
-        hi = Math.max(hi, data.y[i]);
-      }
-    }
-    double range = hi - lo;
-    return range > 0 ? 0.01 * range : 1e-9 * Math.max(1, Math.abs(hi));
   }
 
   /** The state to continue this run later with {@link Builder#resume}. */
@@ -350,30 +338,21 @@ public final class BayesOpt {
       }
       return out;
     }
-    List<double[]> pendingModel = new ArrayList<>();
-    for (double[] p : log.pending()) {
-      pendingModel.add(space.toModel(p));
-    }
-    for (double[] p : chosen) {
-      pendingModel.add(space.toModel(p));
-    }
+    List<double[]> pendingModel = modelPoints(() -> chosen, modelPoints(log::pending, List.of()));
     List<double[]> out = new ArrayList<>();
     try {
       List<double[]> us;
+      List<double[]> extra = modelPoints(candidates, new ArrayList<>());
       try {
         us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
-            log.knownFeasibility(), null, mix(seed, 3, call));
+            log.proposable(excluded), extra, mix(seed, 3, call));
       } catch (NoFeasiblePointException e) {
         if (feasibleCandidates == null) {
           throw e;
         }
         // a thin feasible region: the caller's feasible candidates join the raw samples
-        List<double[]> extra = new ArrayList<>();
-        for (double[] x : feasibleCandidates.get()) {
-          extra.add(space.toModel(x));
-        }
         us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
-            log.knownFeasibility(), extra, mix(seed, 3, call));
+            log.proposable(excluded), modelPoints(feasibleCandidates, extra), mix(seed, 3, call));
       }
       for (double[] u : us) {
         out.add(space.toUser(u));
@@ -384,6 +363,16 @@ public final class BayesOpt {
       while (out.size() < r) {
         out.add(nextDesignPoint());
       }
+    }
+    return out;
+  }
+
+  /** {@code into} plus the points of {@code source} (user coordinates; null: none) in the unit cube. */
+  private List<double[]> modelPoints(Supplier<? extends Collection<double[]>> source,
+      List<double[]> into) {
+    List<double[]> out = new ArrayList<>(into);
+    if (source != null) {
+      source.get().forEach(x -> out.add(space.toModel(x)));
     }
     return out;
   }
@@ -424,9 +413,7 @@ public final class BayesOpt {
     return z ^ (z >>> 31);
   }
 
-  /**
-   * Configures a {@link BayesOpt}. Every option has a default; {@link #build()} validates.
-   */
+  /** Configures a {@link BayesOpt}. Every option has a default; {@link #build()} validates. */
   public static final class Builder {
     private final Space space;
     private long seed;
@@ -444,7 +431,9 @@ public final class BayesOpt {
     private final List<Observation> observations = new ArrayList<>();
     private BayesOptState resume;
     private BayesOptState warmStart;
+    private Supplier<? extends Collection<double[]>> candidates;
     private Supplier<? extends Collection<double[]>> feasibleCandidates;
+    private Predicate<double[]> excluded;
 
     private Builder(Space space) {
       if (space == null) {
@@ -557,13 +546,27 @@ public final class BayesOpt {
     }
 
     /**
-     * Points (user coordinates) that meet the known constraints, scored as extra raw candidates
-     * of the acquisition optimizer when none of its own raw candidates does (a feasible region
-     * too thin for Sobol sampling and local perturbations); without them such a proposal falls
-     * back to a space-filling point. Asked for only then.
+     * Extra raw candidates of the acquisition optimizer (user coordinates; null: none).
+     * {@code always}: scored in every model proposal, asked for once per proposal (e.g. moves
+     * along a budget's boundary, which Sobol points and small perturbations of the incumbent
+     * rarely reach). {@code whenNoneFeasible}: points that meet the known constraints, asked for
+     * only when no other raw candidate does (a feasible region too thin for sampling); without
+     * them such a proposal falls back to a space-filling point.
      */
-    public Builder feasibleCandidates(Supplier<? extends Collection<double[]>> points) {
-      this.feasibleCandidates = points;
+    public Builder candidates(Supplier<? extends Collection<double[]>> always,
+        Supplier<? extends Collection<double[]>> whenNoneFeasible) {
+      this.candidates = always;
+      this.feasibleCandidates = whenNoneFeasible;
+      return this;
+    }
+
+    /**
+     * Points (user coordinates) the acquisition optimizer must not propose, e.g. those whose
+     * deterministic objective is already known. Unlike a known constraint, an observation at such
+     * a point stays feasible and may be the incumbent. The initial design ignores it.
+     */
+    public Builder exclude(Predicate<double[]> points) {
+      this.excluded = points;
       return this;
     }
 

@@ -178,6 +178,19 @@ final class ObservationLog {
     return true;
   }
 
+  /**
+   * {@link #knownFeasibility()} without the unit-cube points whose user point {@code excluded}
+   * names (null: none excluded): what a proposal may be.
+   */
+  Predicate<double[]> proposable(Predicate<double[]> excluded) {
+    Predicate<double[]> feasible = knownFeasibility();
+    if (excluded == null) {
+      return feasible;
+    }
+    Predicate<double[]> fresh = u -> !excluded.test(space.toUser(u));
+    return feasible == null ? fresh : feasible.and(fresh);
+  }
+
   /** Known constraints and failed points as a predicate on unit-cube points (null when none). */
   Predicate<double[]> knownFeasibility() {
     if (known.isEmpty() && failedPoints.isEmpty()) {
@@ -226,6 +239,20 @@ final class ObservationLog {
     double[] xc;
     double[][] c;
     double[][] cse;
+
+    /** 1% of the range of the measured (not imputed) objective values; a tiny scale when flat. */
+    double onePercentOfRange() {
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        if (!imputed[i]) {
+          lo = Math.min(lo, y[i]);
+          hi = Math.max(hi, y[i]);
+        }
+      }
+      double range = hi - lo;
+      return range > 0 ? 0.01 * range : 1e-9 * Math.max(1, Math.abs(hi));
+    }
   }
 
   ModelData modelData() {

@@ -39,6 +39,8 @@ final class BoProposer {
    * known constraint (on the zoo's MobileNet at 15% of the parameters, 126 of 355 BO trials).
    */
   static final int FEASIBLE_CANDIDATES = 128;
+  /** Moves along the budget from the best feasible trial scored in every proposal at a budget. */
+  static final int EXCHANGE_MOVES = 256;
   private final SearchSpace space;
   private final long seed;
   private final BayesOptState template;
@@ -193,10 +195,18 @@ final class BoProposer {
         warm = r.gp();
       }
     }
+    Set<String> measuredNetworks = new HashSet<>();
+    for (TrialRecord r : history) {
+      if (r.planKey() != null) {  // "<base model>|<network>"
+        measuredNetworks.add(r.planKey().substring(r.planKey().indexOf('|') + 1));
+      }
+    }
     BayesOpt.Builder b = BayesOpt.builder(space.boSpace())
         .seed(trialSeed(seed, stage, trial))
         .initialDesignSize(1)
-        .observations(obs);
+        .observations(obs)
+        // L on the fixed sample is deterministic: measuring a network again is a wasted trial
+        .exclude(x -> measuredNetworks.contains(networkKey(x)));
     if (!warm.isEmpty()) {
       b.warmStart(new BayesOptState(template.version(), template.seed(), template.space(),
           template.kernel(), template.noise(), List.of(), List.of(), 0, 0, warm));
@@ -206,7 +216,8 @@ final class BoProposer {
       // known constraints come with objective L (constrained and boundary proposals)
       TrialRecord best = StageRunner.bestFeasible(history);
       double[] center = best == null ? null : best.theta();
-      b.feasibleCandidates(() -> explorer.candidates(stage, trial, center, FEASIBLE_CANDIDATES));
+      b.candidates(() -> explorer.exchanges(stage, trial, center, EXCHANGE_MOVES),
+          () -> explorer.candidates(stage, trial, center, FEASIBLE_CANDIDATES));
     }
     if (measured != null) {
       b.blackBoxConstraint(measured.name(), measured.threshold());

@@ -33,6 +33,7 @@ final class FeasibleSampler {
   private final ToDoubleFunction<double[]> r;
   private final double budget;
   private final long seed;
+  private final ExchangeMoves moves;
 
   /**
    * @param r R(theta) as a fraction of the original (closed form)
@@ -43,6 +44,16 @@ final class FeasibleSampler {
     this.r = r;
     this.budget = budget;
     this.seed = seed;
+    this.moves = new ExchangeMoves(space, r, budget);
+  }
+
+  /**
+   * At most {@code max} {@link ExchangeMoves} from {@code center} (none without a center): plans
+   * one rung exchange away along the budget. A pure function of (seed, stage, trial, center).
+   */
+  List<double[]> exchanges(int stage, int trial, double[] center, int max) {
+    return center == null ? List.of() : moves.from(center, max,
+        BoProposer.trialSeed(seed ^ 0x510E527FADE682D1L, stage, trial));
   }
 
   /** Gaussian scales (of the unit box) of the perturbations in {@link #candidates}. */

@@ -63,7 +63,7 @@ class ThinFeasibleRegionTest {
       candidates.add(x);
     }
     int[] asked = {0};
-    BayesOpt bo = builder().feasibleCandidates(() -> {
+    BayesOpt bo = builder().candidates(null, () -> {
       asked[0]++;
       return candidates;
     }).build();

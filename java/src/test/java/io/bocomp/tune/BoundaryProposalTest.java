@@ -31,6 +31,10 @@ class BoundaryProposalTest {
     for (JsonNode t : trials.subList(design, trials.size())) {
       int bo = t.path("trial").asInt() - design;
       String phase = t.path("phase").asText();
+      if (phase.equals("bo")) {
+        assertThat(t.path("cached").asBoolean()).as("trial %s repeats a measured network",
+            t.path("trial")).isFalse();
+      }
       if (bo % 4 == 3) {
         assertThat(phase).as("trial %s explores", t.path("trial")).isEqualTo(BoProposer.EXPLORE);
       } else if (bo % 2 == 1) {
