@@ -2,10 +2,11 @@ package io.bocomp.tune;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
+import java.util.Random;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -24,8 +25,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Limits: dimensions without a ladder (pruning fractions, bit widths) do not move. A step goes
  * to the next one and two rungs past the plan's value (the value can sit below the midpoint of its
  * own rung), so some candidates repeat the plan itself; the caller's exclusion of measured
- * networks drops those. At most {@code max} moves are returned, a seeded subsample when there are
- * more.
+ * networks drops those. At most {@code max} moves are returned; with more pairs than that, a
+ * seeded random subset of them is tried.
  */
 final class ExchangeMoves {
   private final SearchSpace space;
@@ -41,46 +42,48 @@ final class ExchangeMoves {
     this.ladders = new double[space.dimension()][];
   }
 
-  /** The moves from {@code center} (a feasible theta), at most {@code max}; seeded by {@code seed}. */
+  /**
+   * The moves from {@code center} (a feasible theta), at most {@code max}; seeded by {@code seed}.
+   * When there are more (raise, lower) pairs than {@code max}, they are tried in a seeded random
+   * order until {@code max} moves are found, so the work stays bounded in high dimension.
+   */
   List<double[]> from(double[] center, int max, long seed) {
     List<double[]> out = new ArrayList<>();
     if (space.parametrization().higherCompresses()) {
       return out;
     }
     Set<String> seen = new HashSet<>();
+    List<double[]> raised = new ArrayList<>();
+    List<int[]> pairs = new ArrayList<>();  // {index into raised, dimension to lower}
     int d = center.length;
     for (int i = 0; i < d; i++) {
       double[] up = ladder(i);
-      if (up == null) {
-        continue;
-      }
-      int above = firstAbove(up, center[i]);
-      for (int step = 0; step < 2 && above + step < up.length; step++) {
+      int above = up == null ? 0 : firstAbove(up, center[i]);
+      for (int step = 0; up != null && step < 2 && above + step < up.length; step++) {
         double[] t = center.clone();
         t[i] = up[above + step];
         if (r.applyAsDouble(t) <= budget) {
           add(out, seen, t);
           continue;
         }
+        raised.add(t);
         for (int j = 0; j < d; j++) {
-          double[] down = j == i ? null : ladder(j);
-          if (down != null) {
-            stepDown(t, j, down, center[j], out, seen);
+          if (j != i && ladder(j) != null) {
+            pairs.add(new int[] {raised.size() - 1, j});
           }
         }
       }
     }
-    if (out.size() <= max) {
-      return out;
+    if (pairs.size() > max) {
+      Collections.shuffle(pairs, new Random(seed));
     }
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int k = 0; k < max; k++) {  // partial Fisher-Yates
-      int pick = k + rng.nextInt(out.size() - k);
-      double[] tmp = out.get(k);
-      out.set(k, out.get(pick));
-      out.set(pick, tmp);
+    for (int[] p : pairs) {
+      if (out.size() >= max) {
+        break;
+      }
+      stepDown(raised.get(p[0]), p[1], ladder(p[1]), center[p[1]], out, seen);
     }
-    return new ArrayList<>(out.subList(0, max));
+    return out.size() <= max ? out : new ArrayList<>(out.subList(0, max));
   }
 
   /** Lowers dimension j of {@code raised} rung by rung below {@code value} until the budget holds. */
