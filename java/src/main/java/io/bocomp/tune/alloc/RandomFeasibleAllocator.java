@@ -42,11 +42,6 @@ public final class RandomFeasibleAllocator extends CheckedAllocator {
   }
 
   @Override
-  public boolean oneShot() {
-    return false;
-  }
-
-  @Override
   Choice choose(AllocationProblem p) {
     double[] best = null;
     double bestL = Double.POSITIVE_INFINITY;
