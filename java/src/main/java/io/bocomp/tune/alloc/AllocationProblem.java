@@ -32,6 +32,7 @@ public final class AllocationProblem {
   /**
    * The dimensions' ladders, built together on first use.
    *
+   * @param list the ladders, in dimension order
    * @param outside the cost (in the budget's metric) of everything outside the ladders
    * @param seconds the time building them took
    */
