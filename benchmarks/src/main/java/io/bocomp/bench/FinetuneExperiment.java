@@ -13,6 +13,7 @@ import io.bocomp.model.Model;
 import io.bocomp.model.onnx.OnnxExporter;
 import io.bocomp.train.Distillation;
 import io.bocomp.train.FineTuner;
+import io.bocomp.train.FineTuning;
 import io.bocomp.tune.alloc.AllocationProblem;
 import io.bocomp.tune.alloc.UniformAllocator;
 import io.bocomp.tune.Budget;
@@ -97,12 +98,7 @@ public final class FinetuneExperiment {
             @Override
             public void checkpoint(FineTuner.Epoch e, Model current) {
               double t1 = top1(current, test);
-              ObjectNode p = per.addObject();
-              p.put("epoch", e.epoch());
-              p.put("loss", e.meanLoss());
-              p.put("seconds", e.seconds());
-              p.put("images_per_second", e.imagesPerSecond());
-              p.put("top1", t1);
+              FineTuning.epochRow(per, e).put("top1", t1);
               System.out.printf(Locale.ROOT, "%s: epoch %d loss %.5f top-1 %.4f (%.1f s, %.1f"
                   + " images/s)%n", name, e.epoch(), e.meanLoss(), t1, e.seconds(),
                   e.imagesPerSecond());

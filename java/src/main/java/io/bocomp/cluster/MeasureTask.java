@@ -12,11 +12,10 @@ import java.util.UUID;
  * {@value ClusterMember#MEASURE_EXECUTOR} executor; answers {@link ClusterMessages#encode}d bytes.
  */
 final class MeasureTask extends ClusterTask {
-  private String context;
-  private UUID driver;
-  private int trial;
-  private int attempt;
-  private String plan;
+  /** What the task carries, in the order {@link #writeData} writes it. */
+  private record Request(String context, UUID driver, int trial, int attempt, String plan) {}
+
+  private Request request;
 
   MeasureTask() {
     super(ClusterMessages.MEASURE);
@@ -24,11 +23,7 @@ final class MeasureTask extends ClusterTask {
 
   MeasureTask(String context, UUID driver, int trial, int attempt, String plan) {
     this();
-    this.context = context;
-    this.driver = driver;
-    this.trial = trial;
-    this.attempt = attempt;
-    this.plan = plan;
+    this.request = new Request(context, driver, trial, attempt, plan);
   }
 
   @Override
@@ -38,33 +33,24 @@ final class MeasureTask extends ClusterTask {
       throw new IllegalStateException("member " + hz.getCluster().getLocalMember()
           + " is not a bocomp worker");
     }
-    return ClusterMessages.encode(w.measure(hz, context, driver, trial, plan));
-  }
-
-  int trial() {
-    return trial;
-  }
-
-  int attempt() {
-    return attempt;
+    Request r = request;
+    return ClusterMessages.encode(w.measure(hz, r.context(), r.driver(), r.trial(), r.plan()));
   }
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
-    out.writeString(context);
-    out.writeLong(driver.getMostSignificantBits());
-    out.writeLong(driver.getLeastSignificantBits());
-    out.writeInt(trial);
-    out.writeInt(attempt);
-    out.writeString(plan);
+    out.writeString(request.context());
+    out.writeLong(request.driver().getMostSignificantBits());
+    out.writeLong(request.driver().getLeastSignificantBits());
+    out.writeInt(request.trial());
+    out.writeInt(request.attempt());
+    out.writeString(request.plan());
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
-    context = in.readString();
-    driver = new UUID(in.readLong(), in.readLong());
-    trial = in.readInt();
-    attempt = in.readInt();
-    plan = in.readString();
+    // arguments are evaluated left to right: the order writeData wrote them in
+    request = new Request(in.readString(), new UUID(in.readLong(), in.readLong()), in.readInt(),
+        in.readInt(), in.readString());
   }
 }

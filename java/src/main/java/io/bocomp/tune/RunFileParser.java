@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
+import java.util.function.IntConsumer;
 
 /**
  * Reads a JSON run file (the format {@link RunConfig} documents) into a {@link RunConfig.Builder}:
@@ -92,18 +95,10 @@ final class RunFileParser {
         }
         b.noise(n);
       }
-      if (root.has("cooling_eta")) {
-        b.coolingEta(number(root, "cooling_eta"));
-      }
-      if (root.has("trials")) {
-        b.trials(integer(root, "trials"));
-      }
-      if (root.has("samples")) {
-        b.samples(integer(root, "samples"));
-      }
-      if (root.has("seed")) {
-        b.seed(integer(root, "seed"));
-      }
+      number(root, "cooling_eta", b::coolingEta);
+      integer(root, "trials", b::trials);
+      integer(root, "samples", b::samples);
+      integer(root, "seed", b::seed);
       if (root.has("distance")) {
         DistanceObjective.Divergence d = DistanceObjective.Divergence.fromJson(text(root, "distance"));
         if (d == null) {
@@ -111,9 +106,7 @@ final class RunFileParser {
         }
         b.distance(d);
       }
-      if (root.has("temperature")) {
-        b.temperature(number(root, "temperature"));
-      }
+      number(root, "temperature", b::temperature);
       if (root.has("exclude")) {
         b.exclude(strings(root.get("exclude"), "exclude"));
       }
@@ -143,36 +136,14 @@ final class RunFileParser {
         }
         b.groups(groups);
       }
-      if (root.has("initial_design")) {
-        b.initialDesign(integer(root, "initial_design"));
-      }
-      if (root.has("trials_per_lambda")) {
-        b.trialsPerLambda(integer(root, "trials_per_lambda"));
-      }
-      if (root.has("explore_every")) {
-        b.exploreEvery(integer(root, "explore_every"));
-      }
-      if (root.has("boundary_every")) {
-        b.boundaryEvery(integer(root, "boundary_every"));
-      }
-      if (root.has("min_saving")) {
-        b.minSaving(number(root, "min_saving"));
-      }
-      if (root.has("uniform_start")) {
-        if (!root.get("uniform_start").isBoolean()) {
-          throw err("uniform_start", "must be true or false");
-        }
-        b.uniformStart(root.get("uniform_start").asBoolean());
-      }
-      if (root.has("allocator_start")) {
-        if (!root.get("allocator_start").isBoolean()) {
-          throw err("allocator_start", "must be true or false");
-        }
-        b.allocatorStart(root.get("allocator_start").asBoolean());
-      }
-      if (root.has("max_prune_fraction")) {
-        b.maxPruneFraction(number(root, "max_prune_fraction"));
-      }
+      integer(root, "initial_design", b::initialDesign);
+      integer(root, "trials_per_lambda", b::trialsPerLambda);
+      integer(root, "explore_every", b::exploreEvery);
+      integer(root, "boundary_every", b::boundaryEvery);
+      number(root, "min_saving", b::minSaving);
+      bool(root, "uniform_start", b::uniformStart);
+      bool(root, "allocator_start", b::allocatorStart);
+      number(root, "max_prune_fraction", b::maxPruneFraction);
       if (root.has("latency")) {
         JsonNode l = root.get("latency");
         if (!l.isObject()) {
@@ -183,9 +154,7 @@ final class RunFileParser {
             l.has("warmup") ? integer(l, "warmup") : b.latencyWarmup,
             l.has("runs") ? integer(l, "runs") : b.latencyRuns);
       }
-      if (root.has("parallel")) {
-        b.parallel(integer(root, "parallel"));
-      }
+      integer(root, "parallel", b::parallel);
       if (root.has("preprocess")) {
         b.preprocess(Preprocessing.fromJson(root.get("preprocess"), src + ": \"preprocess\""));
       }
@@ -203,9 +172,7 @@ final class RunFileParser {
         }
         b.bits(widths);
       }
-      if (root.has("quant_group")) {
-        b.quantGroup(integer(root, "quant_group"));
-      }
+      integer(root, "quant_group", b::quantGroup);
       if (root.has("stages")) {
         JsonNode st = root.get("stages");
         if (!st.isArray() || st.isEmpty()) {
@@ -298,6 +265,30 @@ final class RunFileParser {
         throw err(f, "must be a number, got " + v);
       }
       return v.asDouble();
+    }
+
+    /** Passes integer field {@code f} of {@code o} to {@code set} when {@code o} has it. */
+    private void integer(JsonNode o, String f, IntConsumer set) {
+      if (o.has(f)) {
+        set.accept(integer(o, f));
+      }
+    }
+
+    /** Passes number field {@code f} of {@code o} to {@code set} when {@code o} has it. */
+    private void number(JsonNode o, String f, DoubleConsumer set) {
+      if (o.has(f)) {
+        set.accept(number(o, f));
+      }
+    }
+
+    /** Passes boolean field {@code f} of {@code o} to {@code set} when {@code o} has it. */
+    private void bool(JsonNode o, String f, Consumer<Boolean> set) {
+      if (o.has(f)) {
+        if (!o.get(f).isBoolean()) {
+          throw err(f, "must be true or false");
+        }
+        set.accept(o.get(f).asBoolean());
+      }
     }
 
     private List<String> strings(JsonNode n, String at) {

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * run end to end, and every refusal as one line with exit status 2 before anything is written.
  */
 class ParallelTuneCommandTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path dir;
 
   @Test
@@ -29,7 +27,8 @@ class ParallelTuneCommandTest {
         "--trials", "8", "--samples", "8", "--out", out.toString(), "--quiet");
     assertThat(r.exitCode).as(r.toString()).isZero();
     assertThat(r.out).contains("trials     8");
-    JsonNode header = JSON.readTree(Files.readAllLines(out.resolve("journal.jsonl")).get(0));
+    String firstLine = Files.readAllLines(out.resolve("journal.jsonl")).get(0);
+    JsonNode header = new ObjectMapper().readTree(firstLine);
     assertThat(header.path("fingerprint").path("config").path("parallel").asInt()).isEqualTo(2);
     assertThat(Files.exists(out.resolve("compressed.onnx"))).isTrue();
   }

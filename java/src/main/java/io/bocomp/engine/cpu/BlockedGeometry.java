@@ -38,12 +38,12 @@ final class BlockedGeometry {
   final int blockStride;
   final int imageStride;
 
-  BlockedGeometry(int n, int c, int h, int w, int lanes, int top, int left, int bottom,
-      int right) {
-    this.n = n;
-    this.c = c;
-    this.h = h;
-    this.w = w;
+  /** @param nchw the value's shape {@code [N, C, H, W]} */
+  BlockedGeometry(int[] nchw, int lanes, int top, int left, int bottom, int right) {
+    this.n = nchw[0];
+    this.c = nchw[1];
+    this.h = nchw[2];
+    this.w = nchw[3];
     this.lanes = lanes;
     this.blocks = (c + lanes - 1) / lanes;
     this.top = top;
@@ -59,13 +59,13 @@ final class BlockedGeometry {
 
   /** The geometry of an NCHW shape with no border. */
   static BlockedGeometry of(int[] nchw, int lanes) {
-    return new BlockedGeometry(nchw[0], nchw[1], nchw[2], nchw[3], lanes, 0, 0, 0, 0);
+    return new BlockedGeometry(nchw, lanes, 0, 0, 0, 0);
   }
 
   /** This geometry with each border at least as wide as the given one. */
   BlockedGeometry withBorder(int t, int l, int b, int r) {
-    return new BlockedGeometry(n, c, h, w, lanes, Math.max(top, t), Math.max(left, l),
-        Math.max(bottom, b), Math.max(right, r));
+    return new BlockedGeometry(new int[] {n, c, h, w}, lanes, Math.max(top, t),
+        Math.max(left, l), Math.max(bottom, b), Math.max(right, r));
   }
 
   /** Floats the value occupies. */

@@ -4,20 +4,15 @@ import java.nio.FloatBuffer;
 
 /**
  * The layout changes at the edges of the blocked part of a plan: NCHW (any buffer: a feed, a
- * direct-arena value) into a blocked heap value ({@link #toBlocked}), and a blocked value back
- * into NCHW ({@link #toNchw}) for an op outside it or for the caller. One task per image and
- * channel block (or channel); rows move with bulk copies and are interleaved in a heap strip, so
- * a reorder costs a few passes over the value, paid only where the layout changes.
+ * direct-arena value) into a blocked heap value ({@link #toBlocked(BlockedGeometry)}), and a
+ * blocked value back into NCHW ({@link #toNchw}) for an op outside it or for the caller. One task
+ * per image and channel block (or channel); rows move with bulk copies and are interleaved in a
+ * heap strip, so a reorder costs a few passes over the value, paid only where the layout changes.
+ *
+ * @param g the blocked value's geometry
+ * @param toBlocked NCHW into blocked, or back
  */
-final class BlockedReorder implements Kernel {
-  private final BlockedGeometry g;
-  private final boolean toBlocked;
-
-  private BlockedReorder(BlockedGeometry g, boolean toBlocked) {
-    this.g = g;
-    this.toBlocked = toBlocked;
-  }
-
+record BlockedReorder(BlockedGeometry g, boolean toBlocked) implements Kernel {
   /** NCHW input 0 into blocked output 0 of geometry {@code g} (border and spare lanes zeroed). */
   static BlockedReorder toBlocked(BlockedGeometry g) {
     return new BlockedReorder(g, true);

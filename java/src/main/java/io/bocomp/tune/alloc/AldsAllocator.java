@@ -24,11 +24,9 @@ package io.bocomp.tune.alloc;
  * ends after its first step, so it is not run.
  */
 public final class AldsAllocator extends ScoreThresholdAllocator {
-  public static final String NAME = "alds";
-
   public AldsAllocator() {
     // s = -epsilon: option i is needed once epsilon falls below option i-1's error; the reported
     // epsilon is the largest error kept
-    super(NAME, "epsilon", (l, i) -> -l.relError[i], least -> Math.max(0, -least));
+    super("alds", "epsilon", (l, i) -> -l.relError[i], least -> Math.max(0, -least));
   }
 }

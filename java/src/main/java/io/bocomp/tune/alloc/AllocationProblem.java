@@ -27,9 +27,16 @@ public final class AllocationProblem {
   private final CostMetric metric;
   private final double budget;
   private final PlanCost original;
-  private List<Ladder> ladders;
-  private double outside;
-  private double ladderSeconds;
+  private Ladders ladders;
+
+  /**
+   * The dimensions' ladders, built together on first use.
+   *
+   * @param list the ladders, in dimension order
+   * @param outside the cost (in the budget's metric) of everything outside the ladders
+   * @param seconds the time building them took
+   */
+  private record Ladders(List<Ladder> list, double outside, double seconds) {}
 
   private AllocationProblem(SearchSpace space, CostMetric metric, double budget) {
     this.space = space;
@@ -82,11 +89,15 @@ public final class AllocationProblem {
 
   /** Seconds spent building the ladders (0 until a spectral rule asked for them). */
   public double ladderSeconds() {
-    return ladderSeconds;
+    return ladders == null ? 0 : ladders.seconds();
   }
 
   /** The dimensions' ladders (built on first use). */
   List<Ladder> ladders() {
+    return built().list();
+  }
+
+  private Ladders built() {
     if (ladders == null) {
       if (space.parametrization() == Parametrization.PRUNE) {
         throw new NotApplicableException("spectral allocators need rank or energy fractions,"
@@ -106,19 +117,19 @@ public final class AllocationProblem {
       for (Ladder l : ls) {
         inLadders += l.cost(0, metric);
       }
-      this.outside = PlanCost.analytic(space.resolve(theta(first, ls))).value(metric) - inLadders;
-      this.ladders = List.copyOf(ls);
-      this.ladderSeconds = (System.nanoTime() - t0) / 1e9;
+      double outside = PlanCost.analytic(space.resolve(theta(first, ls))).value(metric)
+          - inLadders;
+      ladders = new Ladders(List.copyOf(ls), outside, (System.nanoTime() - t0) / 1e9);
     }
     return ladders;
   }
 
   /** R of a choice of one option per dimension, by the additive cost (fraction). */
   double fraction(int[] options) {
-    List<Ladder> ls = ladders();
-    double c = outside;
+    Ladders ls = built();
+    double c = ls.outside();
     for (int k = 0; k < options.length; k++) {
-      c += ls.get(k).cost(options[k], metric);
+      c += ls.list().get(k).cost(options[k], metric);
     }
     return c / original.value(metric);
   }

@@ -17,11 +17,6 @@ public interface Allocator {
   /** The short name used in reports and journals ("alds", "evbmf", ...). */
   String name();
 
-  /** True when the allocator needs no evaluation of the network (spectra and costs only). */
-  default boolean oneShot() {
-    return true;
-  }
-
   /**
    * The allocator's plan for the problem's space and budget.
    *

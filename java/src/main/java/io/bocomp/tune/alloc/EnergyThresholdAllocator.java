@@ -12,10 +12,8 @@ package io.bocomp.tune.alloc;
  * output and how much a rank of it costs, which is what the tuner measures.
  */
 public final class EnergyThresholdAllocator extends ScoreThresholdAllocator {
-  public static final String NAME = "energy";
-
   public EnergyThresholdAllocator() {
     // option i is needed once e exceeds option i-1's energy; the reported e is the least kept
-    super(NAME, "energy", (l, i) -> l.energy[i], least -> Math.min(1, least));
+    super("energy", "energy", (l, i) -> l.energy[i], least -> Math.min(1, least));
   }
 }

@@ -16,10 +16,8 @@ import java.util.Locale;
  * scaled EVBMF ranks (relative to its channels) decides.
  */
 public final class EvbmfAllocator extends ThresholdAllocator {
-  public static final String NAME = "evbmf";
-
   public EvbmfAllocator() {
-    super(NAME, "multiplier");
+    super("evbmf", "multiplier");
   }
 
   @Override

@@ -90,24 +90,19 @@ final class Ladder {
   /** Rank of each slot per option: [option][slot]. */
   final int[][] ranks;
 
-  private Ladder(int knob, List<Slot> slots, List<double[]> rows, List<long[]> costs,
-      List<int[]> ranks) {
+  /** One option of the ladder while it is built (the fields' meanings are the ladder's). */
+  private record Option(double value, double energy, double relError, double err2, long[] cost,
+      int[] ranks) {}
+
+  private Ladder(int knob, List<Slot> slots, List<Option> options) {
     this.knob = knob;
     this.slots = List.copyOf(slots);
-    int n = rows.size();
-    this.values = new double[n];
-    this.energy = new double[n];
-    this.relError = new double[n];
-    this.err2 = new double[n];
-    this.cost = costs.toArray(new long[0][]);
-    this.ranks = ranks.toArray(new int[0][]);
-    for (int i = 0; i < n; i++) {
-      double[] r = rows.get(i);
-      values[i] = r[0];
-      energy[i] = r[1];
-      relError[i] = r[2];
-      err2[i] = r[3];
-    }
+    this.values = options.stream().mapToDouble(Option::value).toArray();
+    this.energy = options.stream().mapToDouble(Option::energy).toArray();
+    this.relError = options.stream().mapToDouble(Option::relError).toArray();
+    this.err2 = options.stream().mapToDouble(Option::err2).toArray();
+    this.cost = options.stream().map(Option::cost).toArray(long[][]::new);
+    this.ranks = options.stream().map(Option::ranks).toArray(int[][]::new);
   }
 
   int size() {
@@ -149,9 +144,7 @@ final class Ladder {
             eigenvalues(f.tucker().eigOut()), f.totalEnergy()));
       }
     }
-    List<double[]> rows = new ArrayList<>();
-    List<long[]> costs = new ArrayList<>();
-    List<int[]> ranks = new ArrayList<>();
+    List<Option> options = new ArrayList<>();
     double[] theta = base.clone();
     int[] previous = null;
     for (double v : space.values(k)) {
@@ -193,11 +186,9 @@ final class Ladder {
         err = Math.max(err, s.relError(rk[i]));
         e2 += 1 - si;
       }
-      rows.add(new double[] {v, e, err, e2});
-      costs.add(c);
-      ranks.add(rk);
+      options.add(new Option(v, e, err, e2, c, rk));
     }
-    return new Ladder(k, slots, rows, costs, ranks);
+    return new Ladder(k, slots, options);
   }
 
   private static double[] eigenvalues(Tensor eig) {

@@ -22,10 +22,8 @@ import java.util.List;
  * the larger plan.
  */
 public final class LcThresholdAllocator extends ThresholdAllocator {
-  public static final String NAME = "lc";
-
   public LcThresholdAllocator() {
-    super(NAME, "lambda");
+    super("lc", "lambda");
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.util.function.ToDoubleFunction;
  * Not one-shot: it runs the network once per candidate.
  */
 public final class RandomFeasibleAllocator extends CheckedAllocator {
-  public static final String NAME = "random";
   /**
    * Rejection draws per point before the last draw is projected onto the budget instead (a budget
    * with a tiny feasible region; {@link BudgetProjection}).
@@ -32,18 +31,13 @@ public final class RandomFeasibleAllocator extends CheckedAllocator {
    * @param loss L of a theta (e.g. on the tuner's sample)
    */
   public RandomFeasibleAllocator(int evaluations, long seed, ToDoubleFunction<double[]> loss) {
-    super(NAME);
+    super("random");
     if (evaluations < 1) {
       throw new IllegalArgumentException("random search needs at least 1 evaluation");
     }
     this.evaluations = evaluations;
     this.seed = seed;
     this.loss = loss;
-  }
-
-  @Override
-  public boolean oneShot() {
-    return false;
   }
 
   @Override

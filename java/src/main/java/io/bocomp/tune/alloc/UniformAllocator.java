@@ -18,10 +18,8 @@ import java.util.function.ToDoubleFunction;
  * convolution's ranks and the network does not survive it (docs/results.md).
  */
 public final class UniformAllocator extends CheckedAllocator {
-  public static final String NAME = "uniform";
-
   public UniformAllocator() {
-    super(NAME);
+    super("uniform");
   }
 
   @Override
@@ -31,7 +29,7 @@ public final class UniformAllocator extends CheckedAllocator {
     if (theta == null) {
       double f = p.fraction(space.strongest());
       throw new InfeasibleBudgetException(String.format(Locale.ROOT, "%s: its smallest plan costs"
-          + " %.6g of the original %s, above the budget %.6g", NAME, f, p.metric().json(),
+          + " %.6g of the original %s, above the budget %.6g", name(), f, p.metric().json(),
           p.budget()), f);
     }
     double next = Double.NaN;

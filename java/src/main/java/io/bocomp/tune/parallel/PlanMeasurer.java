@@ -31,19 +31,23 @@ public final class PlanMeasurer implements AutoCloseable {
    */
   public PlanMeasurer(Backend backend, StageContext context, long cacheBytes, String worker) {
     this.context = context;
+    this.evaluator = evaluator(backend, context, cacheBytes);
     this.worker = worker;
+  }
+
+  /** The stage's evaluator over its base, with the stage's fixed entries applied once. */
+  private static IncrementalEvaluator evaluator(Backend backend, StageContext context,
+      long cacheBytes) {
     CompressibleModel baseCm = context.factors().model();
     LinkedHashSet<String> changing = new LinkedHashSet<>(context.changing());
     if (context.fixed().isEmpty()) {
-      this.evaluator = new IncrementalEvaluator(backend, baseCm, context.samples(),
-          context.reference(), context.objective(), changing, cacheBytes);
-    } else {
-      Graph fixed = CompressionPlan.of(context.fixed())
-          .apply(baseCm.graph(), context.factors(), ApplyOptions.defaults()).graph();
-      this.evaluator = new IncrementalEvaluator(backend,
-          CompressibleModel.of(context.base().withGraph(fixed)), context.samples(),
-          context.reference(), context.objective(), changing, cacheBytes, true);
+      return new IncrementalEvaluator(backend, baseCm, context.samples(), context.reference(),
+          context.objective(), changing, cacheBytes);
     }
+    Graph fixed = CompressionPlan.of(context.fixed())
+        .apply(baseCm.graph(), context.factors(), ApplyOptions.defaults()).graph();
+    return new IncrementalEvaluator(backend, CompressibleModel.of(context.base().withGraph(fixed)),
+        context.samples(), context.reference(), context.objective(), changing, cacheBytes, true);
   }
 
   /** L of {@code plan}; any failure (a plan out of range, a kernel error) is a failed measurement. */

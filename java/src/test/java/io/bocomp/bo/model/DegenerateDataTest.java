@@ -12,6 +12,7 @@ import io.bocomp.bo.fit.HyperparameterPriors;
 import io.bocomp.bo.fit.MapFitter;
 import io.bocomp.bo.fit.MarginalLogLikelihood;
 import java.util.SplittableRandom;
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,27 @@ class DegenerateDataTest {
   private static final InputTransform UNIT_2D = new InputTransform(new double[2],
       new double[] {1, 1}, new boolean[2]);
 
+  /** {@code n} points of the unit square, point i at (x0(i), x1(i)) with target y(i). */
+  private record Points(int n, double[] x, double[] y) {
+    static Points of(int n, IntToDoubleFunction x0, IntToDoubleFunction x1,
+        IntToDoubleFunction y) {
+      double[] x = new double[2 * n];
+      double[] t = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[2 * i] = x0.applyAsDouble(i);
+        x[2 * i + 1] = x1.applyAsDouble(i);
+        t[i] = y.applyAsDouble(i);
+      }
+      return new Points(n, x, t);
+    }
+
+    /** The GP of kernel {@code k}, lengthscale {@code l} in both dimensions, on exact targets. */
+    GaussianProcess condition(Kernel k, double l) {
+      return GaussianProcess.condition(k, new GpHyperparameters(new double[] {l, l}, 1.0, 0.0, 0.0),
+          UNIT_2D, x, y, new double[n], n);
+    }
+  }
+
   private static PosteriorPoint at(GaussianProcess gp, double... u) {
     PosteriorPoint p = gp.newPosteriorPoint();
     gp.predict(u, p, false, null);
@@ -33,17 +55,9 @@ class DegenerateDataTest {
 
   @Test
   void everyPointTheSameWithContradictoryExactValuesGivesTheirMean() {
-    int n = 8;
-    double[] x = new double[2 * n];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[2 * i] = 0.3;
-      x[2 * i + 1] = 0.7;
-      y[i] = i % 2 == 0 ? 1.0 : -1.0; // exact (zero noise), contradicting each other
-    }
-    GaussianProcess gp = GaussianProcess.condition(new Matern52Kernel(),
-        new GpHyperparameters(new double[] {0.3, 0.3}, 1.0, 0.0, 0.0), UNIT_2D, x, y,
-        new double[n], n);
+    // exact (zero noise) values, contradicting each other
+    Points d = Points.of(8, i -> 0.3, i -> 0.7, i -> i % 2 == 0 ? 1.0 : -1.0);
+    GaussianProcess gp = d.condition(new Matern52Kernel(), 0.3);
     assertThat(gp.jitter()).as("the rank-one kernel needed jitter").isPositive()
         .isLessThanOrEqualTo(1e-2);
     PosteriorPoint p = at(gp, 0.3, 0.7);
@@ -54,18 +68,9 @@ class DegenerateDataTest {
 
   @Test
   void pointsCloserThanDoublePrecisionSeesWithALongLengthscaleStayFinite() {
-    int n = 30;
-    double[] x = new double[2 * n];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[2 * i] = 0.5 + i * 1e-12;
-      x[2 * i + 1] = 0.5;
-      y[i] = Math.sin(i);
-    }
+    Points d = Points.of(30, i -> 0.5 + i * 1e-12, i -> 0.5, Math::sin);
     for (Kernel k : new Kernel[] {new RbfKernel(), new Matern52Kernel(), new Matern32Kernel()}) {
-      GaussianProcess gp = GaussianProcess.condition(k,
-          new GpHyperparameters(new double[] {50, 50}, 1.0, 0.0, 0.0), UNIT_2D, x, y,
-          new double[n], n);
+      GaussianProcess gp = d.condition(k, 50);
       assertThat(gp.jitter()).as(k.getClass().getSimpleName()).isPositive();
       for (double[] u : new double[][] {{0.5, 0.5}, {0.0, 1.0}}) {
         PosteriorPoint p = at(gp, u);
@@ -77,15 +82,9 @@ class DegenerateDataTest {
 
   @Test
   void targetsWithNoFiniteLikelihoodAreAClearErrorAfterBoundedStarts() {
-    int n = 5;
-    double[] x = new double[2 * n];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      x[2 * i] = i / 5.0;
-      y[i] = i == 2 ? Double.NaN : i;
-    }
+    Points d = Points.of(5, i -> i / 5.0, i -> 0, i -> i == 2 ? Double.NaN : i);
     MarginalLogLikelihood mll = new MarginalLogLikelihood(new Matern52Kernel(),
-        HyperparameterPriors.defaults(), false, x, y, new double[n], n, 2);
+        HyperparameterPriors.defaults(), false, d.x, d.y, new double[d.n], d.n, 2);
     assertThatThrownBy(() -> MapFitter.defaults().fit(mll, null, 4, new SplittableRandom(1)))
         .isInstanceOf(ModelFittingException.class)
         .hasMessage("MAP fit failed: no start of 4 gave a finite marginal likelihood"
