@@ -2,14 +2,8 @@ package io.bocomp.tune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bocomp.ModelLoader;
-import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.FactorCache;
-import io.bocomp.compress.ModelFactors;
-import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.tune.alloc.RandomFeasibleAllocator;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,19 +16,14 @@ import org.junit.jupiter.api.Test;
  * still gives random search its feasible points.
  */
 class BudgetProjectionTest {
-  private static ModelFactors factors;
   private static SearchSpace space;
   private static ToDoubleFunction<double[]> r;
 
   @BeforeAll
   static void load() {
-    factors = FactorCache.withDefaults(new CpuDecompositions())
-        .load(CompressibleModel.of(ModelLoader.loadDefault()), null);
-    space = SearchSpace.build(factors, new SearchSpace.Options(MethodChoice.AUTO,
-        Parametrization.RANK, List.of(), List.of(), Map.of(), List.of(), List.of(), 0.99,
-        CostMetric.PARAMS, 0));
-    PlanCost original = PlanCost.original(factors);
-    r = t -> PlanCost.analytic(space.resolve(t)).fraction(CostMetric.PARAMS, original);
+    DefaultModelSpace m = DefaultModelSpace.of(Parametrization.RANK);
+    space = m.space();
+    r = m.r();
   }
 
   @Test

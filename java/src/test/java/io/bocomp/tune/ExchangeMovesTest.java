@@ -2,14 +2,8 @@ package io.bocomp.tune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bocomp.ModelLoader;
-import io.bocomp.compress.CompressibleModel;
-import io.bocomp.compress.FactorCache;
-import io.bocomp.compress.ModelFactors;
-import io.bocomp.engine.cpu.CpuDecompositions;
 import io.bocomp.tune.alloc.UniformAllocator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,13 +22,9 @@ class ExchangeMovesTest {
 
   @BeforeAll
   static void load() {
-    ModelFactors factors = FactorCache.withDefaults(new CpuDecompositions())
-        .load(CompressibleModel.of(ModelLoader.loadDefault()), null);
-    space = SearchSpace.build(factors, new SearchSpace.Options(MethodChoice.AUTO,
-        Parametrization.ENERGY, List.of(), List.of(), Map.of(), List.of(), List.of(), 0.99,
-        CostMetric.PARAMS, 0));
-    PlanCost original = PlanCost.original(factors);
-    r = t -> PlanCost.analytic(space.resolve(t)).fraction(CostMetric.PARAMS, original);
+    DefaultModelSpace m = DefaultModelSpace.of(Parametrization.ENERGY);
+    space = m.space();
+    r = m.r();
     center = UniformAllocator.atBudget(space, r, BUDGET);
   }
 
