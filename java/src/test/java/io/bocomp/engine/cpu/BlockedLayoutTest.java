@@ -102,13 +102,15 @@ class BlockedLayoutTest {
   void depthwiseStridesAndRowRemainders() {
     GraphBuilder gb = new GraphBuilder("depthwise");
     String x = gb.input("x", -1, 24, 19, 21);
-    String y = gb.clip(gb.conv("pw", x, w(40, 24, 1, 1), b(40), 1, 0, 1), 0f, 6f);
-    y = gb.clip(gb.conv("dw", y, w(40, 1, 3, 3), b(40), 2, 1, 40), 0f, 6f);
+    String e = gb.clip(gb.conv("pw", x, w(40, 24, 1, 1), b(40), 1, 0, 1), 0f, 6f);
+    String y = gb.clip(gb.conv("dw", e, w(40, 1, 3, 3), b(40), 2, 1, 40), 0f, 6f);
     String z = gb.conv("dw2", y, w(40, 1, 5, 5), b(40), 1, 2, 40);
     y = gb.add(z, y);
     y = gb.hardSwish(gb.conv("pw2", y, w(16, 40, 1, 1), null, 1, 0, 1));
     gb.output(y);
-    check("depthwise", gb.build(), new int[] {0, 24, 19, 21}, List.of(y), 1, 3);
+    // e, 21 wide, also leaves the blocked layout: rows long enough for the bulk row copy
+    gb.output(e);
+    check("depthwise", gb.build(), new int[] {0, 24, 19, 21}, List.of(y, e), 1, 3);
   }
 
   @Test
