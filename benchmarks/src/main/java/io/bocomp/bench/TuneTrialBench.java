@@ -83,7 +83,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * mvn -B -o -q -P '!cuda' package -DskipTests
  * for rep in 1 2; do
- *   if [ $rep = 1 ]; then order="incremental ort ortTrial"; else order="ortTrial ort incremental"; fi
+ *   order="incremental ort ortTrial"; [ $rep = 2 ] &amp;&amp; order="ortTrial ort incremental"
  *   for c in all fc; do for m in $order; do
  *     java -jar benchmarks/target/benchmarks.jar "TuneTrialBench\.$m\$" -f 1 -wi 4 -i 5 -w 1 -r 1 \
  *         -p changed=$c -rf json -rff tune-ort-$c-$m-$rep.json

@@ -114,6 +114,34 @@ class BlockedLayoutTest {
   }
 
   @Test
+  void depthwise3x3RowGroups() {
+    // BlockedDepthwise3x3 takes rows 8, then 4, then 1 pixel at a time: widths 15 (8 + 4 + 3),
+    // 5 (4 + 1) and 16 at stride 1, 8, 4 and 3 at stride 2; 20 channels (a partial block)
+    GraphBuilder gb = new GraphBuilder("depthwise3x3");
+    String x = gb.input("x", -1, 20, 11, 15);
+    String a = gb.clip(gb.conv("s1", x, w(20, 1, 3, 3), b(20), 1, 1, 20), 0f, 6f);
+    String c = gb.conv("s2", x, w(20, 1, 3, 3), b(20), 2, 1, 20);
+    String d = gb.conv("s2b", c, w(20, 1, 3, 3), null, 2, 1, 20);
+    String e = gb.add(gb.conv("s1b", a, w(20, 1, 3, 3), b(20), 1, 1, 20), a);
+    for (String o : List.of(e, c, d)) {
+      gb.output(o);
+    }
+    check("depthwise3x3", gb.build(), new int[] {0, 20, 11, 15}, List.of(e, c, d), 1, 2);
+    GraphBuilder narrow = new GraphBuilder("depthwise3x3narrow");
+    String xn = narrow.input("x", -1, 16, 4, 5);
+    String yn = narrow.conv("s1", xn, w(16, 1, 3, 3), b(16), 1, 1, 16);
+    String zn = narrow.conv("s2", xn, w(16, 1, 3, 3), b(16), 2, 1, 16);
+    narrow.output(yn);
+    narrow.output(zn);
+    check("depthwise3x3 narrow", narrow.build(), new int[] {0, 16, 4, 5}, List.of(yn, zn), 1);
+    GraphBuilder wide = new GraphBuilder("depthwise3x3wide");
+    String xw = wide.input("x", -1, 16, 3, 16);
+    String yw = wide.relu(wide.conv("s1", xw, w(16, 1, 3, 3), b(16), 1, 1, 16));
+    wide.output(yw);
+    check("depthwise3x3 wide", wide.build(), new int[] {0, 16, 3, 16}, List.of(yw), 1);
+  }
+
+  @Test
   void poolingForms() {
     GraphBuilder gb = new GraphBuilder("pools");
     String x = gb.input("x", -1, 3, 23, 17);
