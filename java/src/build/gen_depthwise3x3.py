@@ -1,4 +1,6 @@
-# Generates java/src/main/java/io/bocomp/engine/cpu/BlockedDepthwise3x3.java (see its Javadoc).
+# Generates BlockedDepthwise3x3.java and BlockedDepthwise3x3Stride2.java in
+# java/src/main/java/io/bocomp/engine/cpu/ (see their Javadoc). Run from the repository root:
+#   python3 java/src/build/gen_depthwise3x3.py
 import sys
 def weights(P):
     out = []
@@ -22,8 +24,12 @@ def group(n, s, P):
                 continue
             off = f" + {k} * L" if k else ""
             out.append(f"{P}v = FloatVector.fromArray(S, x, {base}{off});")
-            for m, j in targets:
-                out.append(f"{P}a{m} = v.fma(w{i}{j}, a{m});")
+            line = P + " ".join(f"a{m} = v.fma(w{i}{j}, a{m});" for m, j in targets)
+            if len(line) <= 100:
+                out.append(line)
+            else:
+                for m, j in targets:
+                    out.append(f"{P}a{m} = v.fma(w{i}{j}, a{m});")
     for m in range(n):
         off = f" + {m} * L" if m else ""
         out.append(f"{P}a{m}.intoArray(y, yi + c * L{off});")
@@ -38,16 +44,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * One output row of a 3x3 depthwise convolution with dilation 1 and stride 1 or 2 on the blocked
  * layout: the inner loop of {@link BlockedDepthwiseKernel} for the shape MobileNet-style networks
- * use. The pixels go 8, then 4, then 1 at a time; each input vector is loaded once for all the
- * outputs of the group that read it (up to 3), and the nine tap weights are loaded once per call,
- * where the generic loop loads every input once per tap and a weight per tap: at stride 1, 30
- * input loads per 8 outputs instead of 72. Each output sums its taps in the generic loop's order
- * (kernel row, then column; fused multiply-adds from zero), so both give the same floats.
+ * use. The pixels go 8 at a time, the rest in groups of 4, 3, 2 or 1; each input vector is loaded
+ * once for all the outputs of the group that read it (up to 3), and the nine tap weights once per
+ * call, where the generic loop loads every input once per tap and a weight per tap: at stride 1,
+ * 30 input loads per 8 outputs instead of 72. Each output sums its taps in the generic loop's
+ * order (kernel row, then column; fused multiply-adds from zero), so both give the same floats.
+ * Stride 2's groups are in {@link BlockedDepthwise3x3Stride2} (the 600-line limit).
  *
  * <p>Each group width and stride is its own method of at most ~2,600 bytes of bytecode: C1 gives up
  * on a larger method of vector code ("out of virtual registers"), and then a method may stay in
  * slow code, where the Vector API allocates every vector, until C2 compiles it, if ever. Generated
- * by {@code java/src/build/gen_depthwise3x3.py}; change the generator, then regenerate.
+ * by {@code java/src/build/gen_depthwise3x3.py} (run from the repository root); change the
+ * generator, then regenerate.
  */
 final class BlockedDepthwise3x3 {
   private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
@@ -75,23 +83,40 @@ final class BlockedDepthwise3x3 {
         fourStride1(x, xi, xRow, w, w0, y, yi, c);
         c += 4;
       }
+      if (c + 3 == n) {
+        threeStride1(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
+      if (c + 2 == n) {
+        twoStride1(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
     } else {
       if (eights > 0) {
-        eightsStride2(x, xi, xRow, w, w0, y, yi, eights);
+        BlockedDepthwise3x3Stride2.eights(x, xi, xRow, w, w0, y, yi, eights);
       }
       if (c + 4 <= n) {
-        fourStride2(x, xi, xRow, w, w0, y, yi, c);
+        BlockedDepthwise3x3Stride2.four(x, xi, xRow, w, w0, y, yi, c);
         c += 4;
       }
+      if (c + 3 == n) {
+        BlockedDepthwise3x3Stride2.three(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
+      if (c + 2 == n) {
+        BlockedDepthwise3x3Stride2.two(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
     }
-    for (; c < n; c++) {
+    if (c < n) {
       one(x, xi + c * stride * L, xRow, w, w0, y, yi + c * L);
     }
   }
 """)
-for s in (1, 2):
+def methods(s, suffix, vis):
+    L = []
     L.append(f"""  /** Pixels {{@code 0 .. 8 * groups - 1}} at stride {s}, eight at a time. */
-  private static void eightsStride{s}(float[] x, int xi, int xRow, float[] w, int w0, float[] y,
+  {vis}static void eights{suffix}(float[] x, int xi, int xRow, float[] w, int w0, float[] y,
       int yi, int groups) {{""")
     L += weights("    ")
     L.append("    for (int c = 0; c < 8 * groups; c += 8) {")
@@ -99,13 +124,17 @@ for s in (1, 2):
     L.append("    }")
     L.append("  }")
     L.append("")
-    L.append(f"""  /** Pixels {{@code c .. c + 3}} at stride {s}. */
-  private static void fourStride{s}(float[] x, int xi, int xRow, float[] w, int w0, float[] y,
+    for g, name in ((4, "four"), (3, "three"), (2, "two")):
+        L.append(f"""  /** Pixels {{@code c .. c + {g - 1}}} at stride {s}. */
+  {vis}static void {name}{suffix}(float[] x, int xi, int xRow, float[] w, int w0, float[] y,
       int yi, int c) {{""")
-    L += weights("    ")
-    L += group(4, s, "    ")
-    L.append("  }")
-    L.append("")
+        L += weights("    ")
+        L += group(g, s, "    ")
+        L.append("  }")
+        L.append("")
+    return L
+
+L += methods(1, "Stride1", "private ")
 L.append("""  /** One pixel whose first tap is {@code x[at]}; one loop over the taps, as the generic kernel. */
   private static void one(float[] x, int at, int xRow, float[] w, int w0, float[] y, int yi) {
     FloatVector a = FloatVector.zero(S);
@@ -116,4 +145,25 @@ L.append("""  /** One pixel whose first tap is {@code x[at]}; one loop over the 
     a.intoArray(y, yi);
   }
 }""")
-print("\n".join(L))
+L2 = ["""package io.bocomp.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The stride-2 groups of {@link BlockedDepthwise3x3} (see there). Generated by {@code
+ * java/src/build/gen_depthwise3x3.py}; change the generator, then regenerate.
+ */
+final class BlockedDepthwise3x3Stride2 {
+  private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
+  private static final int L = BlockedMicroKernels.LANES;
+
+  private BlockedDepthwise3x3Stride2() {}
+"""]
+L2 += methods(2, "", "")
+while L2[-1] == "":
+    L2.pop()
+L2.append("}")
+out = "java/src/main/java/io/bocomp/engine/cpu/"
+open(out + "BlockedDepthwise3x3.java", "w").write("\n".join(L) + "\n")
+open(out + "BlockedDepthwise3x3Stride2.java", "w").write("\n".join(L2) + "\n")

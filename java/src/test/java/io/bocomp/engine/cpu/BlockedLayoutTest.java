@@ -115,8 +115,9 @@ class BlockedLayoutTest {
 
   @Test
   void depthwise3x3RowGroups() {
-    // BlockedDepthwise3x3 takes rows 8, then 4, then 1 pixel at a time: widths 15 (8 + 4 + 3),
-    // 5 (4 + 1) and 16 at stride 1, 8, 4 and 3 at stride 2; 20 channels (a partial block)
+    // BlockedDepthwise3x3 takes rows 8 pixels at a time, the rest in groups of 4, 3, 2 or 1:
+    // widths 15 (8 + 4 + 3), 5 (4 + 1), 16 at stride 1, 8, 4, 3 at stride 2; 20 channels (a
+    // partial block)
     GraphBuilder gb = new GraphBuilder("depthwise3x3");
     String x = gb.input("x", -1, 20, 11, 15);
     String a = gb.clip(gb.conv("s1", x, w(20, 1, 3, 3), b(20), 1, 1, 20), 0f, 6f);
@@ -139,6 +140,18 @@ class BlockedLayoutTest {
     String yw = wide.relu(wide.conv("s1", xw, w(16, 1, 3, 3), b(16), 1, 1, 16));
     wide.output(yw);
     check("depthwise3x3 wide", wide.build(), new int[] {0, 16, 3, 16}, List.of(yw), 1);
+    // the remainders: stride 1 widths 14 (8 + 4 + 2), 11 (8 + 3), 9 (8 + 1); stride 2 outputs
+    // 7 (4 + 3), 6 (4 + 2), 5 (4 + 1)
+    for (int width : new int[] {14, 11, 9}) {
+      GraphBuilder r = new GraphBuilder("depthwise3x3w" + width);
+      String xr = r.input("x", -1, 16, 3, width);
+      String s1 = r.conv("s1", xr, w(16, 1, 3, 3), b(16), 1, 1, 16);
+      String s2 = r.conv("s2", xr, w(16, 1, 3, 3), b(16), 2, 1, 16);
+      r.output(s1);
+      r.output(s2);
+      check("depthwise3x3 width " + width, r.build(), new int[] {0, 16, 3, width},
+          List.of(s1, s2), 1);
+    }
   }
 
   @Test
