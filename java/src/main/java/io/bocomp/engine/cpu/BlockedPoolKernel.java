@@ -168,10 +168,7 @@ final class BlockedPoolKernel extends PoolWindow implements Kernel {
     acc.intoArray(y, yi);
   }
 
-  /**
-   * Divides one vector's lanes in place, in scalar code (JDK 17's C2 runs {@code
-   * FloatVector.div} through its allocating Java fallback here).
-   */
+  /** Divides one output pixel's lanes in place (scalar: the value is already in memory). */
   private static void divide(float[] y, int yi, int count) {
     float d = count;
     for (int k = 0; k < L; k++) {
