@@ -43,8 +43,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       trained Fashion-MNIST VGG-style CNN, 1x28x28 inputs, 22.6 M multiply-adds = 45.3 MFLOP per
  *       image);
  *   <li>{@code model=resnet18}: {@link ResNet18} at torchvision's widths (64..512) on 3x64x64
- *       inputs (148 M multiply-adds = 296 MFLOP per image), seeded random weights.
+ *       inputs (148 M multiply-adds = 296 MFLOP per image), seeded random weights;
+ *   <li>{@code model=tucker2}: the default model with every convolution at half its Tucker-2
+ *       ranks and the FC layers at a quarter of their SVD rank;
+ *   <li>{@code model=mobilenet}: the trained MobileNetV2-style net {@code models/zoo/mobilenet.onnx}
+ *       (depthwise-separable inverted residuals, 1x28x28 inputs);
+ *   <li>{@code model=vit}: the trained ViT-style net {@code models/zoo/vit.onnx} (patch embedding,
+ *       transformer encoder blocks: LayerNorm, multi-head attention, GELU MLP; 1x28x28 inputs).
  * </ul>
+ *
+ * <p>The zoo models are read relative to the working directory: run from the repository root.
  *
  * <p>Engines: {@code bocomp} is a {@code CpuBackend(}{@value #THREADS}{@code )} with every
  * kernel it has, {@code bocomp-novec} the same with the Vector API kernels turned off
@@ -97,7 +105,7 @@ public class ForwardBenchmark {
   /** The system property that turns bocomp's Vector API kernels off (see {@code engine}). */
   static final String VECTOR_PROPERTY = "bocomp.cpu.vector";
 
-  @Param({"default", "resnet18", "tucker2", "mobilenet"})
+  @Param({"default", "resnet18", "tucker2", "mobilenet", "vit"})
   public String model;
 
   @Param({"1", "50"})
@@ -141,6 +149,8 @@ public class ForwardBenchmark {
         return io.bocomp.model.zoo.Tucker2Default.build();
       case "mobilenet":
         return ModelLoader.load(java.nio.file.Path.of("models/zoo/mobilenet.onnx"));
+      case "vit":
+        return ModelLoader.load(java.nio.file.Path.of("models/zoo/vit.onnx"));
       default:
         throw new IllegalArgumentException("unknown model " + name);
     }

@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * pixel with that tap's per-channel weights, no broadcast and no reduction. Any kernel size,
  * stride, dilation and padding (held by the input's border), the bias, fused residual and fused
  * activation in the epilogue. A task is a band of output rows of one image and channel block;
- * along a row, {@value #PIXELS} pixels at a time accumulate in registers over the taps.
+ * along a row, {@value #PIXELS} pixels at a time accumulate in registers over the taps. The common
+ * 3x3 case (dilation 1, stride 1 or 2) runs its rows in {@link BlockedDepthwise3x3}, which loads
+ * each input vector once for the neighbouring outputs that share it (same floats).
  */
 final class BlockedDepthwiseKernel extends BlockedConvolution {
   private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
@@ -24,6 +26,8 @@ final class BlockedDepthwiseKernel extends BlockedConvolution {
   private final float[] bias;
   private final int bands;
   private final int rowsPerBand;
+  /** 3x3, dilation 1, stride 1 or 2: rows go through {@link BlockedDepthwise3x3}. */
+  private final boolean threeByThree;
 
   /** True for a depthwise convolution of a 4-D input: one input and one output channel per group. */
   static boolean applies(int channels, int groups, int[] weightShape) {
@@ -59,11 +63,18 @@ final class BlockedDepthwiseKernel extends BlockedConvolution {
     int split = planes >= 4 * threads ? 1 : Math.min(gy.h, (4 * threads + planes - 1) / planes);
     this.rowsPerBand = (gy.h + split - 1) / split;
     this.bands = (gy.h + rowsPerBand - 1) / rowsPerBand;
+    this.threeByThree = THREE_BY_THREE && l.kh == 3 && l.kw == 3 && l.dh == 1 && l.dw == 1
+        && l.sh == l.sw && (l.sw == 1 || l.sw == 2);
   }
+
+  /** Experiment switch: {@code -Dbocomp.cpu.depthwise3x3=false} keeps 3x3 on the generic loop. */
+  static final boolean THREE_BY_THREE =
+      !"false".equals(System.getProperty("bocomp.cpu.depthwise3x3", "true"));
 
   @Override
   public String toString() {
-    return "Conv[blocked depthwise " + l.kh + "x" + l.kw + "/" + l.sh + ", bands=" + bands + "]";
+    return "Conv[blocked depthwise " + l.kh + "x" + l.kw + "/" + l.sh
+        + (threeByThree ? " rows3x3" : "") + ", bands=" + bands + "]";
   }
 
   @Override
@@ -95,12 +106,16 @@ final class BlockedDepthwiseKernel extends BlockedConvolution {
       int xi = xOff + gx.offset(img, cb, r * l.sh - l.pt, -l.pl);
       int yi = yOff + gy.offset(img, cb, r, 0);
       int ri = res == null ? 0 : rOff + gr.offset(img, cb, r, 0);
-      int c = 0;
-      for (; c + PIXELS <= gy.w; c += PIXELS) {
-        eight(x, xi + c * step, step, w0, y, yi + c * L);
-      }
-      for (; c < gy.w; c++) {
-        one(x, xi + c * step, w0, y, yi + c * L);
+      if (threeByThree) {
+        BlockedDepthwise3x3.row(x, xi, gx.wp * L, l.sw, packed, w0, y, yi, gy.w);
+      } else {
+        int c = 0;
+        for (; c + PIXELS <= gy.w; c += PIXELS) {
+          eight(x, xi + c * step, step, w0, y, yi + c * L);
+        }
+        for (; c < gy.w; c++) {
+          one(x, xi + c * step, w0, y, yi + c * L);
+        }
       }
       act.finish(y, yi, gy.w * L, null, 0, true, bias, cb * L, res, ri, cb);
     }

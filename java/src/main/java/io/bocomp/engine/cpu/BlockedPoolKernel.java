@@ -2,6 +2,7 @@ package io.bocomp.engine.cpu;
 
 import io.bocomp.model.ConvGeometry;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -74,7 +75,13 @@ final class BlockedPoolKernel extends PoolWindow implements Kernel {
       gy.zeroBorder(y, yOff, img, cb, cb + 1);
     }
     if (global) {
-      y0(x, xOff + gx.offset(img, cb, 0, 0), y, yOff + gy.offset(img, cb, 0, 0));
+      int plane = xOff + gx.offset(img, cb, 0, 0);
+      int yi = yOff + gy.offset(img, cb, 0, 0);
+      if (max) {
+        globalMax(x, plane, y, yi);
+      } else {
+        globalAverage(x, plane, y, yi);
+      }
       return;
     }
     int r0 = band * rowsPerBand;
@@ -91,44 +98,81 @@ final class BlockedPoolKernel extends PoolWindow implements Kernel {
         int ws = c * sw - pl;
         int j0 = firstValid(ws, dw);
         int j1 = endValid(ws, dw, kw, gx.w);
-        FloatVector acc = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
-        for (int i = i0; i < i1; i++) {
-          int at = xPlane + (hs + i * dh) * xRow + (ws + j0 * dw) * L;
-          for (int j = j0; j < j1; j++, at += dw * L) {
-            FloatVector v = FloatVector.fromArray(S, x, at);
-            acc = max ? acc.max(v) : acc.add(v);
-          }
-        }
-        if (!max) {
+        int at = xPlane + (hs + i0 * dh) * xRow + (ws + j0 * dw) * L;
+        if (max) {
+          windowMax(x, at, i1 - i0, j1 - j0, dh * xRow, dw * L, y, yi);
+        } else {
           int count = divisor(includePad, rowsPadded, i1 - i0, ws, gx.w);
-          acc = count > 0 ? acc.div((float) count) : FloatVector.zero(S);
+          windowAverage(x, at, i1 - i0, j1 - j0, dh * xRow, dw * L, count, y, yi);
         }
-        acc.intoArray(y, yi);
       }
     }
   }
 
-  /** Global pooling of one image's block: the plane's rows, two accumulators per row. */
-  private void y0(float[] x, int plane, float[] y, int yi) {
-    float init = max ? Float.NEGATIVE_INFINITY : 0f;
-    FloatVector a = FloatVector.broadcast(S, init);
-    FloatVector b = a;
-    int xRow = gx.wp * L;
-    for (int r = 0; r < gx.h; r++) {
-      int at = plane + r * xRow;
-      int c = 0;
-      for (; c + 1 < gx.w; c += 2, at += 2 * L) {
-        FloatVector u = FloatVector.fromArray(S, x, at);
-        FloatVector v = FloatVector.fromArray(S, x, at + L);
-        a = max ? a.max(u) : a.add(u);
-        b = max ? b.max(v) : b.add(v);
-      }
-      if (c < gx.w) {
-        FloatVector u = FloatVector.fromArray(S, x, at);
-        a = max ? a.max(u) : a.add(u);
-      }
+  // Each window row is reduced in registers (one loop-carried vector in a single loop) and added
+  // into the output pixel in memory. A vector carried across nested loops or merged after an `if`
+  // (the odd column of a row) is not scalarized by JDK 17's C2: it is boxed, a Float512Vector and
+  // a float[] per operation (~1.7 MB per MobileNet pass at batch 50 in GlobalAveragePool alone).
+
+  /** Max over a {@code rows x cols} window whose first pixel is at {@code at}. */
+  private static void windowMax(float[] x, int at, int rows, int cols, int rowStep, int colStep,
+      float[] y, int yi) {
+    Arrays.fill(y, yi, yi + L, Float.NEGATIVE_INFINITY);
+    for (int i = 0; i < rows; i++, at += rowStep) {
+      maxRow(x, at, cols, colStep, y, yi);
     }
-    FloatVector v = max ? a.max(b) : a.add(b).div((float) (gx.h * gx.w));
-    v.intoArray(y, yi);
+  }
+
+  /** Sum over a window divided by {@code count} (0 for an empty window, whose count is 0). */
+  private static void windowAverage(float[] x, int at, int rows, int cols, int rowStep,
+      int colStep, int count, float[] y, int yi) {
+    Arrays.fill(y, yi, yi + L, 0f);
+    for (int i = 0; i < rows; i++, at += rowStep) {
+      sumRow(x, at, cols, colStep, y, yi);
+    }
+    divide(y, yi, Math.max(count, 1));
+  }
+
+  /** Global max of one image's block. */
+  private void globalMax(float[] x, int plane, float[] y, int yi) {
+    Arrays.fill(y, yi, yi + L, Float.NEGATIVE_INFINITY);
+    for (int r = 0; r < gx.h; r++) {
+      maxRow(x, plane + r * gx.wp * L, gx.w, L, y, yi);
+    }
+  }
+
+  /** Global average of one image's block. */
+  private void globalAverage(float[] x, int plane, float[] y, int yi) {
+    Arrays.fill(y, yi, yi + L, 0f);
+    for (int r = 0; r < gx.h; r++) {
+      sumRow(x, plane + r * gx.wp * L, gx.w, L, y, yi);
+    }
+    divide(y, yi, gx.h * gx.w);
+  }
+
+  /** {@code y[yi..] = max(y[yi..], max of cols pixels from at, step apart)}. */
+  private static void maxRow(float[] x, int at, int cols, int step, float[] y, int yi) {
+    FloatVector acc = FloatVector.fromArray(S, y, yi);
+    for (int j = 0; j < cols; j++, at += step) {
+      acc = acc.max(FloatVector.fromArray(S, x, at));
+    }
+    acc.intoArray(y, yi);
+  }
+
+  /** {@code y[yi..] += sum of cols pixels from at, step apart}. */
+  private static void sumRow(float[] x, int at, int cols, int step, float[] y, int yi) {
+    FloatVector acc = FloatVector.fromArray(S, y, yi);
+    for (int j = 0; j < cols; j++, at += step) {
+      acc = acc.add(FloatVector.fromArray(S, x, at));
+    }
+    acc.intoArray(y, yi);
+  }
+
+  /** Divides one output pixel's lanes in place (scalar: the value is already in memory). */
+  private static void divide(float[] y, int yi, int count) {
+    float d = count;
+    for (int k = 0; k < L; k++) {
+      y[yi + k] /= d;
+    }
   }
 }

@@ -6,13 +6,20 @@ import java.nio.FloatBuffer;
  * The layout changes at the edges of the blocked part of a plan: NCHW (any buffer: a feed, a
  * direct-arena value) into a blocked heap value ({@link #toBlocked(BlockedGeometry)}), and a
  * blocked value back into NCHW ({@link #toNchw}) for an op outside it or for the caller. One task
- * per image and channel block (or channel); rows move with bulk copies and are interleaved in a
- * heap strip, so a reorder costs a few passes over the value, paid only where the layout changes.
+ * per image and channel block (or a run of channel planes); rows move with bulk copies and are
+ * interleaved in a heap strip, so a reorder costs a few passes over the value, paid only where the
+ * layout changes.
  *
  * @param g the blocked value's geometry
  * @param toBlocked NCHW into blocked, or back
  */
 record BlockedReorder(BlockedGeometry g, boolean toBlocked) implements Kernel {
+  /** Least work of one {@link #toNchw} task, in floats moved. */
+  static final int MIN_TASK_FLOATS = 2048;
+
+  /** Shortest row {@link #toNchw} writes with one bulk put. */
+  static final int BULK_ROW = 16;
+
   /** NCHW input 0 into blocked output 0 of geometry {@code g} (border and spare lanes zeroed). */
   static BlockedReorder toBlocked(BlockedGeometry g) {
     return new BlockedReorder(g, true);
@@ -43,9 +50,24 @@ record BlockedReorder(BlockedGeometry g, boolean toBlocked) implements Kernel {
     } else {
       FloatBuffer src = in[0];
       FloatBuffer dst = out[0];
-      pool.parallelFor(g.n * g.c, (t, worker) -> channel(src.array(), src.arrayOffset(), dst,
-          t / g.c, t % g.c, pool.scratch(worker)));
+      int planes = g.n * g.c;
+      int per = planesPerTask();
+      pool.parallelFor((planes + per - 1) / per, (t, worker) -> {
+        Scratch s = pool.scratch(worker);
+        for (int p = t * per; p < Math.min(planes, (t + 1) * per); p++) {
+          channel(src.array(), src.arrayOffset(), dst, p / g.c, p % g.c, s);
+        }
+      });
     }
+  }
+
+  /**
+   * Channel planes one task of {@link #toNchw} moves: at least {@value #MIN_TASK_FLOATS} floats,
+   * so small planes (a pooled {@code 1 x 1} map: one float per channel) do not cost a task, with
+   * its two contended atomic updates, per float.
+   */
+  int planesPerTask() {
+    return Math.max(1, MIN_TASK_FLOATS / (g.h * g.w));
   }
 
   private void block(FloatBuffer src, float[] dst, int base, int img, int cb, Scratch s) {
@@ -80,13 +102,22 @@ record BlockedReorder(BlockedGeometry g, boolean toBlocked) implements Kernel {
     int cb = c / lanes;
     int lane = c - cb * lanes;
     int hw = g.h * g.w;
-    float[] row = s.floats(Scratch.ROW_A, g.w);
+    boolean bulk = g.w >= BULK_ROW;
+    float[] row = bulk ? s.floats(Scratch.ROW_A, g.w) : null;
     for (int y = 0; y < g.h; y++) {
       int at = base + g.offset(img, cb, y, 0) + lane;
+      int to = (img * g.c + c) * hw + y * g.w;
+      if (!bulk) {
+        // a bulk put costs tens of ns whatever its length: short rows go float by float
+        for (int x = 0; x < g.w; x++) {
+          dst.put(to + x, src[at + x * lanes]);
+        }
+        continue;
+      }
       for (int x = 0; x < g.w; x++) {
         row[x] = src[at + x * lanes];
       }
-      dst.put((img * g.c + c) * hw + y * g.w, row, 0, g.w);
+      dst.put(to, row, 0, g.w);
     }
   }
 }

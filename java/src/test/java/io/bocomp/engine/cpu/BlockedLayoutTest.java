@@ -104,12 +104,45 @@ class BlockedLayoutTest {
   void depthwiseStridesAndRowRemainders() {
     GraphBuilder gb = new GraphBuilder("depthwise");
     String x = gb.input("x", -1, 24, 19, 21);
-    String y = gb.clip(gb.conv("pw", x, w(40, 24, 1, 1), b(40), 1, 0, 1), 0f, 6f);
-    y = gb.clip(gb.conv("dw", y, w(40, 1, 3, 3), b(40), 2, 1, 40), 0f, 6f);
+    String e = gb.clip(gb.conv("pw", x, w(40, 24, 1, 1), b(40), 1, 0, 1), 0f, 6f);
+    String y = gb.clip(gb.conv("dw", e, w(40, 1, 3, 3), b(40), 2, 1, 40), 0f, 6f);
     String z = gb.conv("dw2", y, w(40, 1, 5, 5), b(40), 1, 2, 40);
     y = gb.add(z, y);
     y = gb.hardSwish(gb.conv("pw2", y, w(16, 40, 1, 1), null, 1, 0, 1));
-    check(gb, List.of(y), 1, 3);
+    // e, 21 wide, also leaves the blocked layout: rows long enough for the bulk row copy
+    check(gb, List.of(y, e), 1, 3);
+  }
+
+  @Test
+  void depthwise3x3RowGroups() {
+    // BlockedDepthwise3x3 takes rows 8 pixels at a time, the rest in groups of 4, 3, 2 or 1:
+    // widths 15 (8 + 4 + 3), 5 (4 + 1), 16 at stride 1, 8, 4, 3 at stride 2; 20 channels (a
+    // partial block)
+    GraphBuilder gb = new GraphBuilder("depthwise3x3");
+    String x = gb.input("x", -1, 20, 11, 15);
+    String a = gb.clip(gb.conv("s1", x, w(20, 1, 3, 3), b(20), 1, 1, 20), 0f, 6f);
+    String c = gb.conv("s2", x, w(20, 1, 3, 3), b(20), 2, 1, 20);
+    String d = gb.conv("s2b", c, w(20, 1, 3, 3), null, 2, 1, 20);
+    String e = gb.add(gb.conv("s1b", a, w(20, 1, 3, 3), b(20), 1, 1, 20), a);
+    check(gb, List.of(e, c, d), 1, 2);
+    GraphBuilder narrow = new GraphBuilder("depthwise3x3 narrow");
+    String xn = narrow.input("x", -1, 16, 4, 5);
+    String yn = narrow.conv("s1", xn, w(16, 1, 3, 3), b(16), 1, 1, 16);
+    String zn = narrow.conv("s2", xn, w(16, 1, 3, 3), b(16), 2, 1, 16);
+    check(narrow, List.of(yn, zn), 1);
+    GraphBuilder wide = new GraphBuilder("depthwise3x3 wide");
+    String xw = wide.input("x", -1, 16, 3, 16);
+    String yw = wide.relu(wide.conv("s1", xw, w(16, 1, 3, 3), b(16), 1, 1, 16));
+    check(wide, List.of(yw), 1);
+    // the remainders: stride 1 widths 14 (8 + 4 + 2), 11 (8 + 3), 9 (8 + 1); stride 2 outputs
+    // 7 (4 + 3), 6 (4 + 2), 5 (4 + 1)
+    for (int width : new int[] {14, 11, 9}) {
+      GraphBuilder r = new GraphBuilder("depthwise3x3 width " + width);
+      String xr = r.input("x", -1, 16, 3, width);
+      String s1 = r.conv("s1", xr, w(16, 1, 3, 3), b(16), 1, 1, 16);
+      String s2 = r.conv("s2", xr, w(16, 1, 3, 3), b(16), 2, 1, 16);
+      check(r, List.of(s1, s2), 1);
+    }
   }
 
   @Test
