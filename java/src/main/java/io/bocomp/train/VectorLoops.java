@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * loops in the callers are the reference and the fallback.
  */
 final class VectorLoops {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Float> S = io.bocomp.engine.cpu.VectorShape.FLOATS;
   private static final int LANES = S.length();
 
   private VectorLoops() {}

@@ -1,6 +1,7 @@
 package io.bocomp.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +27,11 @@ final class ConvMicroKernel {
   /** Output pixels per tile. */
   static final int PIXELS = 6;
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  /** 512-bit vectors when the JVM's kernels use them ({@link VectorShape}): one per 16 channels. */
+  private static final VectorSpecies<Float> W = VectorShape.FLOATS;
+  private static final boolean WIDE = W.length() == 16;
+  /** The first 8 lanes of a wide vector. */
+  private static final VectorMask<Float> HALF = WIDE ? W.indexInRange(0, 8) : null;
 
   private ConvMicroKernel() {}
 
@@ -40,6 +46,10 @@ final class ConvMicroKernel {
    */
   static void tile16(float[] x, int base, int[] offset, int k, float[] w, int w0, float[] bias,
       int b0, float[] out) {
+    if (WIDE) {
+      tile16Wide(x, base, offset, k, w, w0, bias, b0, out);
+      return;
+    }
     FloatVector c0 = FloatVector.fromArray(S, bias, b0);
     FloatVector c1 = FloatVector.fromArray(S, bias, b0 + 8);
     FloatVector a00 = c0;
@@ -94,6 +104,10 @@ final class ConvMicroKernel {
   /** {@link #tile16} for 8 output channels ({@code w} packed 8 wide): {@code out[p * 8 + o]}. */
   static void tile8(float[] x, int base, int[] offset, int k, float[] w, int w0, float[] bias,
       int b0, float[] out) {
+    if (WIDE) {
+      tile8Wide(x, base, offset, k, w, w0, bias, b0, out);
+      return;
+    }
     FloatVector c0 = FloatVector.fromArray(S, bias, b0);
     FloatVector a0 = c0;
     FloatVector a1 = c0;
@@ -117,5 +131,61 @@ final class ConvMicroKernel {
     a3.intoArray(out, 24);
     a4.intoArray(out, 32);
     a5.intoArray(out, 40);
+  }
+
+  /** {@link #tile16} with one 512-bit vector per tap and pixel. */
+  private static void tile16Wide(float[] x, int base, int[] offset, int k, float[] w, int w0,
+      float[] bias, int b0, float[] out) {
+    FloatVector c = FloatVector.fromArray(W, bias, b0);
+    FloatVector a0 = c;
+    FloatVector a1 = c;
+    FloatVector a2 = c;
+    FloatVector a3 = c;
+    FloatVector a4 = c;
+    FloatVector a5 = c;
+    for (int i = 0; i < k; i++) {
+      FloatVector v = FloatVector.fromArray(W, w, w0 + 16 * i);
+      int o = base + offset[i];
+      a0 = FloatVector.broadcast(W, x[o]).fma(v, a0);
+      a1 = FloatVector.broadcast(W, x[o + 1]).fma(v, a1);
+      a2 = FloatVector.broadcast(W, x[o + 2]).fma(v, a2);
+      a3 = FloatVector.broadcast(W, x[o + 3]).fma(v, a3);
+      a4 = FloatVector.broadcast(W, x[o + 4]).fma(v, a4);
+      a5 = FloatVector.broadcast(W, x[o + 5]).fma(v, a5);
+    }
+    a0.intoArray(out, 0);
+    a1.intoArray(out, 16);
+    a2.intoArray(out, 32);
+    a3.intoArray(out, 48);
+    a4.intoArray(out, 64);
+    a5.intoArray(out, 80);
+  }
+
+  /** {@link #tile8} on the first 8 lanes of 512-bit vectors (masked loads and stores). */
+  private static void tile8Wide(float[] x, int base, int[] offset, int k, float[] w, int w0,
+      float[] bias, int b0, float[] out) {
+    FloatVector c = FloatVector.fromArray(W, bias, b0, HALF);
+    FloatVector a0 = c;
+    FloatVector a1 = c;
+    FloatVector a2 = c;
+    FloatVector a3 = c;
+    FloatVector a4 = c;
+    FloatVector a5 = c;
+    for (int i = 0; i < k; i++) {
+      FloatVector v = FloatVector.fromArray(W, w, w0 + 8 * i, HALF);
+      int o = base + offset[i];
+      a0 = FloatVector.broadcast(W, x[o]).fma(v, a0);
+      a1 = FloatVector.broadcast(W, x[o + 1]).fma(v, a1);
+      a2 = FloatVector.broadcast(W, x[o + 2]).fma(v, a2);
+      a3 = FloatVector.broadcast(W, x[o + 3]).fma(v, a3);
+      a4 = FloatVector.broadcast(W, x[o + 4]).fma(v, a4);
+      a5 = FloatVector.broadcast(W, x[o + 5]).fma(v, a5);
+    }
+    a0.intoArray(out, 0, HALF);
+    a1.intoArray(out, 8, HALF);
+    a2.intoArray(out, 16, HALF);
+    a3.intoArray(out, 24, HALF);
+    a4.intoArray(out, 32, HALF);
+    a5.intoArray(out, 40, HALF);
   }
 }
