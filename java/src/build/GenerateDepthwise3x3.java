@@ -1,0 +1,214 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generates io.bocomp.engine.cpu.BlockedDepthwise3x3 and BlockedDepthwise3x3Stride2 (see their
+ * Javadoc) into the source directory given as the only argument. Maven runs it in
+ * generate-sources with the JDK's single-file source launcher, as GenerateBlockedTiles; nothing it
+ * generates is committed.
+ */
+public class GenerateDepthwise3x3 {
+  private static final String FIRST_HEAD = """
+package io.bocomp.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One output row of a 3x3 depthwise convolution with dilation 1 and stride 1 or 2 on the blocked
+ * layout: the inner loop of {@link BlockedDepthwiseKernel} for the shape MobileNet-style networks
+ * use. The pixels go 8 at a time, the rest in groups of 4, 3, 2 or 1; each input vector is loaded
+ * once for all the outputs of the group that read it (up to 3), and the nine tap weights once per
+ * call, where the generic loop loads every input once per tap and a weight per tap: at stride 1,
+ * 30 input loads per 8 outputs instead of 72. Each output sums its taps in the generic loop's
+ * order (kernel row, then column; fused multiply-adds from zero), so both give the same floats.
+ * Stride 2's groups are in {@link BlockedDepthwise3x3Stride2} (the 600-line limit).
+ *
+ * <p>Each group width and stride is its own method of at most ~2,600 bytes of bytecode: C1 gives up
+ * on a larger method of vector code ("out of virtual registers"), and then a method may stay in
+ * slow code, where the Vector API allocates every vector, until C2 compiles it, if ever. Generated
+ * at build time by {@code java/src/build/GenerateDepthwise3x3.java}.
+ */
+final class BlockedDepthwise3x3 {
+  private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
+  private static final int L = BlockedMicroKernels.LANES;
+
+  private BlockedDepthwise3x3() {}
+
+  /**
+   * Writes the {@code n} output pixels of one row (no bias, no activation) at {@code y[yi..]}.
+   *
+   * @param x the input; {@code xi} is the first tap of the row's first pixel
+   * @param xRow floats from one input row to the next
+   * @param stride 1 or 2
+   * @param w the packed weights; {@code w0} is the block's first tap ({@code [tap][L]})
+   */
+  static void row(float[] x, int xi, int xRow, int stride, float[] w, int w0, float[] y, int yi,
+      int n) {
+    int eights = n / 8;
+    int c = 8 * eights;
+    if (stride == 1) {
+      if (eights > 0) {
+        eightsStride1(x, xi, xRow, w, w0, y, yi, eights);
+      }
+      if (c + 4 <= n) {
+        fourStride1(x, xi, xRow, w, w0, y, yi, c);
+        c += 4;
+      }
+      if (c + 3 == n) {
+        threeStride1(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
+      if (c + 2 == n) {
+        twoStride1(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
+    } else {
+      if (eights > 0) {
+        BlockedDepthwise3x3Stride2.eights(x, xi, xRow, w, w0, y, yi, eights);
+      }
+      if (c + 4 <= n) {
+        BlockedDepthwise3x3Stride2.four(x, xi, xRow, w, w0, y, yi, c);
+        c += 4;
+      }
+      if (c + 3 == n) {
+        BlockedDepthwise3x3Stride2.three(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
+      if (c + 2 == n) {
+        BlockedDepthwise3x3Stride2.two(x, xi, xRow, w, w0, y, yi, c);
+        return;
+      }
+    }
+    if (c < n) {
+      one(x, xi + c * stride * L, xRow, w, w0, y, yi + c * L);
+    }
+  }
+""";
+
+  private static final String ONE_PIXEL = """
+  /** One pixel whose first tap is {@code x[at]}; one loop over the taps, as the generic kernel. */
+  private static void one(float[] x, int at, int xRow, float[] w, int w0, float[] y, int yi) {
+    FloatVector a = FloatVector.zero(S);
+    for (int t = 0; t < 9; t++) {
+      a = FloatVector.fromArray(S, x, at + (t / 3) * xRow + (t % 3) * L)
+          .fma(FloatVector.fromArray(S, w, w0 + t * L), a);
+    }
+    a.intoArray(y, yi);
+  }
+}""";
+
+  private static final String SECOND_HEAD = """
+package io.bocomp.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The stride-2 groups of {@link BlockedDepthwise3x3} (see there). Generated at build time by
+ * {@code java/src/build/GenerateDepthwise3x3.java}.
+ */
+final class BlockedDepthwise3x3Stride2 {
+  private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
+  private static final int L = BlockedMicroKernels.LANES;
+
+  private BlockedDepthwise3x3Stride2() {}
+""";
+
+  static List<String> weights(String p) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        int t = i * 3 + j;
+        String off = t != 0 ? " + " + t + " * L" : "";
+        out.add(p + "FloatVector w" + i + j + " = FloatVector.fromArray(S, w, w0" + off + ");");
+      }
+    }
+    return out;
+  }
+
+  static List<String> group(int n, int s, String p) {
+    List<String> out = new ArrayList<>();
+    out.add(s == 1 ? p + "int at = xi + c * L;" : p + "int at = xi + c * " + s + " * L;");
+    for (int m = 0; m < n; m++) {
+      out.add(p + "FloatVector a" + m + " = FloatVector.zero(S);");
+    }
+    out.add(p + "FloatVector v;");
+    String[] bases = {"at", "at + xRow", "at + 2 * xRow"};
+    for (int i = 0; i < 3; i++) {
+      for (int k = 0; k < (n - 1) * s + 3; k++) {
+        List<String> fmas = new ArrayList<>();
+        for (int m = 0; m < n; m++) {
+          int j = k - m * s;
+          if (j >= 0 && j <= 2) {
+            fmas.add("a" + m + " = v.fma(w" + i + j + ", a" + m + ");");
+          }
+        }
+        if (fmas.isEmpty()) {
+          continue;
+        }
+        String off = k != 0 ? " + " + k + " * L" : "";
+        out.add(p + "v = FloatVector.fromArray(S, x, " + bases[i] + off + ");");
+        String line = p + String.join(" ", fmas);
+        if (line.length() <= 100) {
+          out.add(line);
+        } else {
+          fmas.forEach(f -> out.add(p + f));
+        }
+      }
+    }
+    for (int m = 0; m < n; m++) {
+      String off = m != 0 ? " + " + m + " * L" : "";
+      out.add(p + "a" + m + ".intoArray(y, yi + c * L" + off + ");");
+    }
+    return out;
+  }
+
+  static List<String> methods(int s, String suffix, String vis) {
+    List<String> out = new ArrayList<>();
+    out.add("  /** Pixels {@code 0 .. 8 * groups - 1} at stride " + s + ", eight at a time. */\n"
+        + "  " + vis + "static void eights" + suffix
+        + "(float[] x, int xi, int xRow, float[] w, int w0, float[] y,\n"
+        + "      int yi, int groups) {");
+    out.addAll(weights("    "));
+    out.add("    for (int c = 0; c < 8 * groups; c += 8) {");
+    out.addAll(group(8, s, "      "));
+    out.add("    }");
+    out.add("  }");
+    out.add("");
+    String[] names = {"four", "three", "two"};
+    for (int g = 4; g >= 2; g--) {
+      out.add("  /** Pixels {@code c .. c + " + (g - 1) + "} at stride " + s + ". */\n"
+          + "  " + vis + "static void " + names[4 - g] + suffix
+          + "(float[] x, int xi, int xRow, float[] w, int w0, float[] y,\n"
+          + "      int yi, int c) {");
+      out.addAll(weights("    "));
+      out.addAll(group(g, s, "    "));
+      out.add("  }");
+      out.add("");
+    }
+    return out;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args[0], "io", "bocomp", "engine", "cpu");
+    Files.createDirectories(dir);
+    List<String> first = new ArrayList<>();
+    first.add(FIRST_HEAD);
+    first.addAll(methods(1, "Stride1", "private "));
+    first.add(ONE_PIXEL);
+    List<String> second = new ArrayList<>();
+    second.add(SECOND_HEAD);
+    second.addAll(methods(2, "", ""));
+    while (second.get(second.size() - 1).isEmpty()) {
+      second.remove(second.size() - 1);
+    }
+    second.add("}");
+    Files.writeString(dir.resolve("BlockedDepthwise3x3.java"), String.join("\n", first) + "\n");
+    Files.writeString(dir.resolve("BlockedDepthwise3x3Stride2.java"),
+        String.join("\n", second) + "\n");
+  }
+}
