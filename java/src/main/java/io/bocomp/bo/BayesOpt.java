@@ -66,7 +66,6 @@ public final class BayesOpt {
   private final SobolSequence design;
   private long designIndex;
   private long suggestCalls;
-  private final Supplier<? extends Collection<double[]>> candidates;
   private final Supplier<? extends Collection<double[]>> feasibleCandidates;
   private final Predicate<double[]> excluded;
 
@@ -87,7 +86,6 @@ public final class BayesOpt {
     this.certifier = new CertificateEstimator(Math.min(8192, Math.max(1024, 128 * d)), 128, 1024);
     this.certificateEpsilon = b.certificateEpsilon;
     this.design = SobolSequence.scrambled(d, mix(seed, 1, 0));
-    this.candidates = b.candidates;
     this.feasibleCandidates = b.feasibleCandidates;
     this.excluded = b.excluded;
   }
@@ -342,17 +340,16 @@ public final class BayesOpt {
     List<double[]> out = new ArrayList<>();
     try {
       List<double[]> us;
-      List<double[]> extra = modelPoints(candidates, new ArrayList<>());
       try {
         us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
-            log.proposable(excluded), extra, mix(seed, 3, call));
+            log.proposable(excluded), null, mix(seed, 3, call));
       } catch (NoFeasiblePointException e) {
         if (feasibleCandidates == null) {
           throw e;
         }
         // a thin feasible region: the caller's feasible candidates join the raw samples
         us = proposer.propose(r, obj, data.eligible, cons, thresholds(constraintModels), pendingModel,
-            log.proposable(excluded), modelPoints(feasibleCandidates, extra), mix(seed, 3, call));
+            log.proposable(excluded), modelPoints(feasibleCandidates, List.of()), mix(seed, 3, call));
       }
       for (double[] u : us) {
         out.add(space.toUser(u));
@@ -431,7 +428,6 @@ public final class BayesOpt {
     private final List<Observation> observations = new ArrayList<>();
     private BayesOptState resume;
     private BayesOptState warmStart;
-    private Supplier<? extends Collection<double[]>> candidates;
     private Supplier<? extends Collection<double[]>> feasibleCandidates;
     private Predicate<double[]> excluded;
 
@@ -546,17 +542,13 @@ public final class BayesOpt {
     }
 
     /**
-     * Extra raw candidates of the acquisition optimizer (user coordinates; null: none).
-     * {@code always}: scored in every model proposal, asked for once per proposal (e.g. moves
-     * along a budget's boundary, which Sobol points and small perturbations of the incumbent
-     * rarely reach). {@code whenNoneFeasible}: points that meet the known constraints, asked for
-     * only when no other raw candidate does (a feasible region too thin for sampling); without
-     * them such a proposal falls back to a space-filling point.
+     * Points (user coordinates) that meet the known constraints, scored as extra raw candidates
+     * of the acquisition optimizer when none of its own raw candidates does (a feasible region
+     * too thin for Sobol sampling and local perturbations); without them such a proposal falls
+     * back to a space-filling point. Asked for only then.
      */
-    public Builder candidates(Supplier<? extends Collection<double[]>> always,
-        Supplier<? extends Collection<double[]>> whenNoneFeasible) {
-      this.candidates = always;
-      this.feasibleCandidates = whenNoneFeasible;
+    public Builder feasibleCandidates(Supplier<? extends Collection<double[]>> points) {
+      this.feasibleCandidates = points;
       return this;
     }
 

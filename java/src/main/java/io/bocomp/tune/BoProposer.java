@@ -217,7 +217,7 @@ final class BoProposer {
       // known constraints come with objective L (constrained and boundary proposals)
       TrialRecord best = StageRunner.bestFeasible(history);
       double[] center = best == null ? null : best.theta();
-      b.candidates(null, () -> {
+      b.feasibleCandidates(() -> {
         List<double[]> thin = new ArrayList<>(explorer.exchanges(stage, trial, center,
             EXCHANGE_MOVES));
         thin.addAll(explorer.candidates(stage, trial, center, FEASIBLE_CANDIDATES));

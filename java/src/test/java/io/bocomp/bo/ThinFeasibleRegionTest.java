@@ -63,7 +63,7 @@ class ThinFeasibleRegionTest {
       candidates.add(x);
     }
     int[] asked = {0};
-    BayesOpt bo = builder().candidates(null, () -> {
+    BayesOpt bo = builder().feasibleCandidates(() -> {
       asked[0]++;
       return candidates;
     }).build();
