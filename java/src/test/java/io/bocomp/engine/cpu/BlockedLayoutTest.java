@@ -161,6 +161,27 @@ class BlockedLayoutTest {
   }
 
   @Test
+  void poolWindowsInsideTheInputAndAcrossItsBorder() {
+    // kernel, stride, pads (top, left, bottom, right), dilation: windows wholly inside the input
+    // take the straight-line path, the others the clipped one; both must agree with ORT
+    long[][] forms = {{2, 2, 0, 0, 0, 0, 1}, {3, 2, 1, 1, 1, 1, 1}, {3, 1, 1, 0, 1, 2, 1},
+        {2, 1, 0, 0, 1, 1, 2}, {3, 3, 2, 2, 2, 2, 2}, {4, 2, 1, 1, 1, 1, 1}};
+    for (String op : List.of("MaxPool", "AveragePool")) {
+      GraphBuilder gb = new GraphBuilder(op + " windows");
+      String c = gb.relu(gb.conv("a", gb.input("x", -1, 3, 13, 11), w(18, 3, 3, 3), b(18), 1, 1, 1));
+      List<String> outs = new java.util.ArrayList<>();
+      for (long[] f : forms) {
+        GraphBuilder.Op p = gb.op(op, c).attr("kernel_shape", f[0], f[0])
+            .attr("strides", f[1], f[1]).attr("pads", f[2], f[3], f[4], f[5]);
+        // MaxPool: dilation f[6]; AveragePool: count_include_pad = f[6] - 1
+        outs.add((op.equals("MaxPool") ? p.attr("dilations", f[6], f[6])
+            : p.attr("count_include_pad", f[6] - 1)).out());
+      }
+      check(gb, outs, 1, 3);
+    }
+  }
+
+  @Test
   void standaloneAddAndActivationWithTwoReaders() {
     GraphBuilder gb = new GraphBuilder("elementwise");
     String x = gb.input("x", -1, 17, 8, 8);
