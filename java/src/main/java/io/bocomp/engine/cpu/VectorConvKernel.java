@@ -3,10 +3,11 @@ package io.bocomp.engine.cpu;
 import java.nio.FloatBuffer;
 
 /**
- * Direct convolution with a register-blocked Vector API micro-kernel ({@link ConvMicroKernel}),
- * in the style of oneDNN's and ONNX Runtime's AVX2 direct convolutions but on NCHW tensors: no
- * column matrix is built and nothing is packed per call. Any kernel size, stride, dilation, pads
- * and group count; constant weights only.
+ * Direct convolution with a register-blocked Vector API micro-kernel ({@link ConvMicroKernel},
+ * generated at build time by {@code java/src/build/GenerateConvMicroKernel.java}), in the style
+ * of oneDNN's and ONNX Runtime's AVX2 direct convolutions but on NCHW tensors: no column matrix is
+ * built and nothing is packed per call. Any kernel size, stride, dilation, pads and group count;
+ * constant weights only.
  *
  * <ul>
  *   <li><b>At plan time</b> the weights of each group are cut into blocks of 16 output channels
