@@ -207,8 +207,15 @@ final class BlockedDepthwise3x3Stride2 {
       second.remove(second.size() - 1);
     }
     second.add("}");
-    Files.writeString(dir.resolve("BlockedDepthwise3x3.java"), String.join("\n", first) + "\n");
-    Files.writeString(dir.resolve("BlockedDepthwise3x3Stride2.java"),
+    writeIfChanged(dir.resolve("BlockedDepthwise3x3.java"), String.join("\n", first) + "\n");
+    writeIfChanged(dir.resolve("BlockedDepthwise3x3Stride2.java"),
         String.join("\n", second) + "\n");
+  }
+
+  /** Writes only new text, keeping an unchanged file's timestamp (no needless recompilation). */
+  private static void writeIfChanged(Path out, String text) throws IOException {
+    if (!Files.exists(out) || !Files.readString(out).equals(text)) {
+      Files.writeString(out, text);
+    }
   }
 }
