@@ -32,7 +32,7 @@ record BlockedReorder(BlockedGeometry g, boolean toBlocked) implements Kernel {
 
   @Override
   public void reserve(Scratch s) {
-    s.floats(Scratch.ROW_A, g.w);
+    s.floats(Scratch.ROW_A, g.w >= BULK_ROW ? g.w : planesPerTask() * g.h * g.w);
   }
 
   @Override
@@ -54,7 +54,12 @@ record BlockedReorder(BlockedGeometry g, boolean toBlocked) implements Kernel {
       int per = planesPerTask();
       pool.parallelFor((planes + per - 1) / per, (t, worker) -> {
         Scratch s = pool.scratch(worker);
-        for (int p = t * per; p < Math.min(planes, (t + 1) * per); p++) {
+        int p1 = Math.min(planes, (t + 1) * per);
+        if (g.w < BULK_ROW) {
+          planes(src.array(), src.arrayOffset(), dst, t * per, p1, s);
+          return;
+        }
+        for (int p = t * per; p < p1; p++) {
           channel(src.array(), src.arrayOffset(), dst, p / g.c, p % g.c, s);
         }
       });
@@ -97,23 +102,61 @@ record BlockedReorder(BlockedGeometry g, boolean toBlocked) implements Kernel {
     }
   }
 
+  /**
+   * NCHW planes {@code [p0, p1)} (plane = image x channel), whose rows are too short for a bulk
+   * put each: gathered into one scratch run, then written with one bulk put (they are contiguous
+   * in NCHW). A 1 x 1 map, e.g. after global pooling, was a put per float.
+   */
+  private void planes(float[] src, int base, FloatBuffer dst, int p0, int p1, Scratch s) {
+    int lanes = g.lanes;
+    int hw = g.h * g.w;
+    float[] run = s.floats(Scratch.ROW_A, (p1 - p0) * hw);
+    int i = 0;
+    int img = p0 / g.c;
+    int c = p0 - img * g.c;
+    if (g.h == 1 && g.w == 1 && g.borderless()) {
+      // a 1 x 1 map: an image's channels lie in a row, lane after lane, block after block
+      for (int p = p0; p < p1; img++, c = 0) {
+        int k = Math.min(p1 - p, g.c - c);
+        System.arraycopy(src, base + g.offset(img, 0, 0, 0) + c, run, i, k);
+        i += k;
+        p += k;
+      }
+      dst.put(p0, run, 0, i);
+      return;
+    }
+    int cb = c / lanes;
+    int lane = c - cb * lanes;
+    // (img, cb, lane) advance with the plane, without a division per plane
+    for (int p = p0; p < p1; p++) {
+      for (int y = 0; y < g.h; y++) {
+        int at = base + g.offset(img, cb, y, 0) + lane;
+        for (int x = 0; x < g.w; x++, i++) {
+          run[i] = src[at + x * lanes];
+        }
+      }
+      if (++c == g.c) {
+        c = 0;
+        cb = 0;
+        lane = 0;
+        img++;
+      } else if (++lane == lanes) {
+        lane = 0;
+        cb++;
+      }
+    }
+    dst.put(p0 * hw, run, 0, i);
+  }
+
   private void channel(float[] src, int base, FloatBuffer dst, int img, int c, Scratch s) {
     int lanes = g.lanes;
     int cb = c / lanes;
     int lane = c - cb * lanes;
     int hw = g.h * g.w;
-    boolean bulk = g.w >= BULK_ROW;
-    float[] row = bulk ? s.floats(Scratch.ROW_A, g.w) : null;
+    float[] row = s.floats(Scratch.ROW_A, g.w);
     for (int y = 0; y < g.h; y++) {
       int at = base + g.offset(img, cb, y, 0) + lane;
       int to = (img * g.c + c) * hw + y * g.w;
-      if (!bulk) {
-        // a bulk put costs tens of ns whatever its length: short rows go float by float
-        for (int x = 0; x < g.w; x++) {
-          dst.put(to + x, src[at + x * lanes]);
-        }
-        continue;
-      }
       for (int x = 0; x < g.w; x++) {
         row[x] = src[at + x * lanes];
       }

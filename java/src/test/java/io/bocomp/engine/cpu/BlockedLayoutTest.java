@@ -182,6 +182,15 @@ class BlockedLayoutTest {
   }
 
   @Test
+  void aOneByOneMapBackToNchwInRunsThatSplitImages() {
+    // 60 images x 40 channels of 1 x 1: the reorder's tasks take 2048 planes each, so the second
+    // starts inside image 51; channels 32..39 sit in a half-used block
+    GraphBuilder gb = new GraphBuilder("1x1 to nchw");
+    String x = gb.input("x", -1, 3, 5, 5);
+    check(gb, List.of(gb.globalAveragePool(gb.conv("a", x, w(40, 3, 3, 3), b(40), 1, 1, 1))), 60, 1);
+  }
+
+  @Test
   void standaloneAddAndActivationWithTwoReaders() {
     GraphBuilder gb = new GraphBuilder("elementwise");
     String x = gb.input("x", -1, 17, 8, 8);
