@@ -178,6 +178,9 @@ final class GemmKernel implements Kernel {
   public void reserve(Scratch s) {
     s.floats(Scratch.ROW_A, padded(n));
     s.floats(Scratch.ROW_B, n);
+    if (vectorAct) {
+      s.floats(Scratch.ROW_C, padded(n));
+    }
   }
 
   /**
@@ -295,6 +298,7 @@ final class GemmKernel implements Kernel {
     // with a vector activation the row is padded to whole vectors (the padding is never stored)
     int width = padded(cols);
     float[] row = s.floats(Scratch.ROW_A, width);
+    float[] tmp = vectorAct ? s.floats(Scratch.ROW_C, width) : null;
     float[] colBias = null;
     if (bias == Bias.PER_COLUMN) {
       colBias = s.floats(Scratch.ROW_B, cols);
@@ -319,7 +323,7 @@ final class GemmKernel implements Kernel {
         }
       }
       if (activation != null) {
-        activation.apply(row, 0, width, vectorAct);
+        activation.apply(row, 0, width, tmp);
       }
       y.put(off, row, 0, cols);
     }

@@ -37,9 +37,19 @@ final class UnaryKernel implements Kernel {
     }
     // a strip's array is STRIP long, a whole number of vectors: the last strip is padded (the
     // values past len are computed and never copied out)
+    FloatBuffer x = in[0];
+    FloatBuffer y = out[0];
     int l = VectorMath.L;
-    Strips.map(pool, in[0], out[0], size, (a, len) ->
-        activation.apply(a, 0, Math.min(Strips.STRIP, (len + l - 1) / l * l), true));
+    Strips.forRange(pool, size, Strips.GRAIN, (from, to, w) -> {
+      float[] a = pool.scratch(w).floats(Scratch.ROW_A, Strips.STRIP);
+      float[] tmp = pool.scratch(w).floats(Scratch.ROW_B, Strips.STRIP);
+      for (int s = from; s < to; s += Strips.STRIP) {
+        int len = Math.min(Strips.STRIP, to - s);
+        x.get(s, a, 0, len);
+        activation.apply(a, 0, Math.min(Strips.STRIP, (len + l - 1) / l * l), tmp);
+        y.put(s, a, 0, len);
+      }
+    });
   }
 
   @Override
@@ -50,6 +60,9 @@ final class UnaryKernel implements Kernel {
   @Override
   public void reserve(Scratch s) {
     s.floats(Scratch.ROW_A, Strips.STRIP);
+    if (vector) {
+      s.floats(Scratch.ROW_B, Strips.STRIP);
+    }
   }
 
   @Override

@@ -107,26 +107,29 @@ final class VectorMath {
   }
 
   /**
-   * {@link #gelu} on {@code a[from, to)} in place; a tail shorter than a vector in double. The
-   * loop body is {@link #gelu(FloatVector)} written out: called on short rows (a GEMM epilogue),
-   * C2 does not count the calls in the loop as hot enough to inline methods of this size, and a
-   * vector passed to a method that is not inlined is boxed.
+   * {@link #gelu} on {@code a[from, to)} in place, {@code tmp} (at least {@code to - from} long)
+   * holding an intermediate; a tail shorter than a vector in double. The body is
+   * {@link #gelu(FloatVector)} written out in two loops of their own methods: called on short
+   * rows (a GEMM epilogue), C2 does not count the calls in a loop as hot enough to inline methods
+   * of this size (and a vector passed to a method that is not inlined is boxed); in one method
+   * of 60 vector operations, C2 now and then gave up intrinsifying the last store (one JVM in
+   * two: the MLP step 2.2x slower).
    */
-  static void gelu(float[] a, int from, int to) {
-    int i = from;
-    for (; i <= to - L; i += L) {
-      FloatVector v = FloatVector.fromArray(S, a, i);
-      FloatVector x = v.mul(SQRT_HALF);
-      FloatVector ax = x.abs();
-      FloatVector t = x.mul(x);
-      FloatVector p = FloatVector.broadcast(S, -6.013390375301242e-4f);
-      p = horner(p, t, 4.997999873012304e-3f);
-      p = horner(p, t, -2.6770230382680893e-2f);
-      p = horner(p, t, 1.1281926929950714e-1f);
-      p = horner(p, t, -3.761250674724579e-1f);
-      p = horner(p, t, 1.1283791065216064f);
-      FloatVector small = x.mul(p);
-      FloatVector u = ax.min(ERF_HI).sub(ERF_SPLIT);
+  static void gelu(float[] a, int from, int to, float[] tmp) {
+    int end = from + (to - from) / L * L;
+    erfTailLog(a, from, end, tmp);
+    geluFinish(a, from, end, tmp);
+    for (int i = end; i < to; i++) {
+      double v = a[i];
+      a[i] = (float) (0.5 * v * ErrorFunction.erfc(-v * SQRT_HALF));
+    }
+  }
+
+  /** {@code tmp[i - from] = Q(min(|x|, 3.925) - 0.921875)} with {@code x = a[i] / sqrt 2}. */
+  private static void erfTailLog(float[] a, int from, int to, float[] tmp) {
+    for (int i = from, j = 0; i < to; i += L, j += L) {
+      FloatVector u = FloatVector.fromArray(S, a, i).mul(SQRT_HALF).abs().min(ERF_HI)
+          .sub(ERF_SPLIT);
       FloatVector q = FloatVector.broadcast(S, 1.6306649968100828e-6f);
       q = horner(q, u, -3.386771641089581e-5f);
       q = horner(q, u, 3.3775807241909206e-4f);
@@ -136,7 +139,25 @@ final class VectorMath {
       q = horner(q, u, -8.329841494560242e-1f);
       q = horner(q, u, -2.5080127716064453f);
       q = horner(q, u, -1.648561954498291f);
+      q.intoArray(tmp, j);
+    }
+  }
+
+  /** Gelu of {@code a[from, to)} from the log-erfc values {@link #erfTailLog} left in tmp. */
+  private static void geluFinish(float[] a, int from, int to, float[] tmp) {
+    for (int i = from, j = 0; i < to; i += L, j += L) {
+      FloatVector v = FloatVector.fromArray(S, a, i);
+      FloatVector x = v.mul(SQRT_HALF);
+      FloatVector t = x.mul(x);
+      FloatVector p = FloatVector.broadcast(S, -6.013390375301242e-4f);
+      p = horner(p, t, 4.997999873012304e-3f);
+      p = horner(p, t, -2.6770230382680893e-2f);
+      p = horner(p, t, 1.1281926929950714e-1f);
+      p = horner(p, t, -3.761250674724579e-1f);
+      p = horner(p, t, 1.1283791065216064f);
+      FloatVector small = x.mul(p);
       // exp(q), q in [-18, -1.6]: no range checks needed
+      FloatVector q = FloatVector.fromArray(S, tmp, j);
       FloatVector et = q.fma(LOG2E, MAGIC);
       FloatVector en = et.sub(MAGIC);
       FloatVector r = en.fma(FloatVector.broadcast(S, -LN2_HI), q);
@@ -150,15 +171,10 @@ final class VectorMath {
       FloatVector e = ep.fma(r.mul(r), r).add(1f);
       IntVector bits = ((IntVector) et.reinterpretAsInts()).sub(MAGIC_BITS - 127)
           .lanewise(VectorOperators.LSHL, 23);
-      e = e.mul(bits.reinterpretAsFloats());
-      FloatVector big = e.neg().add(1f);
+      FloatVector big = e.mul(bits.reinterpretAsFloats()).neg().add(1f);
       big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-      FloatVector erf = small.blend(big, ax.compare(VectorOperators.GE, ERF_SPLIT));
+      FloatVector erf = small.blend(big, x.abs().compare(VectorOperators.GE, ERF_SPLIT));
       v.mul(0.5f).mul(erf.add(1f)).intoArray(a, i);
-    }
-    for (; i < to; i++) {
-      double v = a[i];
-      a[i] = (float) (0.5 * v * ErrorFunction.erfc(-v * SQRT_HALF));
     }
   }
 
@@ -225,5 +241,48 @@ final class VectorMath {
         FloatVector.fromArray(S, v, i).mul(inv).intoArray(v, i);
       }
     }
+  }
+
+  /**
+   * LayerNormalization of one row {@code v[off, off + width)} in place: two passes of float sums
+   * over whole vectors (then a scalar tail), the mean first and then the centred squares (so a
+   * large mean does not cancel the variance), then {@code (x - mean) * inv * p[i] + p[strip + i]}
+   * with {@code inv = 1 / sqrt(var + epsilon)} (biased variance, as ONNX defines it); the mean and
+   * {@code inv} go to {@code stats[0]} and {@code stats[1]}.
+   */
+  static void layerNorm(float[] v, int off, int width, float[] p, int strip, double epsilon,
+      float[] stats) {
+    int end = off + width;
+    int vecEnd = off + width / L * L;
+    FloatVector acc = FloatVector.zero(S);
+    for (int i = off; i < vecEnd; i += L) {
+      acc = acc.add(FloatVector.fromArray(S, v, i));
+    }
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (int i = vecEnd; i < end; i++) {
+      sum += v[i];
+    }
+    float mean = sum / width;
+    FloatVector sq = FloatVector.zero(S);
+    for (int i = off; i < vecEnd; i += L) {
+      FloatVector d = FloatVector.fromArray(S, v, i).sub(mean);
+      sq = d.fma(d, sq);
+    }
+    float ss = sq.reduceLanes(VectorOperators.ADD);
+    for (int i = vecEnd; i < end; i++) {
+      float d = v[i] - mean;
+      ss += d * d;
+    }
+    float inv = (float) (1 / Math.sqrt(Math.max(0, ss / width) + epsilon));
+    for (int i = off, j = 0; i < vecEnd; i += L, j += L) {
+      FloatVector d = FloatVector.fromArray(S, v, i).sub(mean).mul(inv);
+      d.fma(FloatVector.fromArray(S, p, j), FloatVector.fromArray(S, p, strip + j))
+          .intoArray(v, i);
+    }
+    for (int i = vecEnd, j = vecEnd - off; i < end; i++, j++) {
+      v[i] = (v[i] - mean) * inv * p[j] + p[strip + j];
+    }
+    stats[0] = mean;
+    stats[1] = inv;
   }
 }

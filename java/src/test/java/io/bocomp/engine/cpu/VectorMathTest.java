@@ -64,7 +64,7 @@ class VectorMathTest {
     float[] erf = x.clone();
     VectorMath.erf(erf, 0, n);
     float[] gelu = x.clone();
-    VectorMath.gelu(gelu, 0, n);
+    VectorMath.gelu(gelu, 0, n, new float[n]);
     double worstErf = 0;
     double worstGelu = 0;
     for (int i = 0; i < n; i++) {
