@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (Vector API on and off): a MatMul with a fused Add (a bias row, a scalar, a same-shaped
  * residual; either operand order), Gelu written out as Div, Erf, Add, Mul, Mul ({@link GeluPattern}:
  * both Mul orders, in a MatMul's epilogue and on its own) and the vector Softmax along a last
- * axis of awkward lengths, with -infinity (masked) entries; that the fusions happen (the step
+ * axis of awkward lengths, with -infinity (masked) entries, LayerNormalization of awkward widths
+ * (and a large mean); that the fusions happen (the step
  * count) and that a pattern whose intermediate is wanted is left unfused and still right.
  */
 class TransformerFusionConformanceTest {
@@ -81,6 +82,13 @@ class TransformerFusionConformanceTest {
       c.add(GraphCase.of("softmax last axis, length " + len, 13).input("x", wide(3, 5, len))
           .node("Softmax", "x", "y", "axis", -1L).output("y", ElemType.FLOAT));
     }
+    for (int w : new int[] {1, 7, 64, 65, 4097}) {
+      c.add(GraphCase.of("layernorm width " + w, 17)
+          .input("x", offset(wide(3, 5, w), w == 65 ? 1000f : 0.5f))
+          .init("s", Parity.random(5, w)).init("b", Parity.random(6, w))
+          .node("LayerNormalization", "x,s,b", "y", "axis", -1L)
+          .output("y", ElemType.FLOAT));
+    }
     c.add(GraphCase.of("softmax with masked (-inf) entries", 13).input("x", masked(6, 33))
         .node("Softmax", "x", "y", "axis", -1L).output("y", ElemType.FLOAT));
     return c;
@@ -136,6 +144,13 @@ class TransformerFusionConformanceTest {
     Tensor t = Parity.random(11, shape);
     for (int i = 0; i < t.size(); i++) {
       t.data().put(i, t.data().get(i) * 3f);
+    }
+    return t;
+  }
+
+  private static Tensor offset(Tensor t, float by) {
+    for (int i = 0; i < t.size(); i++) {
+      t.data().put(i, t.data().get(i) + by);
     }
     return t;
   }
