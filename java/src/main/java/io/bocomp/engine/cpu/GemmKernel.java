@@ -8,8 +8,9 @@ import java.nio.FloatBuffer;
  * row, a column or a full matrix) and MatMul (numpy semantics: 1-D operands promoted, batch
  * dimensions broadcast) through OpenBLAS SGEMM, with an optional fused activation.
  *
- * <p>Parallelism: one GEMM is split into column blocks (or row blocks when the output is narrow),
- * one per worker, each a single-threaded SGEMM followed by its epilogue (C broadcast and
+ * <p>Parallelism: one GEMM is split into column blocks, or row blocks when it has more rows than
+ * columns (a tall, narrow product: each worker then packs only its rows of A and OpenBLAS keeps
+ * its full width), one per worker, each a single-threaded SGEMM followed by its epilogue (C broadcast and
  * activation) while the block is in cache. A batched MatMul whose right operand has no batch
  * dimensions is one GEMM over all rows; otherwise batches are spread over the workers.
  *
@@ -236,7 +237,7 @@ final class GemmKernel implements Kernel {
     }
     if (macs < SPLIT_MACS || threads == 1) {
       pool.parallelFor(1, (t, w) -> block(a, 0, b, 0, c, y, 0, 0, m, 0, n, pool.scratch(w)));
-    } else if (n >= 32 * threads || n >= m) {
+    } else if (n >= m) {
       int per = roundUp((n + threads - 1) / threads, 16);
       int tasks = (n + per - 1) / per;
       pool.parallelFor(tasks, (t, w) -> block(a, 0, b, 0, c, y, 0, 0, m, t * per,
