@@ -8,10 +8,16 @@ import java.nio.FloatBuffer;
  * row, a column or a full matrix) and MatMul (numpy semantics: 1-D operands promoted, batch
  * dimensions broadcast) through OpenBLAS SGEMM, with an optional fused activation.
  *
- * <p>Parallelism: one GEMM is split into column blocks (or row blocks when the output is narrow),
- * one per worker, each a single-threaded SGEMM followed by its epilogue (C broadcast and
+ * <p>Parallelism: one GEMM is split into column blocks, or row blocks when it has more rows than
+ * columns (a tall, narrow product: each worker then packs only its rows of A and OpenBLAS keeps
+ * its full width), one per worker, each a single-threaded SGEMM followed by its epilogue (C broadcast and
  * activation) while the block is in cache. A batched MatMul whose right operand has no batch
  * dimensions is one GEMM over all rows; otherwise batches are spread over the workers.
+ *
+ * <p>A MatMul whose right operand has at most 2 dimensions may carry a fused Add
+ * ({@link #fusesAdd}): its other operand is then input 2, added as Gemm's C would be (a scalar,
+ * a row broadcast over every output row, or a full output-shaped tensor). A fused Gelu runs on
+ * {@link VectorMath} when the Vector API is enabled as the kernel is made.
  */
 final class GemmKernel implements Kernel {
   private enum Bias {
@@ -33,6 +39,8 @@ final class GemmKernel implements Kernel {
   private final float beta;
   private final Bias bias;
   private final Activation activation;
+  /** The activation has a vector path and the Vector API was enabled at creation. */
+  private final boolean vectorAct;
 
   private GemmKernel(int batches, int[] aOff, int[] bOff, int m, int n, int k, boolean ta,
       boolean tb, float alpha, float beta, Bias bias, Activation activation) {
@@ -48,6 +56,40 @@ final class GemmKernel implements Kernel {
     this.beta = beta;
     this.bias = bias;
     this.activation = activation;
+    this.vectorAct = activation != null && activation.vectorizes() && VectorSupport.enabled();
+  }
+
+  /**
+   * True if a MatMul with output shape {@code out} (and a right operand of at most 2 dimensions)
+   * can take an Add of a tensor of shape {@code other} as its bias: a single value, a row of the
+   * output's width (any leading dimensions of 1, no more dimensions than the output) or the
+   * output's own shape.
+   */
+  static boolean fusesAdd(int[] out, int[] other) {
+    if (out == null || other == null || out.length == 0 || other.length > out.length) {
+      return false;
+    }
+    int size = Tensor.checkedSize(other);
+    if (size == 1 || java.util.Arrays.equals(out, other)) {
+      return true;
+    }
+    return other.length >= 1 && other[other.length - 1] == out[out.length - 1]
+        && size == out[out.length - 1];
+  }
+
+  /** The bias kind of a MatMul's fused Add (see {@link #fusesAdd}). */
+  private static Bias matMulBias(KernelSpec spec) {
+    if (!spec.residual) {
+      return Bias.NONE;
+    }
+    int[] c = spec.in(2);
+    int[] out = spec.out(0);
+    if (!fusesAdd(out, c)) {
+      throw spec.unsupported("a fused Add of shape " + java.util.Arrays.toString(c));
+    }
+    int size = Tensor.checkedSize(c);
+    return size == 1 ? Bias.SCALAR : java.util.Arrays.equals(out, c) && size != out[out.length - 1]
+        ? Bias.FULL : Bias.PER_COLUMN;
   }
 
   static Kernel gemm(KernelSpec spec) {
@@ -109,10 +151,14 @@ final class GemmKernel implements Kernel {
       total *= batch[i];
       bShared &= bStride[i] == 0;
     }
+    Bias bias = matMulBias(spec);
     if (bShared && total > 1 && accA == total * m * k) {
       // every batch multiplies the same B: one GEMM over all rows of A
       return new GemmKernel(1, new int[] {0}, new int[] {0}, total * m, n, k, false, false, 1f,
-          0f, Bias.NONE, spec.activation);
+          1f, bias, spec.activation);
+    }
+    if (bias != Bias.NONE && total > 1) {
+      throw spec.unsupported("a fused Add with a batched right operand");
     }
     int[] aOff = new int[total];
     int[] bOff = new int[total];
@@ -125,14 +171,17 @@ final class GemmKernel implements Kernel {
         bOff[t] += idx * bStride[i];
       }
     }
-    return new GemmKernel(total, aOff, bOff, m, n, k, false, false, 1f, 0f, Bias.NONE,
+    return new GemmKernel(total, aOff, bOff, m, n, k, false, false, 1f, 1f, bias,
         spec.activation);
   }
 
   @Override
   public void reserve(Scratch s) {
-    s.floats(Scratch.ROW_A, n);
+    s.floats(Scratch.ROW_A, padded(n));
     s.floats(Scratch.ROW_B, n);
+    if (vectorAct) {
+      s.floats(Scratch.ROW_C, padded(n));
+    }
   }
 
   /**
@@ -188,7 +237,7 @@ final class GemmKernel implements Kernel {
     }
     if (macs < SPLIT_MACS || threads == 1) {
       pool.parallelFor(1, (t, w) -> block(a, 0, b, 0, c, y, 0, 0, m, 0, n, pool.scratch(w)));
-    } else if (n >= 32 * threads || n >= m) {
+    } else if (n >= m) {
       int per = roundUp((n + threads - 1) / threads, 16);
       int tasks = (n + per - 1) / per;
       pool.parallelFor(tasks, (t, w) -> block(a, 0, b, 0, c, y, 0, 0, m, t * per,
@@ -199,6 +248,10 @@ final class GemmKernel implements Kernel {
       pool.parallelFor(tasks, (t, w) -> block(a, 0, b, 0, c, y, 0, t * per,
           Math.min(m, (t + 1) * per), 0, n, pool.scratch(w)));
     }
+  }
+
+  private int padded(int cols) {
+    return vectorAct ? roundUp(cols, VectorMath.L) : cols;
   }
 
   private static int roundUp(int v, int q) {
@@ -243,7 +296,10 @@ final class GemmKernel implements Kernel {
     if (!rowBias && activation == null) {
       return;
     }
-    float[] row = s.floats(Scratch.ROW_A, cols);
+    // with a vector activation the row is padded to whole vectors (the padding is never stored)
+    int width = padded(cols);
+    float[] row = s.floats(Scratch.ROW_A, width);
+    float[] tmp = vectorAct ? s.floats(Scratch.ROW_C, width) : null;
     float[] colBias = null;
     if (bias == Bias.PER_COLUMN) {
       colBias = s.floats(Scratch.ROW_B, cols);
@@ -268,7 +324,7 @@ final class GemmKernel implements Kernel {
         }
       }
       if (activation != null) {
-        activation.apply(row, 0, cols);
+        activation.apply(row, 0, width, tmp);
       }
       y.put(off, row, 0, cols);
     }

@@ -16,6 +16,10 @@ import java.nio.FloatBuffer;
  * A row up to {@link Strips#STRIP} floats is staged once (and scale and B once per task); longer
  * rows are read twice, strip by strip.
  *
+ * <p>With the Vector API ({@link VectorSupport#enabled()} when the kernel is made) and rows up to
+ * a strip, rows are staged a strip at a time and each is normalized by
+ * {@link VectorMath#layerNorm}: float sums over whole vectors, mean first, then centred squares.
+ *
  * <p>Limits: a scale or B that broadcasts to the normalized shape without matching its size
  * (e.g. {@code [D]} over {@code [C, D]}) is refused; stash_type other than 1 (float) is refused when the Mean or InvStdDev output is
  * named (the normalization itself always computes its statistics in double).
@@ -26,12 +30,14 @@ final class LayerNormKernel implements Kernel {
   private final double epsilon;
   private final boolean hasBias;
   private final NormMoments.Sums[] sums;
+  private final boolean vector;
 
   private LayerNormKernel(int rows, int width, double epsilon, boolean hasBias, int threads) {
     this.rows = rows;
     this.width = width;
     this.epsilon = epsilon;
     this.hasBias = hasBias;
+    this.vector = width > 0 && width <= Strips.STRIP && VectorSupport.enabled();
     this.sums = new NormMoments.Sums[threads];
     for (int i = 0; i < threads; i++) {
       sums[i] = new NormMoments.Sums();
@@ -67,8 +73,10 @@ final class LayerNormKernel implements Kernel {
 
   @Override
   public void reserve(Scratch s) {
-    s.floats(Scratch.STAGE, Math.min(width, Strips.STRIP));
+    s.floats(Scratch.STAGE, vector ? Math.max(1, Strips.STRIP / width) * width
+        : Math.min(width, Strips.STRIP));
     s.floats(Scratch.PARAMS, 2 * Math.min(width, Strips.STRIP));
+    s.floats(Scratch.ROW_A, 2);
   }
 
   @Override
@@ -80,6 +88,10 @@ final class LayerNormKernel implements Kernel {
     FloatBuffer meanOut = out.length > 1 ? out[1] : null;
     FloatBuffer invOut = out.length > 2 ? out[2] : null;
     if (width == 0) {
+      return;
+    }
+    if (vector) {
+      runVector(x, scale, bias, y, meanOut, invOut, pool);
       return;
     }
     int strip = Math.min(width, Strips.STRIP);
@@ -113,6 +125,34 @@ final class LayerNormKernel implements Kernel {
           normalize(v, len, p, strip, (float) mean, (float) inv);
           y.put(off + q, v, 0, len);
         }
+      }
+    });
+  }
+
+  /** Rows of at most a strip on {@link VectorMath#layerNorm}, a strip of rows at a time. */
+  private void runVector(FloatBuffer x, FloatBuffer scale, FloatBuffer bias, FloatBuffer y,
+      FloatBuffer meanOut, FloatBuffer invOut, WorkerPool pool) {
+    int per = Math.max(1, Strips.STRIP / width);
+    int grain = Math.max(1, Strips.GRAIN / width);
+    Strips.forRange(pool, rows, grain, (r0, r1, w) -> {
+      Scratch sc = pool.scratch(w);
+      float[] v = sc.floats(Scratch.STAGE, per * width);
+      float[] p = sc.floats(Scratch.PARAMS, 2 * width);
+      float[] stats = sc.floats(Scratch.ROW_A, 2);
+      params(scale, bias, 0, width, p, width);
+      for (int r = r0; r < r1; r += per) {
+        int n = Math.min(per, r1 - r);
+        x.get(r * width, v, 0, n * width);
+        for (int j = 0; j < n; j++) {
+          VectorMath.layerNorm(v, j * width, width, p, width, epsilon, stats);
+          if (meanOut != null) {
+            meanOut.put(r + j, stats[0]);
+          }
+          if (invOut != null) {
+            invOut.put(r + j, stats[1]);
+          }
+        }
+        y.put(r * width, v, 0, n * width);
       }
     });
   }

@@ -34,10 +34,11 @@ import java.util.Set;
  *   <li><b>Layout</b>: with the Vector API, convolutions and the element-wise ops that follow
  *       them run on the blocked channel layout ({@link BlockedPlan}); reorder steps convert
  *       values where the layout changes.
- *   <li><b>Fusion</b>: a Conv followed by an Add of a same-shaped tensor (a residual) and/or an
- *       activation, or a Gemm/MatMul followed by an activation, becomes one step when each
- *       intermediate has that single reader and is not wanted (and all run on the same layout);
- *       the step runs at the position of the chain's last node.
+ *   <li><b>Fusion</b> ({@link FusionChains}): a Conv followed by an Add of a same-shaped tensor (a
+ *       residual) and/or an activation, a MatMul followed by a bias Add and/or an activation, a
+ *       Gemm followed by an activation, and Gelu written out as five nodes, each become one step
+ *       when each intermediate has that single reader and is not wanted (and all run on the same
+ *       layout); the step runs at the position of the chain's last node.
  *   <li><b>Storage</b>: {@link ArenaLayout}.
  * </ol>
  */
@@ -201,12 +202,6 @@ final class Planner {
     }
   }
 
-  /**
-   * What a fused chain adds to its host: the residual Add's other input and the activation, each
-   * null when the chain has none.
-   */
-  private record Fusion(String residual, Activation act) {}
-
   /** Turns the run-time nodes into fused steps over value ids, then lays out storage. */
   private final class StepBuilder {
     private final List<Node> runtime;
@@ -261,27 +256,17 @@ final class Planner {
           readInNchw.addAll(node.inputs());
         }
       }
-      // Chains: host -> [residual Add] -> [activation], keyed by their last node.
-      Map<Node, Node[]> chainEndingAt = new IdentityHashMap<>();
-      Set<Node> absorbed = Collections.newSetFromMap(new IdentityHashMap<>());
+      FusionChains chains = new FusionChains(runtime, shapes, known, uses, reader, blocked);
       for (Node node : runtime) {
-        Node[] chain = absorbed.contains(node) || chainEndingAt.containsKey(node) ? null
-            : chain(node, absorbed, chainEndingAt.keySet());
-        if (chain != null) {
-          chainEndingAt.put(chain[chain.length - 1], chain);
-          for (int i = 0; i < chain.length - 1; i++) {
-            absorbed.add(chain[i]);
-          }
-        }
-      }
-      for (Node node : runtime) {
-        Node[] chain = chainEndingAt.get(node);
-        if (blocked.isMember(node) && (chain != null || !absorbed.contains(node))) {
-          blockedStep(chain != null ? chain : new Node[] {node});
+        FusionChains.Chain chain = chains.endingAt(node);
+        boolean absorbed = chains.absorbed(node);
+        if (blocked.isMember(node) && (chain != null || !absorbed)) {
+          blockedStep(chain != null ? chain : new FusionChains.Chain(new Node[] {node}, null,
+              null, false));
         } else if (chain != null) {
-          steps.add(fusedStep(chain));
+          steps.add(chain.unary() ? unaryStep(chain) : fusedStep(chain));
           shares.add(new int[] {-1, 0});
-        } else if (!absorbed.contains(node)) {
+        } else if (!absorbed) {
           if (CpuKernels.isView(node.opType())) {
             steps.add(new ExecutionPlan.Step(null, new int[] {id(node.input(0))},
                 new int[] {id(node.output(0))}, new Node[] {node}));
@@ -398,11 +383,10 @@ final class Planner {
      * The step of a node (or a fused chain) on the blocked layout: its data inputs and output in
      * blocked form, then a reorder into NCHW when the output is read outside or wanted.
      */
-    private void blockedStep(Node[] chain) {
-      Node host = chain[0];
-      Node last = chain[chain.length - 1];
-      Fusion fusion = fusionOf(chain);
-      String residual = fusion.residual();
+    private void blockedStep(FusionChains.Chain chain) {
+      Node host = chain.nodes()[0];
+      Node last = chain.last();
+      String residual = chain.residual();
       int n = host.inputs().size();
       int data = BlockedPlan.dataInputs(host);
       int[] in = new int[residual == null ? n : n + 1];
@@ -419,74 +403,15 @@ final class Planner {
       String outName = last.output(0);
       BlockedGeometry og = blocked.geometry(outName);
       int out = newBlocked(outName, og);
-      KernelSpec spec = spec(host, in.length, residual, fusion.act());
+      KernelSpec spec = spec(host, in.length, residual, chain.act());
       Kernel k = BlockedKernels.create(spec, geoms, og, pool.threads());
       pool.reserve(k);
-      steps.add(new ExecutionPlan.Step(k, in, new int[] {out}, chain));
+      steps.add(new ExecutionPlan.Step(k, in, new int[] {out}, chain.nodes()));
       shares.add(new int[] {-1, 0});
       if (readInNchw.contains(outName)) {
         steps.add(new ExecutionPlan.Step(BlockedReorder.toNchw(og), new int[] {out},
             new int[] {id(outName)}, new Node[0]));
         shares.add(new int[] {-1, 0});
-      }
-    }
-
-    private Node soleReader(String value) {
-      return uses.getOrDefault(value, 0) == 1 ? reader.get(value) : null;
-    }
-
-    private Node[] chain(Node host, Set<Node> absorbed, Set<Node> ends) {
-      String op = host.opType();
-      if (!op.equals("Conv") && !op.equals("Gemm") && !op.equals("MatMul")) {
-        return null;
-      }
-      List<Node> chain = new ArrayList<>();
-      chain.add(host);
-      String v = host.output(0);
-      Node next = free(soleReader(v), host, absorbed, ends);
-      if (op.equals("Conv") && next != null && next.opType().equals("Add")
-          && next.inputs().size() == 2 && next.input(0).equals(v) != next.input(1).equals(v)) {
-        String other = next.input(0).equals(v) ? next.input(1) : next.input(0);
-        Tensor k = known.get(other);
-        if (Arrays.equals(shapes.get(other), shapes.get(v)) && (k == null || k.isFloat())) {
-          chain.add(next);
-          v = next.output(0);
-          next = free(soleReader(v), host, absorbed, ends);
-        }
-      }
-      if (next != null && Activation.isActivation(next.opType()) && next.input(0).equals(v)
-          && activationOf(next) != null) {
-        chain.add(next);
-      }
-      return chain.size() > 1 ? chain.toArray(new Node[0]) : null;
-    }
-
-    /** The node, unless another chain already took it or it runs on another layout. */
-    private Node free(Node n, Node host, Set<Node> absorbed, Set<Node> ends) {
-      return n == null || absorbed.contains(n) || ends.contains(n)
-          || blocked.isMember(n) != blocked.isMember(host) ? null : n;
-    }
-
-    /** The residual and the activation a chain (host, then [Add], then [activation]) fuses. */
-    private Fusion fusionOf(Node[] chain) {
-      String residual = null;
-      Activation act = null;
-      for (int i = 1; i < chain.length; i++) {
-        if (chain[i].opType().equals("Add")) {
-          String prev = chain[i - 1].output(0);
-          residual = chain[i].input(0).equals(prev) ? chain[i].input(1) : chain[i].input(0);
-        } else {
-          act = activationOf(chain[i]);
-        }
-      }
-      return new Fusion(residual, act);
-    }
-
-    private Activation activationOf(Node node) {
-      try {
-        return Activation.of(node, inputsOf(node, known));
-      } catch (UnsupportedOperatorException e) {
-        return null;
       }
     }
 
@@ -514,11 +439,22 @@ final class Planner {
       return new ExecutionPlan.Step(kernel, in, out, new Node[] {node});
     }
 
-    private ExecutionPlan.Step fusedStep(Node[] chain) {
-      Node host = chain[0];
-      Node last = chain[chain.length - 1];
-      Fusion fusion = fusionOf(chain);
-      String residual = fusion.residual();
+    /** A Gelu pattern on its own: one element-wise step from its input to its output. */
+    private ExecutionPlan.Step unaryStep(FusionChains.Chain chain) {
+      String x = chain.nodes()[0].input(0);
+      if (known.containsKey(x)) {
+        x = chain.nodes()[0].input(1);
+      }
+      String y = chain.last().output(0);
+      Kernel k = UnaryKernel.of(chain.act(), Tensor.checkedSize(shapes.get(y)));
+      pool.reserve(k);
+      return new ExecutionPlan.Step(k, new int[] {id(x)}, new int[] {id(y)}, chain.nodes());
+    }
+
+    private ExecutionPlan.Step fusedStep(FusionChains.Chain chain) {
+      Node host = chain.nodes()[0];
+      Node last = chain.last();
+      String residual = chain.residual();
       int n = host.inputs().size();
       int[] in = new int[residual == null ? n : n + 1];
       for (int i = 0; i < n; i++) {
@@ -527,8 +463,9 @@ final class Planner {
       if (residual != null) {
         in[n] = id(residual);
       }
-      KernelSpec spec = spec(host, in.length, residual, fusion.act());
-      return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(last.output(0))}, chain);
+      KernelSpec spec = spec(host, in.length, residual, chain.act());
+      return new ExecutionPlan.Step(kernel(spec), in, new int[] {id(last.output(0))},
+          chain.nodes());
     }
 
     private Kernel kernel(KernelSpec spec) {

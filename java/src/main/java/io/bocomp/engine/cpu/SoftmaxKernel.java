@@ -21,12 +21,20 @@ final class SoftmaxKernel implements Kernel {
   private final int outer;
   private final int len;
   private final int inner;
+  /** Floats between staged rows on the vector path, 0 on the scalar path. */
+  private final int stride;
 
-  private SoftmaxKernel(Mode mode, int outer, int len, int inner) {
+  private SoftmaxKernel(Mode mode, int outer, int len, int inner, boolean vector) {
     this.mode = mode;
     this.outer = outer;
     this.len = len;
     this.inner = inner;
+    boolean v = vector && mode == Mode.SOFTMAX && inner == 1 && len > 0;
+    this.stride = v ? roundUp(len, VectorMath.L) : 0;
+  }
+
+  private static int roundUp(int v, int q) {
+    return (v + q - 1) / q * q;
   }
 
   private static Mode mode(String op) {
@@ -42,7 +50,7 @@ final class SoftmaxKernel implements Kernel {
     int r = x.length;
     Mode mode = mode(spec.node.opType());
     if (r == 0) {
-      return new SoftmaxKernel(mode, 1, 1, 1);
+      return new SoftmaxKernel(mode, 1, 1, 1, false);
     }
     int a = SoftmaxAxis.of(spec.node, r);
     int outer = 1;
@@ -53,12 +61,12 @@ final class SoftmaxKernel implements Kernel {
     for (int i = a + 1; i < r; i++) {
       rest *= x[i];
     }
-    return new SoftmaxKernel(mode, outer, x[a], rest);
+    return new SoftmaxKernel(mode, outer, x[a], rest, VectorSupport.enabled());
   }
 
   @Override
   public void reserve(Scratch s) {
-    s.floats(Scratch.STAGE, len * inner);
+    s.floats(Scratch.STAGE, stride > 0 ? rowsPerStrip() * stride : len * inner);
     s.floats(Scratch.ROW_A, inner);
     s.floats(Scratch.ROW_B, inner);
   }
@@ -68,10 +76,25 @@ final class SoftmaxKernel implements Kernel {
     return 0;
   }
 
+  /** Rows staged at once on the vector path. */
+  private int rowsPerStrip() {
+    return Math.max(1, Strips.STRIP / stride);
+  }
+
+  @Override
+  public String toString() {
+    return "Softmax[" + mode + ", " + outer + "x" + len + "x" + inner
+        + (stride > 0 ? ", vector" : "") + "]";
+  }
+
   @Override
   public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
     FloatBuffer x = in[0];
     FloatBuffer y = out[0];
+    if (stride > 0) {
+      runVector(x, y, pool);
+      return;
+    }
     int block = len * inner;
     int grain = Math.max(1, Strips.GRAIN / Math.max(1, block));
     Strips.forRange(pool, outer, grain, (o0, o1, w) -> {
@@ -89,6 +112,25 @@ final class SoftmaxKernel implements Kernel {
           columns(v, m, sum, mode == Mode.LOG_SOFTMAX);
         }
         y.put(o * block, v, 0, block);
+      }
+    });
+  }
+
+  private void runVector(FloatBuffer x, FloatBuffer y, WorkerPool pool) {
+    int per = rowsPerStrip();
+    int grain = Math.max(1, Strips.GRAIN / len);
+    Strips.forRange(pool, outer, grain, (o0, o1, w) -> {
+      float[] v = pool.scratch(w).floats(Scratch.STAGE, per * stride);
+      for (int o = o0; o < o1; o += per) {
+        int rows = Math.min(per, o1 - o);
+        for (int r = 0; r < rows; r++) {
+          x.get((o + r) * len, v, r * stride, len);
+          java.util.Arrays.fill(v, r * stride + len, (r + 1) * stride, Float.NEGATIVE_INFINITY);
+        }
+        VectorMath.softmaxRows(v, rows, stride);
+        for (int r = 0; r < rows; r++) {
+          y.put((o + r) * len, v, r * stride, len);
+        }
       }
     });
   }

@@ -30,7 +30,7 @@ import java.util.Map;
  *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java --add-modules jdk.incubator.vector \
  *     -cp java/target/classes:java/target/test-classes:$(cat java/target/cp.txt) \
- *     io.bocomp.engine.cpu.EngineThroughputHarness default|resnet18|tucker2|mobilenetv2 BATCH \
+ *     io.bocomp.engine.cpu.EngineThroughputHarness default|resnet18|tucker2|mobilenetv2|mobilenet|vit BATCH \
  *     [THREADS] [profile] [SECONDS]
  * </pre>
  */
@@ -48,6 +48,9 @@ public final class EngineThroughputHarness {
         return ModelLoader.prepare(MobileNetV2.build(64, 1.0, 10, 1));
       case "tucker2":
         return io.bocomp.model.zoo.Tucker2Default.build();
+      case "mobilenet":
+      case "vit":
+        return ModelLoader.load(java.nio.file.Path.of("models/zoo/" + name + ".onnx"));
       default:
         throw new IllegalArgumentException("unknown net " + name);
     }
@@ -158,6 +161,17 @@ public final class EngineThroughputHarness {
       total += en.getValue()[0];
     }
     System.out.printf("  %-44s %8.3f ms%n", "sum of step minimums", total);
+    final double sum = total;
+    Map<String, double[]> byOp = new java.util.TreeMap<>();
+    for (Map.Entry<String, double[]> en : best.entrySet()) {
+      String op = en.getKey().split(" ")[1];
+      double[] acc = byOp.computeIfAbsent(op, k -> new double[2]);
+      acc[0] += en.getValue()[0];
+      acc[1]++;
+    }
+    byOp.entrySet().stream().sorted((p, q) -> Double.compare(q.getValue()[0], p.getValue()[0]))
+        .forEach(en -> System.out.printf("  %-24s %8.3f ms %5.1f%% (%d steps)%n", en.getKey(),
+            en.getValue()[0], 100 * en.getValue()[0] / sum, (int) en.getValue()[1]));
   }
 
   private static final Map<String, String> kernels = new LinkedHashMap<>();
