@@ -1,7 +1,6 @@
 package io.bocomp.cli;
 
 import io.bocomp.BocompException;
-import io.bocomp.engine.cpu.ForegroundCompilation;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -30,10 +29,6 @@ public final class Main {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
-    // the kernels compile in the foreground; JMX's start-up runs beside the command's own
-    Thread jit = new Thread(ForegroundCompilation::install, "bocomp-jit-directive");
-    jit.setDaemon(true);
-    jit.start();
     System.exit(execute(args, System.out, System.err));
   }
 
