@@ -36,7 +36,7 @@ done
 echo "trial done $(date -u +%H:%M:%S)" >> $OUT/times.txt
 # 3. tune --trials 100: 3e60b23 (tune-speed.md's commit) against HEAD, interleaved, in each
 #    build's default search (3e60b23: lagrangian; HEAD: constrained) and both in --mode lagrangian
-#    (the same kind of search); HEAD also with the foreground-JIT directive off. Wall seconds of
+#    (the same kind of search). Wall seconds of
 #    the whole command in wall.txt. Then the forward pass of the default model at batch 50 in both
 #    builds in the same window.
 tune() { # name dir args...
@@ -50,7 +50,6 @@ on 3 && for i in 1 2 3; do
   tune new$i .
   tune oldlag$i $OLD --mode lagrangian
   tune newlag$i . --mode lagrangian
-  BOCOMP_JAVA_OPTS=-Dbocomp.jit.foreground=false tune newnojit$i .
 done
 on 3 && for rep in 1 2; do
   java -jar $OLD/benchmarks/target/benchmarks.jar ForwardBenchmark -f 1 -wi 3 -i 3 -w 2 -r 2 -p model=default -p batch=50 -p engine=bocomp -rf json -rff $OUT/tune/fwd-old-$rep.json > /dev/null 2>&1
