@@ -54,6 +54,14 @@ public final class GenerateBlockedTiles {
     l.add("  private static final int LANES = BlockedMicroKernels.LANES;");
     l.add("");
     l.add("  private BlockedTiles() {}");
+    l.add("");
+    l.add("  /** The (pixels, output blocks) shapes {@link #tile} takes. */");
+    StringBuilder shapes = new StringBuilder("  static final int[][] SHAPES = {");
+    for (int i = 0; i < SHAPES.length; i++) {
+      shapes.append(i == 0 ? "" : ", ").append('{').append(SHAPES[i][0]).append(", ")
+          .append(SHAPES[i][1]).append('}');
+    }
+    l.add(shapes.append("};").toString());
     dispatch(l);
     for (int unroll : new int[] {4, 1}) {
       for (int[] s : SHAPES) {

@@ -1,6 +1,7 @@
 package io.bocomp.cli;
 
 import io.bocomp.BocompException;
+import io.bocomp.engine.cpu.TileWarmUp;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ public final class Main {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
+    TileWarmUp.start(); // beside the model's import, before the first forward pass
     System.exit(execute(args, System.out, System.err));
   }
 

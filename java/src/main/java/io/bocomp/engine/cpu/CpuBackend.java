@@ -35,6 +35,7 @@ public final class CpuBackend implements Backend {
   public CpuBackend(int threads) {
     this.pool = new WorkerPool(threads);
     Blas.acquireSingleThreaded();
+    TileWarmUp.start();
   }
 
   @Override
