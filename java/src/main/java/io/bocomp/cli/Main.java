@@ -5,6 +5,7 @@ import io.bocomp.engine.cpu.TileWarmUp;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Handler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -30,8 +31,21 @@ public final class Main {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
-    TileWarmUp.start(); // beside the model's import, before the first forward pass
+    if (runsTheEngine(args)) {
+      TileWarmUp.start(); // beside the model's import, before the first forward pass
+    }
     System.exit(execute(args, System.out, System.err));
+  }
+
+  /** The commands that run networks on the CPU engine (the others need no tile warm-up). */
+  private static final java.util.Set<String> ENGINE_COMMANDS =
+      java.util.Set.of("tune", "compare", "compress", "finetune", "eval", "run", "worker");
+
+  /** True for a command line that runs the engine: not help, a version or a command without it. */
+  static boolean runsTheEngine(String[] args) {
+    List<String> a = Arrays.asList(args);
+    return args.length > 0 && ENGINE_COMMANDS.contains(args[0]) && !a.contains("--help")
+        && !a.contains("-h");
   }
 
   /** Runs the CLI with the given streams (tests capture them). */
