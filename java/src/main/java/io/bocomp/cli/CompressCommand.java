@@ -110,7 +110,7 @@ public final class CompressCommand implements Callable<Integer> {
   String activations;
 
   @Option(names = "--calibration", paramLabel = "minmax|percentile", defaultValue = "minmax",
-      description = "Activation range for --activations int8: min/max, or the 0.01%/99.99%"
+      description = "Activation range for --activations int8: min/max, or the 0.01%%/99.99%%"
           + " quantiles (default: ${DEFAULT-VALUE}).")
   String calibration;
 
