@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * compiles them on-stack-replacement style (the 12x2 tile: 127.6 kB of code, 0.4-1 s of compile
  * on this 2-core machine) and then again as methods. Many short calls make the method compile come
  * first (about 30 kB, a tenth of the time). On the default model, batch 50, the first forward pass
- * took 727-747 ms instead of 1,881-2,096 ms and the process 1.8 s of CPU less
+ * took 727-747 ms instead of 1,881-2,096 ms and the process 1.6-2.1 s of CPU less
  * ({@code benchmarks/results/tune-speed.md}). It computes nothing anyone reads; system property
  * {@code bocomp.cpu.warmup=false} turns it off.
  */
