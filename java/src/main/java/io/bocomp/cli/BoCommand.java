@@ -29,28 +29,20 @@ import picocli.CommandLine.Spec;
  * best observed value after trial {@code i + 1}. Bad input is a {@link BocompException} (or a
  * picocli parameter error) naming the option, which {@link Main} prints as one line with exit code 2.
  */
-@Command(name = "bo", mixinStandardHelpOptions = true,
-    description = "Minimize a built-in test function (branin, hartmann6, sinone, rosenbrock10, ackley10; "
-        + "suffix -noisy for Gaussian noise 0.03) with Bayesian optimization.")
+@Command(name = "bo", mixinStandardHelpOptions = true, resourceBundle = "io.bocomp.cli.BoCommand")
 public final class BoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--function", required = true, paramLabel = "NAME", description = "Test function name.")
-  String function;
+  @Option(names = "--function", required = true, paramLabel = "NAME") String function;
 
-  @Option(names = "--trials", defaultValue = "30", paramLabel = "N", description = "Evaluations (default 30).")
-  int trials;
+  @Option(names = "--trials", defaultValue = "30", paramLabel = "N") int trials;
 
-  @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default 0).")
-  long seed;
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "S") long seed;
 
-  @Option(names = "--noise", paramLabel = "SIGMA",
-      description = "Standard deviation of Gaussian observation noise (default 0, or 0.03 for -noisy names).")
-  Double noise;
+  @Option(names = "--noise", paramLabel = "SIGMA") Double noise;
 
-  @Option(names = "--json", description = "Print only a JSON object on stdout.")
-  boolean json;
+  @Option(names = "--json") boolean json;
 
   @Override
   public Integer call() {

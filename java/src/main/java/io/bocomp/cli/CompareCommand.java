@@ -26,11 +26,7 @@ import picocli.CommandLine.Spec;
  * prints the summary table.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Compare the tuner with one-shot rank allocators (uniform, energy threshold,"
-        + " ALDS, EVBMF, LC threshold) and random search at the same budget, on held-out inputs.",
-        "The tuning samples and the held-out inputs are drawn from --images, disjoint; --labels"
-        + " add top-1 on the held-out inputs.",
-        "Writes compare.json and compare.html (and the tuner runs, tuner-seed-S/) to --out."})
+    resourceBundle = "io.bocomp.cli.CompareCommand")
 public final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -42,30 +38,19 @@ public final class CompareCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   BudgetOptions budget;
 
-  @Option(names = "--trials", paramLabel = "N", defaultValue = "100",
-      description = "The tuner's trials per seed (default: ${DEFAULT-VALUE}).")
-  int trials;
+  @Option(names = "--trials", paramLabel = "N", defaultValue = "100") int trials;
 
-  @Option(names = "--seeds", paramLabel = "S", defaultValue = "3",
-      description = "Tuner (and random-search) runs, seeds 0..S-1 (default: ${DEFAULT-VALUE}).")
-  int seeds;
+  @Option(names = "--seeds", paramLabel = "S", defaultValue = "3") int seeds;
 
-  @Option(names = "--samples", paramLabel = "N", defaultValue = "50",
-      description = "Inputs each tuner run measures L on (default: ${DEFAULT-VALUE}).")
-  int samples;
+  @Option(names = "--samples", paramLabel = "N", defaultValue = "50") int samples;
 
-  @Option(names = "--holdout", paramLabel = "N", defaultValue = "0",
-      description = "Held-out inputs every plan is scored on, drawn from those no tuning sample"
-          + " uses (default 0: all of them).")
-  int holdout;
+  @Option(names = "--holdout", paramLabel = "N", defaultValue = "0") int holdout;
 
   @Mixin ParameterOption parameter;
 
   @Mixin CacheDirOption cacheDir;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory (default runs/compare-<timestamp>).")
-  Path out;
+  @Option(names = "--out", paramLabel = "DIR") Path out;
 
   @Mixin JsonOption json;
 

@@ -55,9 +55,7 @@ import picocli.CommandLine.Spec;
  * int8 copies of float weights and the int32 biases are not in it.
  */
 @Command(name = "compress", mixinStandardHelpOptions = true,
-    description = {"Apply a compression plan to an ONNX model and write the compressed model.",
-        "Plan: {\"layers\": [{\"name\": NODE, \"method\": \"svd\"|\"tucker2\"|\"prune\"|"
-            + "\"filter_prune\", \"rank\"|\"ranks\"|\"energy\"|\"fraction\": ...}]}"})
+    resourceBundle = "io.bocomp.cli.CompressCommand")
 public final class CompressCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -65,34 +63,21 @@ public final class CompressCommand implements Callable<Integer> {
       description = "The model to compress (default: the embedded fashion-cnn.onnx).")
   Path model;
 
-  @Option(names = "--plan", required = true, paramLabel = "PLAN.json",
-      description = "The compression plan.")
-  Path plan;
+  @Option(names = "--plan", required = true, paramLabel = "PLAN.json") Path plan;
 
-  @Option(names = "--out", required = true, paramLabel = "OUT.onnx",
-      description = "Where to write the compressed model.")
-  Path out;
+  @Option(names = "--out", required = true, paramLabel = "OUT.onnx") Path out;
 
-  @Option(names = "--images", paramLabel = "DIR|IDX|NPY",
-      description = "Inputs (a folder of images, IDX images or a .npy tensor): report the output"
-          + " distance to the original on them.")
-  Path images;
+  @Option(names = "--images", paramLabel = "DIR|IDX|NPY") Path images;
 
   @Mixin PreprocessOptions preprocess;
 
   @Mixin LimitOption limit;
 
-  @Option(names = "--rank-multiple", paramLabel = "M", defaultValue = "1",
-      description = "Round ranks up to a multiple of M, e.g. 8 (default: ${DEFAULT-VALUE}).")
-  int rankMultiple;
+  @Option(names = "--rank-multiple", paramLabel = "M", defaultValue = "1") int rankMultiple;
 
-  @Option(names = "--hooi", paramLabel = "SWEEPS", defaultValue = "0",
-      description = "HOOI refinement sweeps for Tucker-2 layers (default: ${DEFAULT-VALUE}).")
-  int hooi;
+  @Option(names = "--hooi", paramLabel = "SWEEPS", defaultValue = "0") int hooi;
 
-  @Option(names = "--allow-larger",
-      description = "Factorize a layer even when that is not cheaper than keeping it dense.")
-  boolean allowLarger;
+  @Option(names = "--allow-larger") boolean allowLarger;
 
   @Mixin BatchOption batch;
 
@@ -102,21 +87,13 @@ public final class CompressCommand implements Callable<Integer> {
 
   @Mixin JsonOption json;
 
-  @Option(names = "--activations", paramLabel = "float|int8", defaultValue = "float",
-      description = "int8: static activation quantization (QuantizeLinear/DequantizeLinear pairs,"
-          + " uint8 per tensor, calibrated on the first --calibrate --images) around Conv/Gemm/"
-          + "MatMul, float weights stored int8, so ONNX Runtime runs integer kernels; needs"
-          + " --images (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--activations", paramLabel = "float|int8", defaultValue = "float")
   String activations;
 
-  @Option(names = "--calibration", paramLabel = "minmax|percentile", defaultValue = "minmax",
-      description = "Activation range for --activations int8: min/max, or the 0.01%%/99.99%%"
-          + " quantiles (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--calibration", paramLabel = "minmax|percentile", defaultValue = "minmax")
   String calibration;
 
-  @Option(names = "--calibrate", paramLabel = "N", defaultValue = "200",
-      description = "Images calibrating --activations int8 (default: ${DEFAULT-VALUE}).")
-  int calibrate;
+  @Option(names = "--calibrate", paramLabel = "N", defaultValue = "200") int calibrate;
 
   @Override
   public Integer call() {

@@ -19,12 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bocomp eval}: top-1 accuracy, and the output distance to a reference model. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Top-1 accuracy of a model on labeled inputs (an image folder with class"
-        + " sub-folders or --labels, IDX, .npy) and, with --reference, the output distance to a"
-        + " reference model (mean over images of ||out - ref||^2, with its standard error) and"
-        + " top-1 agreement. Image folders are decoded in batches as the evaluation runs.",
-        "With no MODEL and no --images/--labels: the embedded default model and its 2,000-image"
-        + " Fashion-MNIST test sample."})
+    resourceBundle = "io.bocomp.cli.EvalCommand")
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -34,9 +29,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin LimitOption limit;
 
-  @Option(names = "--reference", paramLabel = "REF.onnx",
-      description = "Reference model for the output distance and top-1 agreement.")
-  Path reference;
+  @Option(names = "--reference", paramLabel = "REF.onnx") Path reference;
 
   @Mixin BatchOption batch;
 

@@ -39,13 +39,8 @@ import picocli.CommandLine.Spec;
  * NaN restores the last finite-loss weights, writes them and exits 2 saying so.
  */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
-    description = {"Fine-tune a compressed model by knowledge distillation from its original:"
-        + " loss = alpha * T^2 * KL(teacher || student at temperature T) + (1 - alpha) *"
-        + " cross-entropy with the labels (alpha = 1 without labels); or --loss mse, the squared"
-        + " output distance the tuner minimizes.",
-        "--images are the training inputs, held in memory (for real use the 60,000 training"
-        + " images); --labels add the cross-entropy term.",
-        "OUT is written after every epoch; Ctrl-C keeps the weights so far (exit 130)."})
+    resourceBundle = "io.bocomp.cli.FinetuneCommand",
+    defaultValueProvider = DistillationDefaults.Finetune.class)
 public final class FinetuneCommand implements Callable<Integer> {
   static final int EXIT_INTERRUPTED = 130;
 
@@ -55,9 +50,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       description = "The model to fine-tune (e.g. a tuner's compressed.onnx).")
   Path model;
 
-  @Option(names = "--reference", paramLabel = "ORIGINAL.onnx",
-      description = "The teacher: the uncompressed model (default: the embedded fashion-cnn.onnx).")
-  Path reference;
+  @Option(names = "--reference", paramLabel = "ORIGINAL.onnx") Path reference;
 
   @Mixin ImageOptions images;
 
@@ -65,90 +58,45 @@ public final class FinetuneCommand implements Callable<Integer> {
 
   @Mixin LimitOption limit;
 
-  @Option(names = "--epochs", paramLabel = "E", defaultValue = "1",
-      description = "Passes over the images (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Option(names = "--epochs", paramLabel = "E", defaultValue = "1") int epochs;
 
-  @Option(names = "--lr", paramLabel = "RATE", defaultValue = Distillation.DEFAULT_LR,
-      description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-  float lr;
+  @Option(names = "--lr", paramLabel = "RATE") float lr;
 
-  @Option(names = "--batch", paramLabel = "N", defaultValue = Distillation.DEFAULT_BATCH,
-      description = "Images per step (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Option(names = "--batch", paramLabel = "N") int batch;
 
-  @Option(names = "--optimizer", paramLabel = "sgd|adam",
-      defaultValue = Distillation.DEFAULT_OPTIMIZER,
-      description = "SGD with momentum or Adam (default: ${DEFAULT-VALUE}).")
-  String optimizer;
+  @Option(names = "--optimizer", paramLabel = "sgd|adam") String optimizer;
 
-  @Option(names = "--momentum", paramLabel = "M", defaultValue = Distillation.DEFAULT_MOMENTUM,
-      description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-  float momentum;
+  @Option(names = "--momentum", paramLabel = "M") float momentum;
 
-  @Option(names = "--weight-decay", paramLabel = "L2",
-      defaultValue = Distillation.DEFAULT_WEIGHT_DECAY,
-      description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-  float weightDecay;
+  @Option(names = "--weight-decay", paramLabel = "L2") float weightDecay;
 
-  @Option(names = "--schedule", paramLabel = "cosine|step|constant",
-      defaultValue = Distillation.DEFAULT_SCHEDULE,
-      description = "Learning-rate schedule (default: ${DEFAULT-VALUE}); step multiplies by"
-          + " --step-gamma every --step-every epochs.")
-  String schedule;
+  @Option(names = "--schedule", paramLabel = "cosine|step|constant") String schedule;
 
-  @Option(names = "--step-every", paramLabel = "E",
-      defaultValue = Distillation.DEFAULT_STEP_EVERY, hidden = false,
-      description = "Epochs per step of the step schedule (default: ${DEFAULT-VALUE}).")
-  int stepEvery;
+  @Option(names = "--step-every", paramLabel = "E") int stepEvery;
 
-  @Option(names = "--step-gamma", paramLabel = "G", defaultValue = Distillation.DEFAULT_STEP_GAMMA,
-      description = "Factor per step of the step schedule (default: ${DEFAULT-VALUE}).")
-  float stepGamma;
+  @Option(names = "--step-gamma", paramLabel = "G") float stepGamma;
 
-  @Option(names = "--loss", paramLabel = "kd|mse", defaultValue = Distillation.DEFAULT_LOSS,
-      description = "Teacher term (default: ${DEFAULT-VALUE}).")
-  String loss;
+  @Option(names = "--loss", paramLabel = "kd|mse") String loss;
 
-  @Option(names = "--temperature", paramLabel = "T",
-      defaultValue = Distillation.DEFAULT_TEMPERATURE,
-      description = "Distillation temperature (default: ${DEFAULT-VALUE}).")
-  float temperature;
+  @Option(names = "--temperature", paramLabel = "T") float temperature;
 
-  @Option(names = "--alpha", paramLabel = "A", defaultValue = Distillation.DEFAULT_ALPHA,
-      description = "Weight of the teacher term when labels are given (default: ${DEFAULT-VALUE}).")
-  float alpha;
+  @Option(names = "--alpha", paramLabel = "A") float alpha;
 
-  @Option(names = "--clip-norm", paramLabel = "N", defaultValue = Distillation.DEFAULT_CLIP_NORM,
-      description = "Scale the gradient down to this global L2 norm when larger; 0: never"
-          + " (default: ${DEFAULT-VALUE}).")
-  double clipNorm;
+  @Option(names = "--clip-norm", paramLabel = "N") double clipNorm;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = Distillation.DEFAULT_SEED,
-      description = "Shuffling seed (default: ${DEFAULT-VALUE}); same seed and threads, same result.")
-  long seed;
+  @Option(names = "--seed", paramLabel = "S") long seed;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Workers splitting each batch (default: the number of cores).")
-  Integer threads;
+  @Option(names = "--threads", paramLabel = "N") Integer threads;
 
-  @Option(names = "--eval-images", paramLabel = "DIR|IDX|NPY",
-      description = "Held-out labeled inputs (same preprocessing; streamed): top-1 before training"
-          + " and after every epoch.")
-  Path evalImages;
+  @Option(names = "--eval-images", paramLabel = "DIR|IDX|NPY") Path evalImages;
 
-  @Option(names = "--eval-labels", paramLabel = "FILE",
-      description = "Labels of --eval-images (unless class sub-folders give them).")
-  Path evalLabels;
+  @Option(names = "--eval-labels", paramLabel = "FILE") Path evalLabels;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "OUT.onnx",
-      description = "Where to write the fine-tuned model (default: COMPRESSED-finetuned.onnx).")
-  Path out;
+  @Option(names = {"-o", "--out"}, paramLabel = "OUT.onnx") Path out;
 
   @Mixin JsonOption json;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar or per-epoch lines.")
-  boolean quiet;
+  @Option(names = {"-q", "--quiet"}) boolean quiet;
 
   @Override
   public Integer call() {
@@ -235,7 +183,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
   }
 
-  private Distillation.Settings settings() {
+  Distillation.Settings settings() {
     Loss.Kind kind = switch (loss.toLowerCase(Locale.ROOT)) {
       case "kd" -> Loss.Kind.KD;
       case "mse" -> Loss.Kind.MSE;

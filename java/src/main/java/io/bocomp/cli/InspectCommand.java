@@ -45,12 +45,7 @@ import picocli.CommandLine.Spec;
  * the file's weights take.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = {"Per layer: op, shapes, parameters and MACs (per sample); totals; which"
-        + " layers are compressible and how, with the ranks keeping 90/95/99%% of the"
-        + " singular-value energy.",
-        "Parameters count non-zero weights (a pruned layer counts what it keeps).",
-        "The quantization error is ||W - Q(W)|| / ||W|| per output channel at 8/6/5/4/3/2 bits;"
-            + " a model with quantized weights shows their bits."})
+    resourceBundle = "io.bocomp.cli.InspectCommand")
 public final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -58,20 +53,13 @@ public final class InspectCommand implements Callable<Integer> {
       description = "ONNX model (default: the embedded fashion-cnn.onnx).")
   Path model;
 
-  @Option(names = "--no-energy",
-      description = "Skip the energy ranks (no decomposition, no factor cache).")
-  boolean noEnergy;
+  @Option(names = "--no-energy") boolean noEnergy;
 
-  @Option(names = "--no-quant-errors",
-      description = "Skip the per-layer quantization errors at 8/6/5/4/3/2 bits.")
-  boolean noQuantErrors;
+  @Option(names = "--no-quant-errors") boolean noQuantErrors;
 
   @Mixin CacheDirOption cacheDir;
 
-  @Option(names = "--input-shape", paramLabel = "CxHxW",
-      description = "Fix the model input's symbolic dimensions after the batch (e.g. 3x48x320 for"
-          + " a text recognizer exported as [N, 3, 48, ?]), so every layer has a size and MACs.")
-  String inputShape;
+  @Option(names = "--input-shape", paramLabel = "CxHxW") String inputShape;
 
   @Mixin JsonOption json;
 

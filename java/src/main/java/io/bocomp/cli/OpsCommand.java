@@ -20,17 +20,13 @@ import picocli.CommandLine.Spec;
  * executor's own registry (CPU kernels, CUDA ops, fine-tuning rules), never from a hand-kept
  * list. {@code docs/ops.md} is this command's {@code --markdown} output (a test keeps them equal).
  */
-@Command(name = "ops", mixinStandardHelpOptions = true,
-    description = {"List the ONNX operators bocomp imports and which executor runs each: the CPU"
-        + " engine, the CUDA backend, fine-tuning (backward pass)."})
+@Command(name = "ops", mixinStandardHelpOptions = true, resourceBundle = "io.bocomp.cli.OpsCommand")
 public final class OpsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--json", description = "Print JSON only.")
-  boolean json;
+  @Option(names = "--json") boolean json;
 
-  @Option(names = "--markdown", description = "Print the Markdown table of docs/ops.md.")
-  boolean markdown;
+  @Option(names = "--markdown") boolean markdown;
 
   @Override
   public Integer call() {

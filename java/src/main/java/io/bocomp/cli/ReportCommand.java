@@ -10,9 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bocomp report DIR}: re-renders a tuning run's report.html from its journal. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Re-render DIR/report.html of a tuning run from DIR/journal.jsonl (and"
-        + " DIR/result.json when the run finished; a killed run's report is rebuilt from the"
-        + " journal alone)."})
+    resourceBundle = "io.bocomp.cli.ReportCommand")
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

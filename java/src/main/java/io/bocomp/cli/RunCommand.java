@@ -18,21 +18,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code bocomp run}: one forward pass of a model on a .npy tensor (for parity checks). */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run a model on a float32 .npy tensor (the whole tensor is one batch) and write its"
-        + " first output as float32 .npy.")
+@Command(name = "run", mixinStandardHelpOptions = true, resourceBundle = "io.bocomp.cli.RunCommand")
 public final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model.")
   Path model;
 
-  @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input tensor.")
-  Path input;
+  @Option(names = "--input", required = true, paramLabel = "X.npy") Path input;
 
-  @Option(names = "--output", required = true, paramLabel = "Y.npy",
-      description = "Where to write the first output (written atomically).")
-  Path output;
+  @Option(names = "--output", required = true, paramLabel = "Y.npy") Path output;
 
   @Mixin BackendOption backend;
 

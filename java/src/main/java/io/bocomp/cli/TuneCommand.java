@@ -49,15 +49,8 @@ import picocli.CommandLine.Spec;
  * continues a stopped or killed run.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Tune per-layer compression (SVD / Tucker-2 ranks or pruning fractions) of an"
-        + " ONNX model under a budget, minimizing the output distance to the original model on"
-        + " sampled inputs (Chen et al.'s constraint-aware BO, or the Lagrangian search of Ma et"
-        + " al. with --mode lagrangian).",
-        "The distance is measured on samples of --images (about 100 unlabeled images suffice);"
-        + " --labels add top-1 of the original and compressed models.",
-        "With no arguments: the embedded default model and its sample, --max-params 0.25, 400"
-        + " trials."
-        + " Writes compressed.onnx, result.json, report.html and journal.jsonl to --out."})
+    resourceBundle = "io.bocomp.cli.TuneCommand",
+    defaultValueProvider = DistillationDefaults.Tune.class)
 public final class TuneCommand implements Callable<Integer> {
   /**
    * Trials on the embedded default model when none are asked for: under a minute on 2 cores
@@ -80,9 +73,7 @@ public final class TuneCommand implements Callable<Integer> {
 
   /** The one budget option: an analytic one, or a measured latency. */
   static final class BudgetOption extends BudgetOptions {
-    @Option(names = "--max-latency-ms", paramLabel = "X",
-        description = "Measured latency at most X milliseconds (batch of 1 by default).")
-    Double latency;
+    @Option(names = "--max-latency-ms", paramLabel = "X") Double latency;
 
     @Override
     Budget toBudget() {
@@ -90,114 +81,63 @@ public final class TuneCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--method", paramLabel = "svd|tucker|prune|auto|quantize",
-      description = "Compression per layer (default auto: Tucker-2 for k x k convs, SVD for FC and"
-          + " 1x1; quantize: bit widths alone).")
-  String method;
+  @Option(names = "--method", paramLabel = "svd|tucker|prune|auto|quantize") String method;
 
-  @Option(names = "--bits", paramLabel = "B[,B...]", split = ",",
-      description = "Weight bit widths searched per layer, jointly with ranks or fractions (from"
-          + " 2, 3, 4, 5, 6, 8; one width fixes it; 3, 5 and 6 are stored as int4/int8 like 4 and 8);"
-          + " default: float weights (quantize: 2,4,8).")
-  List<Integer> bits;
+  @Option(names = "--bits", paramLabel = "B[,B...]", split = ",") List<Integer> bits;
 
-  @Option(names = "--quant-group", paramLabel = "G",
-      description = "Inputs per quantization scale of FC/MatMul weights: 32, 64 or 128 (default"
-          + " 0: one scale per output channel; convolutions always per channel).")
-  Integer quantGroup;
+  @Option(names = "--quant-group", paramLabel = "G") Integer quantGroup;
 
   @Mixin ParameterOption parameter;
 
-  @Option(names = "--trials", paramLabel = "N", description = "Trials per stage (default 100; 400, about a minute, on the embedded model).")
-  Integer trials;
+  @Option(names = "--trials", paramLabel = "N") Integer trials;
 
-  @Option(names = "--samples", paramLabel = "N",
-      description = "Inputs the distance is measured on (default 50).")
-  Integer samples;
+  @Option(names = "--samples", paramLabel = "N") Integer samples;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of samples and search (default 0).")
-  Long seed;
+  @Option(names = "--seed", paramLabel = "S") Long seed;
 
-  @Option(names = "--mode", paramLabel = "lagrangian|constrained",
-      description = "Budget handling (default constrained).")
-  String mode;
+  @Option(names = "--mode", paramLabel = "lagrangian|constrained") String mode;
 
-  @Option(names = "--cooling", paramLabel = "exp|linear|none",
-      description = "Bound schedule of --mode constrained (default none: the budget from the"
-          + " first BO trial).")
-  String cooling;
+  @Option(names = "--cooling", paramLabel = "exp|linear|none") String cooling;
 
-  @Option(names = "--distance", paramLabel = "squared|kl",
-      description = "Per-sample distance (default squared; kl: temperature-softened KL).")
-  String distance;
+  @Option(names = "--distance", paramLabel = "squared|kl") String distance;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "KL temperature (default 4).")
-  Double temperature;
+  @Option(names = "--temperature", paramLabel = "T") Double temperature;
 
-  @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave matching layers dense.")
-  List<String> exclude;
+  @Option(names = "--exclude", paramLabel = "GLOB") List<String> exclude;
 
-  @Option(names = "--freeze", paramLabel = "GLOB=F",
-      description = "Hold matching layers at value F (rank/energy/prune fraction).")
-  List<String> freeze;
+  @Option(names = "--freeze", paramLabel = "GLOB=F") List<String> freeze;
 
-  @Option(names = "--group", paramLabel = "GLOB[,GLOB...]",
-      description = "Layers matching these patterns share one search dimension.")
-  List<String> group;
+  @Option(names = "--group", paramLabel = "GLOB[,GLOB...]") List<String> group;
 
-  @Option(names = "--config", paramLabel = "RUN.json", description = "Run file (stages, hooks, ...).")
-  Path config;
+  @Option(names = "--config", paramLabel = "RUN.json") Path config;
 
   @Mixin BackendOption backend;
 
   @Mixin CacheDirOption cacheDir;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default runs/<timestamp>).")
-  Path out;
+  @Option(names = "--out", paramLabel = "DIR") Path out;
 
-  @Option(names = "--resume", paramLabel = "DIR",
-      description = "Continue the run in DIR (give the same options as that run).")
-  Path resume;
+  @Option(names = "--resume", paramLabel = "DIR") Path resume;
 
   @Mixin JsonOption json;
 
   @Mixin QuietOption quiet;
 
-  @Option(names = "--workers", paramLabel = "N",
-      description = "Measure trials on N workers of this process, each with its own one-thread"
-          + " backend, in BO batches of --parallel (default: one trial at a time on all cores).")
-  Integer workers;
+  @Option(names = "--workers", paramLabel = "N") Integer workers;
 
-  @Option(names = "--parallel", paramLabel = "Q",
-      description = "Trials proposed together as one BO batch (default: --workers N, else 1);"
-          + " the result depends on Q, not on the number of workers.")
-  Integer parallel;
+  @Option(names = "--parallel", paramLabel = "Q") Integer parallel;
 
-  @Option(names = "--cluster", paramLabel = "HOST[:PORT]",
-      description = "Measure trials on the workers of a bocomp cluster (`bocomp worker`), joined"
-          + " through this member; needs --parallel. Trusted networks only (docs/cluster.md).")
-  String cluster;
+  @Option(names = "--cluster", paramLabel = "HOST[:PORT]") String cluster;
 
   @Mixin ClusterOptions clusterOptions;
 
-  @Option(names = "--finetune-epochs", paramLabel = "E", defaultValue = "0",
-      description = "Fine-tune the final compressed model by distillation from the original for E"
-          + " epochs (finetuned.onnx in the run directory); in staged runs also between stages"
-          + " without a hook (default: ${DEFAULT-VALUE}, none).")
-  int finetuneEpochs;
+  @Option(names = "--finetune-epochs", paramLabel = "E", defaultValue = "0") int finetuneEpochs;
 
-  @Option(names = "--finetune-images", paramLabel = "DIR|IDX|NPY",
-      description = "Inputs to fine-tune on, same preprocessing (default: the tuning images; for"
-          + " real use the training set, e.g. Fashion-MNIST's 60,000).")
-  Path finetuneImages;
+  @Option(names = "--finetune-images", paramLabel = "DIR|IDX|NPY") Path finetuneImages;
 
-  @Option(names = "--finetune-labels", paramLabel = "FILE",
-      description = "Labels of --finetune-images (adds the cross-entropy term).")
-  Path finetuneLabels;
+  @Option(names = "--finetune-labels", paramLabel = "FILE") Path finetuneLabels;
 
-  @Option(names = "--finetune-lr", paramLabel = "RATE", defaultValue = Distillation.DEFAULT_LR,
-      description = "Fine-tuning learning rate (SGD, momentum 0.9, cosine; default: ${DEFAULT-VALUE}).")
-  float finetuneLr;
+  @Option(names = "--finetune-lr", paramLabel = "RATE") float finetuneLr;
 
   @Override
   public Integer call() {

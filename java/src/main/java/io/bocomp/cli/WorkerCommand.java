@@ -17,19 +17,13 @@ import picocli.CommandLine.Spec;
  * docs/cluster.md. Trusted networks only: the cluster's traffic is not encrypted.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Measure the trials of `bocomp tune --cluster` runs on this machine, until"
-        + " Ctrl-C. The first worker needs no --join; the others join it (or any member).",
-        "Trusted networks only: cluster traffic is not encrypted (docs/cluster.md)."})
+    resourceBundle = "io.bocomp.cli.WorkerCommand")
 public final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--join", paramLabel = "HOST[:PORT]",
-      description = "A member of the cluster to join (repeatable; none for the first worker).")
-  List<String> join;
+  @Option(names = "--join", paramLabel = "HOST[:PORT]") List<String> join;
 
-  @Option(names = "--threads", paramLabel = "T",
-      description = "Trials measured at once, one core each (default: the number of cores).")
-  Integer threads;
+  @Option(names = "--threads", paramLabel = "T") Integer threads;
 
   @Mixin ClusterOptions cluster;
 

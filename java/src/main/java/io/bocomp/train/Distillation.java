@@ -22,37 +22,18 @@ import java.util.function.BooleanSupplier;
 public final class Distillation {
   private Distillation() {}
 
-  // The defaults, once: as the command line shows them (picocli's defaultValue needs constant
-  // strings), parsed by Settings.defaults.
-  public static final String DEFAULT_BATCH = "64";
-  public static final String DEFAULT_LR = "0.01";
-  public static final String DEFAULT_OPTIMIZER = "sgd";
-  public static final String DEFAULT_MOMENTUM = "0.9";
-  public static final String DEFAULT_WEIGHT_DECAY = "0";
-  public static final String DEFAULT_SCHEDULE = "cosine";
-  public static final String DEFAULT_STEP_EVERY = "1";
-  public static final String DEFAULT_STEP_GAMMA = "0.1";
-  public static final String DEFAULT_LOSS = "kd";
-  public static final String DEFAULT_TEMPERATURE = "4";
-  public static final String DEFAULT_ALPHA = "0.5";
-  public static final String DEFAULT_CLIP_NORM = "5";
-  public static final String DEFAULT_SEED = "0";
-
   /** User-facing settings; {@link #defaults} are the command line's. */
   public record Settings(int epochs, int batch, float lr, String optimizer, float momentum,
       float weightDecay, String schedule, int stepEvery, float stepGamma, Loss.Kind loss,
       float temperature, float alpha, long seed, int threads, double clipNorm) {
 
-    /** The defaults ({@code DEFAULT_*}), with {@code epochs} epochs on every core. */
+    /**
+     * The defaults, written only here (the command line shows them through
+     * {@code cli.DistillationDefaults}), with {@code epochs} epochs on every core.
+     */
     public static Settings defaults(int epochs) {
-      return new Settings(epochs, Integer.parseInt(DEFAULT_BATCH), Float.parseFloat(DEFAULT_LR),
-          DEFAULT_OPTIMIZER, Float.parseFloat(DEFAULT_MOMENTUM),
-          Float.parseFloat(DEFAULT_WEIGHT_DECAY), DEFAULT_SCHEDULE,
-          Integer.parseInt(DEFAULT_STEP_EVERY), Float.parseFloat(DEFAULT_STEP_GAMMA),
-          Loss.Kind.valueOf(DEFAULT_LOSS.toUpperCase(Locale.ROOT)),
-          Float.parseFloat(DEFAULT_TEMPERATURE), Float.parseFloat(DEFAULT_ALPHA),
-          Long.parseLong(DEFAULT_SEED), Math.max(1, Runtime.getRuntime().availableProcessors()),
-          Double.parseDouble(DEFAULT_CLIP_NORM));
+      return new Settings(epochs, 64, 0.01f, "sgd", 0.9f, 0f, "cosine", 1, 0.1f, Loss.Kind.KD, 4f,
+          0.5f, 0L, Math.max(1, Runtime.getRuntime().availableProcessors()), 5.0);
     }
 
     /** These settings with learning rate {@code rate}. */
