@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generates io.bocomp.engine.cpu.BlockedDepthwise3x3 and BlockedDepthwise3x3Stride2 (see their
- * Javadoc) into the source directory given as the only argument. Maven runs it in
+ * Generates io.bocomp.engine.cpu.BlockedDepthwise3x3 and BlockedDepthwise3x3Stride2, the 3x3 rows
+ * of BlockedDepthwiseKernel, and BlockedDepthwiseTile, its tile for any other kernel (see their
+ * Javadoc), into the source directory given as the only argument. Maven runs it in
  * generate-sources with the JDK's single-file source launcher, as GenerateBlockedTiles; nothing it
- * generates is committed.
+ * generates is committed. The register-blocked tiles are written out (one accumulator variable per
+ * pixel, straight-line code around one loop) because C2 keeps Vector API accumulators in
+ * registers only in such code; generating them keeps each shape's pattern in one place.
  */
 public class GenerateDepthwise3x3 {
   private static final String FIRST_HEAD = """
@@ -101,22 +104,87 @@ final class BlockedDepthwise3x3 {
   }
 }""";
 
-  private static final String SECOND_HEAD = """
+  /**
+   * The start of generated class {@code name}: {@code doc} its Javadoc (each line gets its
+   * {@code " * "}), then {@code fields}, S and L.
+   */
+  static String head(String name, String doc, String fields) {
+    return """
 package io.bocomp.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The stride-2 groups of {@link BlockedDepthwise3x3} (see there). Generated at build time by
- * {@code java/src/build/GenerateDepthwise3x3.java}.
+%s
  */
-final class BlockedDepthwise3x3Stride2 {
-  private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
+final class %s {
+%s  private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
   private static final int L = BlockedMicroKernels.LANES;
 
-  private BlockedDepthwise3x3Stride2() {}
-""";
+  private %s() {}
+""".formatted(String.join("\n", doc.lines().map(l -> " * " + l).toList()), name, fields,
+        name);
+  }
+
+  private static final String SECOND_HEAD = head("BlockedDepthwise3x3Stride2", """
+      The stride-2 groups of {@link BlockedDepthwise3x3} (see there). Generated at build time by
+      {@code java/src/build/GenerateDepthwise3x3.java}.""", "");
+
+  /** Output pixels per tile of BlockedDepthwiseTile (its method is named {@code eight}). */
+  private static final int TILE_PIXELS = 8;
+
+  private static final String TILE_HEAD = head("BlockedDepthwiseTile", """
+      The register-blocked tile of {@link BlockedDepthwiseKernel} for the kernels that do not go
+      through {@link BlockedDepthwise3x3} (any size, stride and dilation): {@value #PIXELS} output
+      pixels of a row accumulate in registers over the taps, one vector per pixel (its channel
+      block), each tap a fused multiply-add of the input pixel with the tap's per-channel weights.
+      Register-blocked tiles are written out, one variable per accumulator, because C2 keeps Vector
+      API accumulators in registers only in straight-line code around a single loop. Generated at
+      build time by {@code java/src/build/GenerateDepthwise3x3.java}; edit that, not this file.""",
+      "  /** Output pixels per tile. */\n  static final int PIXELS = " + TILE_PIXELS + ";\n");
+
+  /** {@code base}, {@code base + unit} or {@code base + m * unit}: pixel m's offset. */
+  static String plus(String base, int m, String unit) {
+    return m == 0 ? base : m == 1 ? base + " + " + unit : base + " + " + m + " * " + unit;
+  }
+
+  /** The Javadoc and signature of BlockedDepthwiseTile's method. */
+  private static final String TILE_METHOD = """
+  /**
+   * Writes %d output pixels of a row (no bias, no activation), pixel {@code m} at
+   * {@code y[yi + m * L]}.
+   *
+   * @param x the input; {@code at} is the first pixel's first tap, the next pixels follow
+   *     {@code step} floats apart, tap {@code t} {@code tapOff[t]} floats after a pixel's first
+   * @param packed the weights; {@code w0} is the block's first tap ({@code [tap][L]})
+   */
+  static void eight(float[] x, int at, int step, int taps, int[] tapOff, float[] packed,
+      int w0, float[] y, int yi) {""";
+
+  /** BlockedDepthwiseTile's method: {@code n} pixels {@code step} floats apart, any taps. */
+  static List<String> tile(int n) {
+    List<String> out = new ArrayList<>();
+    out.add(TILE_METHOD.formatted(n));
+    out.add("    FloatVector a0 = FloatVector.zero(S);");
+    for (int m = 1; m < n; m++) {
+      out.add("    FloatVector a" + m + " = a0;");
+    }
+    out.add("    for (int t = 0; t < taps; t++) {");
+    out.add("      FloatVector w = FloatVector.fromArray(S, packed, w0 + t * L);");
+    out.add("      int o = at + tapOff[t];");
+    for (int m = 0; m < n; m++) {
+      String load = "FloatVector.fromArray(S, x, " + plus("o", m, "step") + ")";
+      out.add("      a" + m + " = " + load + ".fma(w, a" + m + ");");
+    }
+    out.add("    }");
+    for (int m = 0; m < n; m++) {
+      out.add("    a" + m + ".intoArray(y, " + plus("yi", m, "L") + ");");
+    }
+    out.add("  }");
+    out.add("}");
+    return out;
+  }
 
   static List<String> weights(String p) {
     List<String> out = new ArrayList<>();
@@ -210,6 +278,10 @@ final class BlockedDepthwise3x3Stride2 {
     writeIfChanged(dir.resolve("BlockedDepthwise3x3.java"), String.join("\n", first) + "\n");
     writeIfChanged(dir.resolve("BlockedDepthwise3x3Stride2.java"),
         String.join("\n", second) + "\n");
+    List<String> tile = new ArrayList<>();
+    tile.add(TILE_HEAD);
+    tile.addAll(tile(TILE_PIXELS));
+    writeIfChanged(dir.resolve("BlockedDepthwiseTile.java"), String.join("\n", tile) + "\n");
   }
 
   /** Writes only new text, keeping an unchanged file's timestamp (no needless recompilation). */

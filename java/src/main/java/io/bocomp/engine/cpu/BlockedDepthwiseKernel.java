@@ -10,14 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  * pixel with that tap's per-channel weights, no broadcast and no reduction. Any kernel size,
  * stride, dilation and padding (held by the input's border), the bias, fused residual and fused
  * activation in the epilogue. A task is a band of output rows of one image and channel block;
- * along a row, {@value #PIXELS} pixels at a time accumulate in registers over the taps. The common
- * 3x3 case (dilation 1, stride 1 or 2) runs its rows in {@link BlockedDepthwise3x3}, which loads
- * each input vector once for the neighbouring outputs that share it (same floats).
+ * along a row, {@value #PIXELS} pixels at a time accumulate in registers over the taps, in
+ * {@link BlockedDepthwiseTile} (generated at build time, as the project's other register-blocked
+ * tiles), and the last few one at a time. The common 3x3 case (dilation 1, stride 1 or 2) runs its
+ * rows in {@link BlockedDepthwise3x3}, which loads each input vector once for the neighbouring
+ * outputs that share it (same floats).
  */
 final class BlockedDepthwiseKernel extends BlockedConvolution {
   private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
   private static final int L = BlockedMicroKernels.LANES;
-  static final int PIXELS = 8;
+  static final int PIXELS = BlockedDepthwiseTile.PIXELS;
 
   private final int taps;
   private final int[] tapOff;
@@ -111,7 +113,8 @@ final class BlockedDepthwiseKernel extends BlockedConvolution {
       } else {
         int c = 0;
         for (; c + PIXELS <= gy.w; c += PIXELS) {
-          eight(x, xi + c * step, step, w0, y, yi + c * L);
+          BlockedDepthwiseTile.eight(x, xi + c * step, step, taps, tapOff, packed, w0, y,
+              yi + c * L);
         }
         for (; c < gy.w; c++) {
           one(x, xi + c * step, w0, y, yi + c * L);
@@ -128,37 +131,5 @@ final class BlockedDepthwiseKernel extends BlockedConvolution {
           .fma(FloatVector.fromArray(S, packed, w0 + t * L), a);
     }
     a.intoArray(y, yi);
-  }
-
-  /** Eight pixels of a row, {@code step} floats apart in the input. */
-  private void eight(float[] x, int at, int step, int w0, float[] y, int yi) {
-    FloatVector a0 = FloatVector.zero(S);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    FloatVector a4 = a0;
-    FloatVector a5 = a0;
-    FloatVector a6 = a0;
-    FloatVector a7 = a0;
-    for (int t = 0; t < taps; t++) {
-      FloatVector w = FloatVector.fromArray(S, packed, w0 + t * L);
-      int o = at + tapOff[t];
-      a0 = FloatVector.fromArray(S, x, o).fma(w, a0);
-      a1 = FloatVector.fromArray(S, x, o + step).fma(w, a1);
-      a2 = FloatVector.fromArray(S, x, o + 2 * step).fma(w, a2);
-      a3 = FloatVector.fromArray(S, x, o + 3 * step).fma(w, a3);
-      a4 = FloatVector.fromArray(S, x, o + 4 * step).fma(w, a4);
-      a5 = FloatVector.fromArray(S, x, o + 5 * step).fma(w, a5);
-      a6 = FloatVector.fromArray(S, x, o + 6 * step).fma(w, a6);
-      a7 = FloatVector.fromArray(S, x, o + 7 * step).fma(w, a7);
-    }
-    a0.intoArray(y, yi);
-    a1.intoArray(y, yi + L);
-    a2.intoArray(y, yi + 2 * L);
-    a3.intoArray(y, yi + 3 * L);
-    a4.intoArray(y, yi + 4 * L);
-    a5.intoArray(y, yi + 5 * L);
-    a6.intoArray(y, yi + 6 * L);
-    a7.intoArray(y, yi + 7 * L);
   }
 }

@@ -1,7 +1,6 @@
 package io.bocomp.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,236 +10,86 @@ import jdk.incubator.vector.VectorSpecies;
  * polynomial approximations in float, evaluated with fused multiply-adds, no divisions.
  *
  * <ul>
- *   <li>{@link #exp}: Cephes' {@code expf}. {@code n = round(x log2 e)} (the 1.5 * 2^23 trick),
- *       {@code r = x - n ln 2} (ln 2 in two parts), {@code e^r = 1 + r + r^2 P(r)} with P of
- *       degree 5, times {@code 2^n} built in the exponent bits. Relative error about 1 ulp
- *       (measured by {@code VectorMathTest}: at most 2 ulp). Domain: {@code x <= 88} (the callers
- *       pass {@code x <= 0}); below -87.33 (where {@code e^x} is no longer a normal float) the
- *       result is 0, above 88 it is +infinity; NaN gives NaN.
- *   <li>{@link #erf}: two pieces split at {@code |x| = 0.921875}. Below, {@code x P(x^2)}, P of
- *       degree 5; above, {@code sign(x) (1 - exp(Q(|x| - 0.921875)))}, Q of degree 8 approximating
- *       {@code log erfc} on [0.921875, 3.925] (beyond 3.925, erfc is below half an ulp of 1 and
- *       the result is +-1). Coefficients: iteratively reweighted least squares (near minimax)
- *       against mpmath at 40 digits, rounded to float. Absolute error at most about 1.1e-7
- *       (2.5 ulp near |x| = 0.45; measured by {@code VectorMathTest}), against below 1 ulp for
- *       {@link ErrorFunction}: the standalone Erf op keeps the exact scalar path, the vector one
- *       serves Gelu, whose output is dominated by {@code x/2 (1 + erf)}.
+ *   <li>{@link VectorMathKernels#exp(FloatVector)}: Cephes' {@code expf}.
+ *       {@code n = round(x log2 e)} (the 1.5 * 2^23 trick), {@code r = x - n ln 2} (ln 2 in two
+ *       parts), {@code e^r = 1 + r + r^2 P(r)} with P of degree 5, times {@code 2^n} built in the
+ *       exponent bits. Relative error about 1 ulp (measured by {@code VectorMathTest}: at most
+ *       2 ulp). Domain: {@code x <= 88} (the callers pass {@code x <= 0}); below -87.33 (where
+ *       {@code e^x} is no longer a normal float) the result is 0, above 88 it is +infinity; NaN
+ *       gives NaN.
+ *   <li>{@link VectorMathKernels#erf(FloatVector)}: two pieces split at {@code |x| = 0.921875}.
+ *       Below, {@code x P(x^2)}, P of degree 5; above, {@code sign(x) (1 - exp(Q(|x| -
+ *       0.921875)))}, Q of degree 8 approximating {@code log erfc} on [0.921875, 3.925] (beyond
+ *       3.925, erfc is below half an ulp of 1 and the result is +-1). Coefficients: iteratively
+ *       reweighted least squares (near minimax) against mpmath at 40 digits, rounded to float.
+ *       Absolute error at most about 1.1e-7 (2.5 ulp near |x| = 0.45; measured by
+ *       {@code VectorMathTest}), against below 1 ulp for {@link ErrorFunction}: the standalone Erf
+ *       op keeps the exact scalar path, the vector one serves Gelu, whose output is dominated by
+ *       {@code x/2 (1 + erf)}.
  * </ul>
  *
  * <p>The array loops work on whole vectors and finish a tail shorter than a vector with the
  * scalar functions; callers that can pad their rows to a multiple of {@link #L} avoid the tail.
- * Load only when {@link VectorSupport#enabled()}.
+ * The vector code itself, the two functions and the loops that write them out (see
+ * {@link #gelu(float[], int, int, float[])}), is in {@link VectorMathKernels}, generated at build
+ * time. Load only when {@link VectorSupport#enabled()}.
  */
 final class VectorMath {
   static final VectorSpecies<Float> S = VectorShape.FLOATS;
   /** Floats per vector. */
   static final int L = S.length();
 
-  private static final float LOG2E = 1.44269504088896341f;
-  private static final float MAGIC = 12582912f; // 1.5 * 2^23
-  private static final int MAGIC_BITS = 0x4B400000;
-  private static final float LN2_HI = 0.693359375f;
-  private static final float LN2_LO = -2.12194440e-4f;
-  private static final float EXP_LO = -87.33654f;
-  private static final float EXP_HI = 88f;
-  private static final float ERF_SPLIT = 0.921875f;
-  private static final float ERF_HI = 3.925f;
-  private static final float SQRT_HALF = 0.70710678118654752f;
+  private static final float SQRT_HALF = VectorMathKernels.SQRT_HALF;
 
   private VectorMath() {}
 
-  /** {@code p * x + c}. */
-  private static FloatVector horner(FloatVector p, FloatVector x, float c) {
-    return p.fma(x, FloatVector.broadcast(S, c));
-  }
-
-  /** {@code e^x} lane-wise (domain and accuracy in the class comment). */
-  static FloatVector exp(FloatVector x) {
-    // out of range lanes compute garbage, replaced by the blends at the end
-    FloatVector t = x.fma(LOG2E, MAGIC);
-    FloatVector n = t.sub(MAGIC);
-    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-    FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
-    p = horner(p, r, 1.3981999507e-3f);
-    p = horner(p, r, 8.3334519073e-3f);
-    p = horner(p, r, 4.1665795894e-2f);
-    p = horner(p, r, 1.6666665459e-1f);
-    p = horner(p, r, 5.0000001201e-1f);
-    FloatVector y = p.fma(r.mul(r), r).add(1f);
-    IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS - 127)
-        .lanewise(VectorOperators.LSHL, 23);
-    y = y.mul(bits.reinterpretAsFloats());
-    y = y.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
-    return y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
-  }
-
-  /** {@code erf(x)} lane-wise (accuracy in the class comment). */
-  static FloatVector erf(FloatVector x) {
-    FloatVector a = x.abs();
-    FloatVector t = x.mul(x);
-    FloatVector p = FloatVector.broadcast(S, -6.013390375301242e-4f);
-    p = horner(p, t, 4.997999873012304e-3f);
-    p = horner(p, t, -2.6770230382680893e-2f);
-    p = horner(p, t, 1.1281926929950714e-1f);
-    p = horner(p, t, -3.761250674724579e-1f);
-    p = horner(p, t, 1.1283791065216064f);
-    FloatVector small = x.mul(p);
-    FloatVector u = a.min(ERF_HI).sub(ERF_SPLIT);
-    FloatVector q = FloatVector.broadcast(S, 1.6306649968100828e-6f);
-    q = horner(q, u, -3.386771641089581e-5f);
-    q = horner(q, u, 3.3775807241909206e-4f);
-    q = horner(q, u, -2.20600632019341e-3f);
-    q = horner(q, u, 1.0905151255428791e-2f);
-    q = horner(q, u, -4.4848404824733734e-2f);
-    q = horner(q, u, -8.329841494560242e-1f);
-    q = horner(q, u, -2.5080127716064453f);
-    q = horner(q, u, -1.648561954498291f);
-    FloatVector big = exp(q).neg().add(1f);
-    big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-    return small.blend(big, a.compare(VectorOperators.GE, ERF_SPLIT));
-  }
-
-  /** {@code x/2 (1 + erf(x / sqrt 2))} lane-wise (the reference for the loop below). */
+  /** {@code x/2 (1 + erf(x / sqrt 2))} lane-wise (the reference for the loops below). */
   static FloatVector gelu(FloatVector x) {
-    return x.mul(0.5f).mul(erf(x.mul(SQRT_HALF)).add(1f));
+    return x.mul(0.5f).mul(VectorMathKernels.erf(x.mul(SQRT_HALF)).add(1f));
   }
 
   /**
    * {@link #gelu} on {@code a[from, to)} in place, {@code tmp} (at least {@code to - from} long)
    * holding an intermediate; a tail shorter than a vector in double. The body is
-   * {@link #gelu(FloatVector)} written out in two loops of their own methods: called on short
+   * {@link #gelu(FloatVector)} written out in two loops of their own methods
+   * ({@link VectorMathKernels#erfTailLog}, {@link VectorMathKernels#geluFinish}): called on short
    * rows (a GEMM epilogue), C2 does not count the calls in a loop as hot enough to inline methods
    * of this size (and a vector passed to a method that is not inlined is boxed); in one method
    * of 60 vector operations, C2 now and then gave up intrinsifying the last store (one JVM in
-   * two: the MLP step 2.2x slower).
+   * two: the MLP step 2.2x slower). Hence generated code: so that the exp and erf polynomials
+   * stand written out in each loop (and in softmaxRows) and yet once in the source, the build
+   * writes those loops from {@code java/src/build/GenerateVectorMathKernels.java}, which holds
+   * each polynomial's coefficients and the exp body once. Do not replace the written-out bodies
+   * with calls to {@code exp} or {@code erf}.
    */
   static void gelu(float[] a, int from, int to, float[] tmp) {
     int end = from + (to - from) / L * L;
-    erfTailLog(a, from, end, tmp);
-    geluFinish(a, from, end, tmp);
+    VectorMathKernels.erfTailLog(a, from, end, tmp);
+    VectorMathKernels.geluFinish(a, from, end, tmp);
     for (int i = end; i < to; i++) {
       double v = a[i];
       a[i] = (float) (0.5 * v * ErrorFunction.erfc(-v * SQRT_HALF));
     }
   }
 
-  /** {@code tmp[i - from] = Q(min(|x|, 3.925) - 0.921875)} with {@code x = a[i] / sqrt 2}. */
-  private static void erfTailLog(float[] a, int from, int to, float[] tmp) {
-    for (int i = from, j = 0; i < to; i += L, j += L) {
-      FloatVector u = FloatVector.fromArray(S, a, i).mul(SQRT_HALF).abs().min(ERF_HI)
-          .sub(ERF_SPLIT);
-      FloatVector q = FloatVector.broadcast(S, 1.6306649968100828e-6f);
-      q = horner(q, u, -3.386771641089581e-5f);
-      q = horner(q, u, 3.3775807241909206e-4f);
-      q = horner(q, u, -2.20600632019341e-3f);
-      q = horner(q, u, 1.0905151255428791e-2f);
-      q = horner(q, u, -4.4848404824733734e-2f);
-      q = horner(q, u, -8.329841494560242e-1f);
-      q = horner(q, u, -2.5080127716064453f);
-      q = horner(q, u, -1.648561954498291f);
-      q.intoArray(tmp, j);
-    }
-  }
-
-  /** Gelu of {@code a[from, to)} from the log-erfc values {@link #erfTailLog} left in tmp. */
-  private static void geluFinish(float[] a, int from, int to, float[] tmp) {
-    for (int i = from, j = 0; i < to; i += L, j += L) {
-      FloatVector v = FloatVector.fromArray(S, a, i);
-      FloatVector x = v.mul(SQRT_HALF);
-      FloatVector t = x.mul(x);
-      FloatVector p = FloatVector.broadcast(S, -6.013390375301242e-4f);
-      p = horner(p, t, 4.997999873012304e-3f);
-      p = horner(p, t, -2.6770230382680893e-2f);
-      p = horner(p, t, 1.1281926929950714e-1f);
-      p = horner(p, t, -3.761250674724579e-1f);
-      p = horner(p, t, 1.1283791065216064f);
-      FloatVector small = x.mul(p);
-      // exp(q), q in [-18, -1.6]: no range checks needed
-      FloatVector q = FloatVector.fromArray(S, tmp, j);
-      FloatVector et = q.fma(LOG2E, MAGIC);
-      FloatVector en = et.sub(MAGIC);
-      FloatVector r = en.fma(FloatVector.broadcast(S, -LN2_HI), q);
-      r = en.fma(FloatVector.broadcast(S, -LN2_LO), r);
-      FloatVector ep = FloatVector.broadcast(S, 1.9875691500e-4f);
-      ep = horner(ep, r, 1.3981999507e-3f);
-      ep = horner(ep, r, 8.3334519073e-3f);
-      ep = horner(ep, r, 4.1665795894e-2f);
-      ep = horner(ep, r, 1.6666665459e-1f);
-      ep = horner(ep, r, 5.0000001201e-1f);
-      FloatVector e = ep.fma(r.mul(r), r).add(1f);
-      IntVector bits = ((IntVector) et.reinterpretAsInts()).sub(MAGIC_BITS - 127)
-          .lanewise(VectorOperators.LSHL, 23);
-      FloatVector big = e.mul(bits.reinterpretAsFloats()).neg().add(1f);
-      big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
-      FloatVector erf = small.blend(big, x.abs().compare(VectorOperators.GE, ERF_SPLIT));
-      v.mul(0.5f).mul(erf.add(1f)).intoArray(a, i);
-    }
-  }
-
-  /** {@link #erf} on {@code a[from, to)} in place (test hook: the Erf op stays scalar). */
+  /** {@code erf} on {@code a[from, to)} in place (test hook: the Erf op stays scalar). */
   static void erf(float[] a, int from, int to) {
-    int i = from;
-    for (; i <= to - L; i += L) {
-      erf(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-    }
-    for (; i < to; i++) {
-      a[i] = (float) ErrorFunction.erf(a[i]);
-    }
+    VectorMathKernels.erf(a, from, to);
   }
 
-  /** {@link #exp} on {@code a[from, to)} in place (test hook). */
+  /** {@code exp} on {@code a[from, to)} in place (test hook). */
   static void exp(float[] a, int from, int to) {
-    int i = from;
-    for (; i <= to - L; i += L) {
-      exp(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-    }
-    for (; i < to; i++) {
-      a[i] = (float) Math.exp(a[i]);
-    }
+    VectorMathKernels.exp(a, from, to);
   }
 
   /**
    * Softmax of {@code rows} rows in place (its exp written out, as in {@link #gelu(float[], int,
-   * int)}), row {@code r} at {@code v[r * stride, r * stride +
-   * stride)}: {@code stride} a multiple of {@link #L}, each row padded with -infinity after its
-   * last value (the padding comes out 0).
+   * int, float[])}; the loop is {@link VectorMathKernels#softmaxRows}), row {@code r} at
+   * {@code v[r * stride, r * stride + stride)}: {@code stride} a multiple of {@link #L}, each row
+   * padded with -infinity after its last value (the padding comes out 0).
    */
   static void softmaxRows(float[] v, int rows, int stride) {
-    for (int row = 0; row < rows; row++) {
-      int base = row * stride;
-      int end = base + stride;
-      FloatVector m = FloatVector.fromArray(S, v, base);
-      for (int i = base + L; i < end; i += L) {
-        m = m.max(FloatVector.fromArray(S, v, i));
-      }
-      float max = m.reduceLanes(VectorOperators.MAX);
-      FloatVector sum = FloatVector.zero(S);
-      for (int i = base; i < end; i += L) {
-        // exp(x - max) of x <= max, exp written out as in gelu(float[], int, int)
-        FloatVector x = FloatVector.fromArray(S, v, i).sub(max);
-        FloatVector t = x.fma(LOG2E, MAGIC);
-        FloatVector n = t.sub(MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
-        p = horner(p, r, 1.3981999507e-3f);
-        p = horner(p, r, 8.3334519073e-3f);
-        p = horner(p, r, 4.1665795894e-2f);
-        p = horner(p, r, 1.6666665459e-1f);
-        p = horner(p, r, 5.0000001201e-1f);
-        FloatVector e = p.fma(r.mul(r), r).add(1f);
-        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(MAGIC_BITS - 127)
-            .lanewise(VectorOperators.LSHL, 23);
-        e = e.mul(bits.reinterpretAsFloats()).blend(0f, x.compare(VectorOperators.LT, EXP_LO));
-        e.intoArray(v, i);
-        sum = sum.add(e);
-      }
-      float inv = 1f / sum.reduceLanes(VectorOperators.ADD);
-      for (int i = base; i < end; i += L) {
-        FloatVector.fromArray(S, v, i).mul(inv).intoArray(v, i);
-      }
-    }
+    VectorMathKernels.softmaxRows(v, rows, stride);
   }
 
   /**
