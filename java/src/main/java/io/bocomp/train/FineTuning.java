@@ -112,12 +112,8 @@ public record FineTuning(Model original, Dataset data, String dataName,
 
   /** Appends epoch {@code e} (number, mean loss, seconds, images/s) to {@code rows}. */
   public static ObjectNode epochRow(ArrayNode rows, FineTuner.Epoch e) {
-    ObjectNode row = rows.addObject();
-    row.put("epoch", e.epoch());
-    row.put("loss", e.meanLoss());
-    row.put("seconds", e.seconds());
-    row.put("images_per_second", e.imagesPerSecond());
-    return row;
+    return rows.addObject().put("epoch", e.epoch()).put("loss", e.meanLoss())
+        .put("seconds", e.seconds()).put("images_per_second", e.imagesPerSecond());
   }
 
   /**

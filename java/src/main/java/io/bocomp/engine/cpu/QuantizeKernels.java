@@ -55,16 +55,8 @@ final class QuantizeKernels {
     return new Kernel() {
       @Override
       public void run(FloatBuffer[] in, FloatBuffer[] out, WorkerPool pool) {
-        FloatBuffer x = in[0];
-        FloatBuffer s = in[1];
-        FloatBuffer z = zp ? in[2] : null;
-        FloatBuffer y = out[0];
-        Strips.forRange(pool, n, Strips.GRAIN, (from, to, w) -> {
-          for (int i = from; i < to; i++) {
-            int k = layout.scaleIndex(i);
-            y.put(i, rule.apply(x.get(i), s.get(k), z == null ? 0f : z.get(k)));
-          }
-        });
+        Strips.forRange(pool, n, Strips.GRAIN, (from, to, w) ->
+            applyRule(rule, layout, in[0], in[1], zp ? in[2] : null, out[0], from, to));
       }
 
       @Override
@@ -72,5 +64,14 @@ final class QuantizeKernels {
         return 0;
       }
     };
+  }
+
+  /** {@code y[i] = rule(x[i], s[k], z[k])} for {@code i} in {@code [from, to)}, k its block. */
+  private static void applyRule(ElementRule rule, QuantLayout layout, FloatBuffer x,
+      FloatBuffer s, FloatBuffer z, FloatBuffer y, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int k = layout.scaleIndex(i);
+      y.put(i, rule.apply(x.get(i), s.get(k), z == null ? 0f : z.get(k)));
+    }
   }
 }

@@ -6,13 +6,9 @@ import io.bocomp.model.ElemType;
 import io.bocomp.model.Node;
 import io.bocomp.model.ShapeInference;
 import io.bocomp.model.Tensor;
-import io.bocomp.testing.ClassCpuBackend;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * N-D MatMul (broadcast batch dimensions, 1-D operands, empty inner dimension, work splitting) and
@@ -20,13 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in multi-node graphs (an exported attention block, with a causal mask built from Range); which
  * Einsum forms run without copies; the forms refused, naming the node.
  */
-class MatMulEinsumConformanceTest {
-  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(4);
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource({"matMuls", "einsums", "graphs"})
-  void matchesOnnxRuntime(GraphCase c) {
-    c.assertMatchesOnnxRuntime(cpu.get());
+class MatMulEinsumConformanceTest extends GraphCaseConformance {
+  static Stream<GraphCase> cases() {
+    return Stream.of(matMuls(), einsums(), graphs()).flatMap(s -> s);
   }
 
   // ------------------------------------------------------------------------------ MatMul

@@ -8,13 +8,9 @@ import io.bocomp.model.ElemType;
 import io.bocomp.model.ModelFormatException;
 import io.bocomp.model.Tensor;
 import io.bocomp.model.UnsupportedOperatorException;
-import io.bocomp.testing.ClassCpuBackend;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * QuantizeLinear and DequantizeLinear against ONNX Runtime: per tensor, per axis (positive and
@@ -25,13 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * quantized values exactly, layer outputs within {@code 1e-4 * max|ORT output|}; bad scale shapes
  * and unsupported types fail naming the node.
  */
-class QuantizeOpConformanceTest {
-  @RegisterExtension static final ClassCpuBackend cpu = new ClassCpuBackend(2);
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource({"dequantize", "quantize", "patterns"})
-  void matchesOnnxRuntime(GraphCase c) {
-    c.assertMatchesOnnxRuntime(cpu.get());
+class QuantizeOpConformanceTest extends GraphCaseConformance {
+  static Stream<GraphCase> cases() {
+    return Stream.of(dequantize(), quantize(), patterns()).flatMap(s -> s);
   }
 
   static Stream<GraphCase> dequantize() {
