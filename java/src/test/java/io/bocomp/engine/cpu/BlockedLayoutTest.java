@@ -35,6 +35,21 @@ class BlockedLayoutTest {
     return Parity.random(seed++, -0.2f, 0.2f, n);
   }
 
+  /** The name of every graph's input. */
+  private static final String X = "x";
+
+  /** A builder whose graph has the input {@link #X}, {@code [batch, channels, height, width]}. */
+  private static GraphBuilder graph(String name, int channels, int height, int width) {
+    GraphBuilder gb = new GraphBuilder(name);
+    gb.input(X, -1, channels, height, width);
+    return gb;
+  }
+
+  /** A k x k convolution (k odd) with bias, stride 1, padded to keep the map's size. */
+  private static String same(GraphBuilder gb, String name, String in, int out, int inCh, int k) {
+    return gb.conv(name, in, w(out, inCh, k, k), b(out), 1, k / 2, 1);
+  }
+
   /**
    * Declares {@code wanted} the outputs of {@code gb}'s graph and compares each with ONNX Runtime
    * at the given batches (input x in the graph's shape with the batch set; messages name the
@@ -49,7 +64,7 @@ class BlockedLayoutTest {
       for (int n : batches) {
         int[] shape = inShape.clone();
         shape[0] = n;
-        Map<String, Tensor> feeds = Map.of("x", Parity.random(7 + n, shape));
+        Map<String, Tensor> feeds = Map.of(X, Parity.random(7 + n, shape));
         Map<String, Tensor> expected = OrtReference.run(g, 17, feeds, wanted);
         Map<String, Tensor> actual = e.run(feeds, wanted);
         for (String v : wanted) {
@@ -67,21 +82,19 @@ class BlockedLayoutTest {
   @Test
   void residualWhoseBorderDiffersFromTheOutputs() {
     // x is read by a padded conv (border 1) and by the fused Add of a 1x1 conv (output border 0)
-    GraphBuilder gb = new GraphBuilder("residual");
-    String x = gb.input("x", -1, 20, 9, 11);
-    String s = gb.relu(gb.conv("stem", x, w(20, 20, 3, 3), b(20), 1, 1, 1));
-    String y = gb.relu(gb.conv("a", s, w(20, 20, 3, 3), b(20), 1, 1, 1));
-    y = gb.add(gb.conv("b", y, w(20, 20, 1, 1), b(20), 1, 0, 1), s);
-    y = gb.conv("c", y, w(33, 20, 1, 1), b(33), 1, 0, 1);
+    GraphBuilder gb = graph("residual", 20, 9, 11);
+    String s = gb.relu(same(gb, "stem", X, 20, 20, 3));
+    String y = gb.relu(same(gb, "a", s, 20, 20, 3));
+    y = gb.add(same(gb, "b", y, 20, 20, 1), s);
+    y = same(gb, "c", y, 33, 20, 1);
     check(gb, List.of(y), 1, 3);
   }
 
   @Test
   void channelsThatDoNotFillABlockThroughASigmoid() {
     // Sigmoid(0) = 0.5: the spare lanes must be zeroed again before the next conv reads them
-    GraphBuilder gb = new GraphBuilder("sigmoid");
-    String x = gb.input("x", -1, 3, 13, 10);
-    String y = gb.sigmoid(gb.conv("a", x, w(7, 3, 3, 3), b(7), 1, 1, 1));
+    GraphBuilder gb = graph("sigmoid", 3, 13, 10);
+    String y = gb.sigmoid(same(gb, "a", X, 7, 3, 3));
     y = gb.conv("b", y, w(20, 7, 3, 3), b(20), new long[] {2, 1}, new long[] {1, 0, 2, 1},
         new long[] {1, 2}, 1);
     y = gb.op("HardSigmoid", y).attr("alpha", 0.3f).out();
@@ -91,20 +104,18 @@ class BlockedLayoutTest {
 
   @Test
   void manyTapsSplitIntoChunksAndWantedIntermediates() {
-    GraphBuilder gb = new GraphBuilder("chunks");
-    String x = gb.input("x", -1, 96, 5, 6);
-    String h = gb.conv("a", x, w(200, 96, 3, 3), b(200), 1, 1, 1);
+    GraphBuilder gb = graph("chunks", 96, 5, 6);
+    String h = same(gb, "a", X, 200, 96, 3);
     String r = gb.clip(h, 0f, 6f);
-    String y = gb.conv("b", r, w(40, 200, 3, 3), b(40), 1, 1, 1);
+    String y = same(gb, "b", r, 40, 200, 3);
     y = gb.op("LeakyRelu", y).attr("alpha", 0.1f).out();
     check(gb, List.of(y, r), 1, 3);
   }
 
   @Test
   void depthwiseStridesAndRowRemainders() {
-    GraphBuilder gb = new GraphBuilder("depthwise");
-    String x = gb.input("x", -1, 24, 19, 21);
-    String e = gb.clip(gb.conv("pw", x, w(40, 24, 1, 1), b(40), 1, 0, 1), 0f, 6f);
+    GraphBuilder gb = graph("depthwise", 24, 19, 21);
+    String e = gb.clip(same(gb, "pw", X, 40, 24, 1), 0f, 6f);
     String y = gb.clip(gb.conv("dw", e, w(40, 1, 3, 3), b(40), 2, 1, 40), 0f, 6f);
     String z = gb.conv("dw2", y, w(40, 1, 5, 5), b(40), 1, 2, 40);
     y = gb.add(z, y);
@@ -118,10 +129,9 @@ class BlockedLayoutTest {
     // BlockedDepthwise3x3 takes rows 8 pixels at a time, the rest in groups of 4, 3, 2 or 1:
     // widths 15 (8 + 4 + 3), 5 (4 + 1), 16 at stride 1, 8, 4, 3 at stride 2; 20 channels (a
     // partial block)
-    GraphBuilder gb = new GraphBuilder("depthwise3x3");
-    String x = gb.input("x", -1, 20, 11, 15);
-    String a = gb.clip(gb.conv("s1", x, w(20, 1, 3, 3), b(20), 1, 1, 20), 0f, 6f);
-    String c = gb.conv("s2", x, w(20, 1, 3, 3), b(20), 2, 1, 20);
+    GraphBuilder gb = graph("depthwise3x3", 20, 11, 15);
+    String a = gb.clip(gb.conv("s1", X, w(20, 1, 3, 3), b(20), 1, 1, 20), 0f, 6f);
+    String c = gb.conv("s2", X, w(20, 1, 3, 3), b(20), 2, 1, 20);
     String d = gb.conv("s2b", c, w(20, 1, 3, 3), null, 2, 1, 20);
     String e = gb.add(gb.conv("s1b", a, w(20, 1, 3, 3), b(20), 1, 1, 20), a);
     check(gb, List.of(e, c, d), 1, 2);
@@ -147,15 +157,14 @@ class BlockedLayoutTest {
 
   @Test
   void poolingForms() {
-    GraphBuilder gb = new GraphBuilder("pools");
-    String x = gb.input("x", -1, 3, 23, 17);
-    String c = gb.relu(gb.conv("a", x, w(18, 3, 7, 7), b(18), 2, 3, 1));
+    GraphBuilder gb = graph("pools", 3, 23, 17);
+    String c = gb.relu(gb.conv("a", X, w(18, 3, 7, 7), b(18), 2, 3, 1));
     String m = gb.maxPool(c, 3, 2, 1);
     String a = gb.op("AveragePool", c).attr("kernel_shape", 3L, 2L).attr("strides", 2L, 2L)
         .attr("pads", 1L, 0L, 1L, 1L).attr("count_include_pad", 1L).attr("ceil_mode", 1L).out();
     String a2 = gb.op("AveragePool", c).attr("kernel_shape", 2L, 2L).attr("strides", 2L, 2L)
         .out();
-    String ga = gb.globalAveragePool(gb.conv("b", m, w(20, 18, 3, 3), b(20), 1, 1, 1));
+    String ga = gb.globalAveragePool(same(gb, "b", m, 20, 18, 3));
     String gm = gb.op("GlobalMaxPool", a).out();
     check(gb, List.of(m, a, a2, ga, gm), 1, 3);
   }
@@ -185,17 +194,15 @@ class BlockedLayoutTest {
   void aOneByOneMapBackToNchwInRunsThatSplitImages() {
     // 60 images x 40 channels of 1 x 1: the reorder's tasks take 2048 planes each, so the second
     // starts inside image 51; channels 32..39 sit in a half-used block
-    GraphBuilder gb = new GraphBuilder("1x1 to nchw");
-    String x = gb.input("x", -1, 3, 5, 5);
-    check(gb, List.of(gb.globalAveragePool(gb.conv("a", x, w(40, 3, 3, 3), b(40), 1, 1, 1))), 60, 1);
+    GraphBuilder gb = graph("1x1 to nchw", 3, 5, 5);
+    check(gb, List.of(gb.globalAveragePool(same(gb, "a", X, 40, 3, 3))), 60, 1);
   }
 
   @Test
   void standaloneAddAndActivationWithTwoReaders() {
-    GraphBuilder gb = new GraphBuilder("elementwise");
-    String x = gb.input("x", -1, 17, 8, 8);
-    String p = gb.conv("a", x, w(17, 17, 3, 3), b(17), 1, 1, 1);
-    String q = gb.conv("b", x, w(17, 17, 1, 1), b(17), 1, 0, 1);
+    GraphBuilder gb = graph("elementwise", 17, 8, 8);
+    String p = same(gb, "a", X, 17, 17, 3);
+    String q = same(gb, "b", X, 17, 17, 1);
     String r = gb.tanh(p);
     String s = gb.add(r, q);
     String t = gb.add(s, r);
@@ -205,11 +212,10 @@ class BlockedLayoutTest {
 
   @Test
   void oneNetworkAcrossBatchSizes() {
-    GraphBuilder gb = new GraphBuilder("net");
-    String x = gb.input("x", -1, 1, 12, 12);
-    String y = gb.relu(gb.conv("a", x, w(32, 1, 3, 3), b(32), 1, 1, 1));
-    y = gb.maxPool(gb.relu(gb.conv("b", y, w(64, 32, 3, 3), b(64), 1, 1, 1)), 2, 2, 0);
-    y = gb.relu(gb.conv("c", y, w(48, 64, 3, 3), b(48), 1, 1, 1));
+    GraphBuilder gb = graph("net", 1, 12, 12);
+    String y = gb.relu(same(gb, "a", X, 32, 1, 3));
+    y = gb.maxPool(gb.relu(same(gb, "b", y, 64, 32, 3)), 2, 2, 0);
+    y = gb.relu(same(gb, "c", y, 48, 64, 3));
     y = gb.flatten(y, 1);
     y = gb.gemm("fc", y, Parity.random(seed++, -0.05f, 0.05f, 10, 48 * 36), b(10), true);
     check(gb, List.of(y), 1, 2, 7);
@@ -228,7 +234,7 @@ class BlockedLayoutTest {
     assumeTrue(VectorSupport.modulePresent(), "needs the module to turn it off");
     GraphBuilder gb = new GraphBuilder("off");
     String x = gb.input("x", 2, 8, 6, 6);
-    String y = gb.relu(gb.conv("a", x, w(8, 8, 3, 3), b(8), 1, 1, 1));
+    String y = gb.relu(same(gb, "a", x, 8, 8, 3));
     gb.output(y);
     Graph g = gb.build();
     Map<String, Tensor> feeds = Map.of("x", Parity.random(3, 2, 8, 6, 6));
