@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Everything that decides what a tuning run computes (and so goes into the journal's
@@ -247,9 +248,12 @@ public final class RunConfig {
     private List<Integer> bits = List.of();
     private int quantGroup;
 
-    /** Weight bit widths to search (each of 2, 3, 4, 5, 6, 8; empty: float weights). */
+    /**
+     * Weight bit widths to search (each of 2, 3, 4, 5, 6, 8; empty: float weights), kept in
+     * ascending order, each once; {@link #build} checks them.
+     */
     public Builder bits(List<Integer> widths) {
-      this.bits = List.copyOf(widths);
+      this.bits = List.copyOf(new TreeSet<>(widths));
       return this;
     }
 
@@ -472,20 +476,17 @@ public final class RunConfig {
         }
         quantizes |= s.method() == MethodChoice.QUANTIZE;
       }
-      java.util.TreeSet<Integer> widths = new java.util.TreeSet<>();
       for (int w : bits) {
         if (!io.bocomp.model.QuantizedTensor.isBitWidth(w)) {
           throw new TuneConfigException("--bits: unsupported bit width " + w + " (bocomp"
               + " quantizes weights to 2, 3, 4, 5, 6 or 8 bits)");
         }
-        widths.add(w);
       }
-      if (widths.isEmpty() && quantizes) {
+      if (bits.isEmpty() && quantizes) {
         // the widths of distinct storage (int2, int4, int8): 3, 5 and 6 bits cost as much as
         // 4 and 8 in the file, with more error, so a search spends no trials on them by default
-        widths.addAll(List.of(2, 4, 8));
+        bits = List.of(2, 4, 8);
       }
-      bits = List.copyOf(widths);
       if (quantGroup != 0 && !io.bocomp.compress.WeightQuantizer.isGroupSize(quantGroup)) {
         throw new TuneConfigException("--quant-group must be 32, 64 or 128 (or 0 for one scale"
             + " per output channel), got " + quantGroup);
