@@ -16,15 +16,27 @@ import jdk.incubator.vector.VectorSpecies;
 final class BlockedActivation {
   private static final VectorSpecies<Float> S = BlockedMicroKernels.S;
   private static final int L = BlockedMicroKernels.LANES;
-  private static final int NONE = 0;
-  private static final int RELU = 1;
-  private static final int CLIP = 2;
-  private static final int LEAKY = 3;
-  private static final int HARD_SWISH = 4;
-  private static final int HARD_SIGMOID = 5;
-  private static final int SCALAR = 6;
 
-  private final int code;
+  /** How the activation is applied: on the vector, by the scalar {@link Activation}, or not. */
+  private enum Form {
+    NONE, RELU, CLIP, LEAKY, HARD_SWISH, HARD_SIGMOID, SCALAR;
+
+    static Form of(Activation act) {
+      if (act == null) {
+        return NONE;
+      }
+      return switch (act.kind()) {
+        case RELU -> RELU;
+        case CLIP -> CLIP;
+        case LEAKY_RELU -> LEAKY;
+        case HARD_SWISH -> HARD_SWISH;
+        case HARD_SIGMOID -> HARD_SIGMOID;
+        default -> SCALAR;
+      };
+    }
+  }
+
+  private final Form form;
   private final float p;
   private final float q;
   private final Activation scalar;
@@ -42,33 +54,16 @@ final class BlockedActivation {
     this.scalar = act;
     this.p = act == null ? 0 : act.p();
     this.q = act == null ? 0 : act.q();
-    this.code = act == null ? NONE : code(act.kind());
+    this.form = Form.of(act);
     this.lastBlock = (channels + L - 1) / L - 1;
     int rest = channels - lastBlock * L;
     this.lastLanes = act != null && rest < L && !act.keepsZero() ? rest : L;
     this.lastMask = S.indexInRange(0, lastLanes);
   }
 
-  private static int code(Activation.Kind kind) {
-    switch (kind) {
-      case RELU:
-        return RELU;
-      case CLIP:
-        return CLIP;
-      case LEAKY_RELU:
-        return LEAKY;
-      case HARD_SWISH:
-        return HARD_SWISH;
-      case HARD_SIGMOID:
-        return HARD_SIGMOID;
-      default:
-        return SCALAR;
-    }
-  }
-
   /** True if there is no activation. */
   boolean none() {
-    return code == NONE;
+    return form == Form.NONE;
   }
 
   /**
@@ -95,7 +90,7 @@ final class BlockedActivation {
       if (res != null) {
         v = v.add(FloatVector.fromArray(S, res, r));
       }
-      switch (code) {
+      switch (form) {
         case NONE:
           break;
         case RELU:
