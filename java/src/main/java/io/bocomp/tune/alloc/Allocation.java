@@ -3,6 +3,7 @@ package io.bocomp.tune.alloc;
 import io.bocomp.compress.CompressionPlan;
 import io.bocomp.tune.PlanCost;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What an allocator chose.
@@ -27,6 +28,9 @@ public record Allocation(String allocator, double[] theta, CompressionPlan plan,
     double fraction, double nextFraction, String parameterName, double parameter,
     int evaluations, double seconds, List<String> notes) {
   public Allocation {
+    Objects.requireNonNull(allocator, "allocator");
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(cost, "cost");
     theta = theta.clone();
     notes = List.copyOf(notes);
   }
