@@ -4,24 +4,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Gets the generated convolution tiles ({@link BlockedTiles}) compiled by C1 before the first
- * forward pass needs them: a daemon thread calls every tile shape, both tap orders, a few hundred
- * times on a few taps of private scratch arrays, started once per JVM by {@link CpuBackend} (and by
- * the command line at start-up, so that it runs beside the model's import).
+ * forward pass needs them, when system property {@code bocomp.cpu.warmup=true} asks for it: a
+ * daemon thread calls every tile shape, both tap orders, a few hundred times on a few taps of
+ * private scratch arrays, started once per JVM by {@link CpuBackend} (and by the command line at
+ * start-up, so that it runs beside the model's import). Off by default.
  *
- * <p>Why: a real pass makes the tiles hot through their long tap loops while they run on the
- * Vector API's Java fallback in the interpreter, one to two orders of magnitude slower, and C2
- * first compiles them on-stack-replacement style (the 12x2 tile: 127.6 kB of code, 0.4-1 s of
- * compile on this 2-core machine). Compiled by C1 beforehand, the first pass runs faster and C2
- * compiles the tiles from the real passes' profile. {@code tune --trials 100} on the default
- * model: 6.83-7.09 s wall against 7.91-8.37 s without ({@code benchmarks/results/tune-speed.md}).
+ * <p>What it gains: a real pass makes the tiles hot through their long tap loops while they run
+ * on the Vector API's Java fallback, one to two orders of magnitude slower, and C2 first compiles
+ * them on-stack-replacement style (the 12x2 tile: 127.6 kB of code, 0.4-1 s of compile on this
+ * 2-core machine). Compiled by C1 beforehand, the first passes run faster: {@code tune --trials
+ * 100} on the default model took 6.83-7.09 s of wall time against 7.91-8.37 s without.
  *
- * <p>Why not further: warmed past C2's threshold (6,000 calls, as this class first did), C2
- * compiled the tiles from the warm-up's 8-tap profile, and in some JVMs those compiles left the
- * final stores of the accumulators unintrinsified ({@code -XX:+PrintIntrinsics}: "missing
- * constant: vclass=DecodeN"), so every vector was boxed: MobileNetV2 ran 4x slower for the whole
- * process (about 150 ms a batch of 50 instead of 38-46 ms) in about one JVM in eight; with 400
- * calls, 0 of 26, as with no warm-up (0 of 40). It computes nothing anyone reads; system property
- * {@code bocomp.cpu.warmup=false} turns it off.
+ * <p>Why it is off: with it, some JVMs ran MobileNetV2 about 4x slower for their whole life
+ * (about 150 ms a batch of 50 instead of 37-47 ms): C2 left the tiles' final stores unintrinsified
+ * ({@code -XX:+PrintIntrinsics}: "missing constant: vclass=DecodeN"), so every vector was boxed.
+ * Warmed past C2's threshold (6,000 calls, as this class first did): 7 JVMs of 46; with 400 calls
+ * (C1 only): 2 of 70; without a warm-up: 0 of 70 ({@code benchmarks/results/tune-speed.md}). A
+ * second faster on the first passes is not worth that risk.
  */
 public final class TileWarmUp {
   /**
@@ -36,14 +35,14 @@ public final class TileWarmUp {
   private TileWarmUp() {}
 
   /**
-   * Starts the warm-up thread, once per JVM, when the Vector API kernels are on and the warm-up is
-   * not turned off.
+   * Starts the warm-up thread, once per JVM, when the Vector API kernels are on and system
+   * property {@code bocomp.cpu.warmup} is {@code true}.
    *
    * @return true when this call started it
    */
   public static boolean start() {
     if (!VectorSupport.enabled()
-        || "false".equals(System.getProperty("bocomp.cpu.warmup", "").trim())
+        || !"true".equals(System.getProperty("bocomp.cpu.warmup", "").trim())
         || !STARTED.compareAndSet(false, true)) {
       return false;
     }

@@ -14,9 +14,16 @@ class TileWarmUpTest {
   }
 
   @Test
-  void startsOncePerJvm() {
+  void offUnlessAskedForThenStartsOncePerJvm() {
     assumeTrue(VectorSupport.enabled(), "the tiles are Vector API code");
     new CpuBackend(1).close();
-    assertThat(TileWarmUp.start()).as("already started by the backend").isFalse();
+    assertThat(TileWarmUp.start()).as("off by default").isFalse();
+    System.setProperty("bocomp.cpu.warmup", "true");
+    try {
+      assertThat(TileWarmUp.start()).as("asked for").isTrue();
+      assertThat(TileWarmUp.start()).as("once per JVM").isFalse();
+    } finally {
+      System.clearProperty("bocomp.cpu.warmup");
+    }
   }
 }
