@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * on the Vector API's Java fallback, one to two orders of magnitude slower, and C2 first compiles
  * them on-stack-replacement style (the 12x2 tile: 127.6 kB of code, 0.4-1 s of compile on this
  * 2-core machine). Compiled by C1 beforehand, the first passes run faster: {@code tune --trials
- * 100} on the default model took 6.83-7.09 s of wall time against 7.91-8.37 s without.
+ * 100 --mode lagrangian} on the default model took 6.83-7.09 s of wall time against 7.91-8.37 s
+ * without; {@code ./bocomp tune} (400 trials) in a built clone showed no gain (22.86 and 23.53 s
+ * with it, 22.66 and 23.35 s without).
  *
  * <p>Why it is off: with it, some JVMs ran MobileNetV2 about 4x slower for their whole life
  * (about 150 ms a batch of 50 instead of 37-47 ms): C2 left the tiles' final stores unintrinsified
